@@ -1,0 +1,7 @@
+//! Plain domain types shared by the browser and the server: no storage, no HTTP.
+//! Every field that comes from outside is parsed into a newtype here, once.
+
+pub mod field;
+pub mod register;
+
+pub use field::FieldError;

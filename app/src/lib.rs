@@ -1,0 +1,110 @@
+//! The Care Home Feedback app: domain types, pages and server functions, shared by
+//! the server (feature `ssr`) and the browser (feature `hydrate`).
+
+pub mod domain;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    StaticSegment,
+};
+
+use pages::register::RegisterPage;
+
+/// The HTML document around the app. On the server it also sets the
+/// Content-Security-Policy with this response's nonce, which Leptos puts on its
+/// own hydration scripts, so no other inline script can run.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_content_security_policy();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en-GB">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The policy for HTML pages. Scripts: our own files plus the nonce'd hydration
+/// script; wasm needs 'wasm-unsafe-eval' to compile. No inline styles at all.
+pub fn content_security_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    use http::{header::CONTENT_SECURITY_POLICY, HeaderValue};
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    if let Ok(value) = HeaderValue::from_str(&content_security_policy(&nonce)) {
+        response.insert_header(CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+/// The app's routes and the frame every page shares.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Effects run only in the browser, after hydration: the mark tells tests
+    // (and anyone debugging a phone) that the page is interactive.
+    Effect::new(|| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "");
+        }
+    });
+    view! {
+        <Stylesheet id="leptos" href="/pkg/chf.css"/>
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Meta name="theme-color" content="#005eb8"/>
+        <Title formatter=|page: String| format!("{page} – Care Home Feedback")/>
+        <Router>
+            <a class="skip-link" href="#main">"Skip to main content"</a>
+            <header class="site-header">
+                <div class="width-container">
+                    <a class="site-header__name" href="/">"Care Home Feedback"</a>
+                </div>
+            </header>
+            <main id="main" class="width-container">
+                <Routes fallback=NotFound>
+                    <Route path=StaticSegment("") view=RegisterPage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// Shown for any address the app does not know, with a 404 status.
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Page not found"/>
+        <h1>"Page not found"</h1>
+        <p>"If you typed the web address, check it is correct."</p>
+        <p><a href="/">"Go to the register of services"</a></p>
+    }
+}

@@ -1,0 +1,3 @@
+//! One module per page; each page's server functions sit beside it.
+
+pub mod register;

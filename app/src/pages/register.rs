@@ -1,0 +1,106 @@
+//! The register of services: search by name or town. The first page a person
+//! sees, and the proof that SSR, hydration and the database work together.
+//! Without JavaScript the search form submits as a GET; once hydrated, results
+//! follow the typing.
+
+mod service_card;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::domain::register::RegisterPage as RegisterResults;
+use service_card::ServiceCard;
+
+/// The most services one search shows; more than this and the person should type more.
+pub const RESULTS_LIMIT: u32 = 50;
+
+/// Searches the register by name or town.
+#[server(endpoint = "v1/register/search")]
+pub async fn search_register(#[server(default)] q: String) -> Result<RegisterResults, ServerFnError> {
+    use crate::domain::register::RegisterQuery;
+    use crate::store::SharedStore;
+
+    let store = use_context::<SharedStore>()
+        .ok_or_else(|| ServerFnError::new("The register is not available."))?;
+    store
+        .search_register(&RegisterQuery::new(&q), RESULTS_LIMIT)
+        .await
+        .map_err(|err| {
+            leptos::logging::error!("register search failed: {err}");
+            ServerFnError::new("The register could not be searched. Try again shortly.")
+        })
+}
+
+/// The register page.
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let initial = use_query_map().read_untracked().get("q").unwrap_or_default();
+    let (text, set_text) = signal(initial);
+    let results = Resource::new(move || text.get(), search_register);
+
+    view! {
+        <Title text="Register of services"/>
+        <h1>"Register of services"</h1>
+        <p class="lede">"Care homes and home care providers, with their CQC ratings."</p>
+        <form
+            class="search"
+            method="get"
+            action="/"
+            role="search"
+            on:submit=move |ev| ev.prevent_default()
+        >
+            <label class="label" for="q">"Search by name or town"</label>
+            <div class="search__row">
+                <input
+                    class="input"
+                    id="q"
+                    name="q"
+                    type="search"
+                    autocomplete="off"
+                    spellcheck="false"
+                    maxlength="100"
+                    prop:value=text
+                    on:input=move |ev| set_text.set(event_target_value(&ev))
+                />
+                <button class="button" type="submit">"Search"</button>
+            </div>
+        </form>
+        <Transition fallback=|| view! { <p role="status">"Loading the register…"</p> }>
+            {move || Suspend::new(async move {
+                match results.await {
+                    Ok(page) => view! { <Results page/> }.into_any(),
+                    Err(_) => view! {
+                        <p class="error-message" role="alert">
+                            "The register could not be loaded. Try again shortly."
+                        </p>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// The count of matches and the list of services.
+#[component]
+fn Results(page: RegisterResults) -> impl IntoView {
+    let shown = page.services.len();
+    let query = &page.query;
+    let summary = match (query.is_empty(), page.total_matching) {
+        (true, total) => format!("{total} services in the register"),
+        (false, 0) => format!("No services match “{query}”"),
+        (false, 1) => format!("1 service matches “{query}”"),
+        (false, total) => format!("{total} services match “{query}”"),
+    };
+    let more = (page.total_matching as usize > shown)
+        .then(|| format!("Showing the first {shown}. Type more of the name or town to narrow the list."));
+    view! {
+        <p class="results-summary" role="status" aria-live="polite" data-testid="results-summary">
+            {summary}
+        </p>
+        {more.map(|text| view! { <p class="hint">{text}</p> })}
+        <ul class="service-list">
+            {page.services.into_iter().map(|service| view! { <ServiceCard service/> }).collect_view()}
+        </ul>
+    }
+}

@@ -1,0 +1,51 @@
+//! What each command-line command does.
+
+use anyhow::Context;
+
+use crate::{
+    register,
+    settings::{Cli, Command, RegisterCommand, ServeArgs, Settings},
+    startup::Application,
+    store,
+};
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+        Command::Serve(args) => serve(&cli.settings, args).await,
+        Command::Register { action } => run_register(&cli.settings, action).await,
+    }
+}
+
+async fn serve(settings: &Settings, args: ServeArgs) -> anyhow::Result<()> {
+    let app = Application::build(settings).await?;
+    if args.demo {
+        report_demo_load(register::demo::load_if_empty(app.store().as_ref()).await?);
+    }
+    println!("Care Home Feedback is running at http://{}", app.address());
+    app.run_until_stopped().await.context("the server stopped with an error")
+}
+
+async fn run_register(settings: &Settings, action: RegisterCommand) -> anyhow::Result<()> {
+    let store = store::open(settings).await?;
+    match action {
+        RegisterCommand::Demo => report_demo_load(register::demo::load_if_empty(store.as_ref()).await?),
+        RegisterCommand::Import { file } => {
+            let summary = register::import::import_file(store.as_ref(), &file).await?;
+            println!(
+                "Imported {}: {} added, {} updated, {} unchanged.",
+                file.display(),
+                summary.added,
+                summary.updated,
+                summary.unchanged
+            );
+        }
+    }
+    Ok(())
+}
+
+fn report_demo_load(loaded: Option<u32>) {
+    match loaded {
+        Some(count) => println!("Loaded the fictional demo register: {count} services."),
+        None => println!("The register already has services; demo data not loaded."),
+    }
+}

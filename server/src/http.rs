@@ -1,0 +1,53 @@
+//! The HTTP surface: Leptos pages and server functions, health checks, static
+//! files, and the layers every response passes through.
+
+mod health;
+mod security;
+
+use axum::{extract::DefaultBodyLimit, extract::FromRef, Router};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::{
+    compression::CompressionLayer,
+    limit::RequestBodyLimitLayer,
+    trace::{DefaultOnResponse, TraceLayer},
+};
+use tracing::Level;
+
+use app::{shell, App};
+
+use crate::store::SharedStore;
+
+/// Everything a handler may need, shared by all requests.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub store: SharedStore,
+}
+
+/// The whole router with its layers.
+pub fn router(state: AppState, max_body_bytes: usize) -> Router {
+    let store = state.store.clone();
+    let provide_store = move || provide_context(store.clone());
+    let options = state.leptos_options.clone();
+    let routes = Router::new()
+        .merge(health::router())
+        .leptos_routes_with_context(&state, generate_route_list(App), provide_store.clone(), move || {
+            shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_store, shell));
+    security::with_headers(routes)
+        .layer(CompressionLayer::new())
+        .layer(RequestBodyLimitLayer::new(max_body_bytes))
+        .layer(DefaultBodyLimit::max(max_body_bytes))
+        // One span per request with its method and path. The query string is left
+        // out because search text is free text. 5xx responses are logged once, here.
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &axum::http::Request<axum::body::Body>| {
+                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+                })
+                .on_response(DefaultOnResponse::new().level(Level::DEBUG)),
+        )
+        .with_state(state)
+}

@@ -1,0 +1,4 @@
+//! The register of services on the server: CSV import and the demo register.
+
+pub mod demo;
+pub mod import;

@@ -1,0 +1,156 @@
+//! Typed configuration: command-line flags first, environment variables as fallback.
+
+use std::{fmt, net::SocketAddr, path::PathBuf, str::FromStr};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Care Home Feedback: collects professionals' observations of care homes.
+#[derive(Debug, Parser)]
+#[command(name = "server", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: Settings,
+    /// What to do; `serve` when none is given.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web app and its API (the default).
+    Serve(ServeArgs),
+    /// Manage the register of services.
+    Register {
+        #[command(subcommand)]
+        action: RegisterCommand,
+    },
+}
+
+#[derive(Debug, Default, Args)]
+pub struct ServeArgs {
+    /// Load the fictional demo register when the register is empty.
+    #[arg(long, env = "CHF_DEMO_DATA")]
+    pub demo: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RegisterCommand {
+    /// Import services from a CSV file. Every row is checked first; one bad row
+    /// and nothing is imported. Re-importing a file changes nothing.
+    Import { file: PathBuf },
+    /// Load the fictional demo register if the register is empty.
+    Demo,
+}
+
+/// Settings every command shares.
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, env = "CHF_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    pub addr: SocketAddr,
+    /// Folder for the SQLite database when no database URL is given; created if missing.
+    #[arg(long, env = "CHF_DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+    /// Database URL, e.g. sqlite://data/chf.db. Defaults to chf.db in the data folder.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    pub database_url: Option<DatabaseUrl>,
+    /// Log lines as human-readable text or as JSON.
+    #[arg(long, env = "CHF_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+    /// Folder with the built site (pkg/ and public files), as cargo-leptos writes it.
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
+    pub site_root: PathBuf,
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "CHF_MAX_BODY_BYTES", default_value_t = 256 * 1024, global = true)]
+    pub max_body_bytes: usize,
+}
+
+impl Settings {
+    /// The database to use: the given URL, or a SQLite file in the data folder.
+    pub fn database_url(&self) -> DatabaseUrl {
+        self.database_url.clone().unwrap_or_else(|| {
+            DatabaseUrl(format!("sqlite://{}", self.data_dir.join("chf.db").display()))
+        })
+    }
+
+    /// Settings for a test or a tool: a free port, a data folder, nothing else changed.
+    pub fn for_data_dir(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir: data_dir.into(),
+            database_url: None,
+            log_format: LogFormat::Text,
+            site_root: PathBuf::from("target/site"),
+            max_body_bytes: 256 * 1024,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// A database URL. It may hold a password, so `Debug` shows only its scheme.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn scheme(&self) -> &str {
+        self.0.split(':').next().unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DatabaseUrl({}://…)", self.scheme())
+    }
+}
+
+impl FromStr for DatabaseUrl {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.contains(':') {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(format!("\"{s}\" is not a URL like sqlite://data/chf.db"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_url_defaults_to_a_file_in_the_data_folder() {
+        let settings = Settings::for_data_dir("/tmp/x");
+        assert_eq!(settings.database_url().expose(), "sqlite:///tmp/x/chf.db");
+    }
+
+    #[test]
+    fn database_url_debug_hides_credentials() {
+        let url: DatabaseUrl = "postgres://me:secret@db/chf".parse().unwrap();
+        assert!(!format!("{url:?}").contains("secret"));
+    }
+
+    #[test]
+    fn no_subcommand_means_serve_with_defaults() {
+        let cli = Cli::try_parse_from(["server"]).unwrap();
+        assert!(cli.command.is_none());
+        assert_eq!(cli.settings.addr.port(), 3000);
+    }
+
+    #[test]
+    fn flags_come_after_the_subcommand_too() {
+        let cli = Cli::try_parse_from(["server", "serve", "--demo", "--addr", "127.0.0.1:0"]).unwrap();
+        assert_eq!(cli.settings.addr.port(), 0);
+        assert!(matches!(cli.command, Some(Command::Serve(ServeArgs { demo: true }))));
+    }
+}

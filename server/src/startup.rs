@@ -1,0 +1,110 @@
+//! Builds the application (database, router, listener) and runs it until a
+//! shutdown signal. Tests call the same code with port 0.
+
+use std::{future::Future, net::SocketAddr};
+
+use leptos::config::LeptosOptions;
+use tokio::net::TcpListener;
+
+use crate::{
+    http::{self, AppState},
+    settings::Settings,
+    store::{self, OpenError, SharedStore},
+};
+
+/// Why the server could not start. Each stops the start with this message.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Database(#[from] OpenError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+pub struct Application {
+    listener: TcpListener,
+    address: SocketAddr,
+    router: axum::Router,
+    store: SharedStore,
+}
+
+impl Application {
+    /// Opens the database (applying migrations) and binds the listener.
+    pub async fn build(settings: &Settings) -> Result<Self, StartError> {
+        let store = store::open(settings).await?;
+        let state = AppState {
+            leptos_options: leptos_options(settings),
+            store: store.clone(),
+        };
+        let router = http::router(state, settings.max_body_bytes);
+        let bind_error = |source| StartError::Bind { addr: settings.addr, source };
+        let listener = TcpListener::bind(settings.addr).await.map_err(bind_error)?;
+        let address = listener.local_addr().map_err(bind_error)?;
+        Ok(Self { listener, address, router, store })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    pub fn port(&self) -> u16 {
+        self.address.port()
+    }
+
+    pub fn store(&self) -> &SharedStore {
+        &self.store
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, finishing requests already under way.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `signal` completes.
+    pub async fn run_until(self, signal: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        tracing::info!(address = %self.address, "listening");
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(signal)
+            .await?;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+/// Leptos's options, built from our settings rather than cargo-leptos's
+/// environment, so the binary runs the same however it is started.
+fn leptos_options(settings: &Settings) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("chf")
+        .site_root(settings.site_root.display().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(settings.addr)
+        .build()
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => tracing::info!("Ctrl-C received; shutting down"),
+        () = terminate => tracing::info!("SIGTERM received; shutting down"),
+    }
+}

@@ -1,0 +1,105 @@
+//! The `server` binary itself: serving, shutting down on SIGTERM, importing.
+
+use std::{
+    io::{BufRead, BufReader},
+    path::Path,
+    process::{Command, Stdio},
+    time::Duration,
+};
+
+const HEADER: &str = "location_id,name,kind,town,overall,safe,effective,caring,responsive,well_led,rated_on\n";
+
+fn server(data_dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+    command.arg("--data-dir").arg(data_dir).env("RUST_LOG", "warn");
+    command
+}
+
+#[tokio::test]
+async fn serve_prints_its_address_and_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = server(dir.path())
+        .args(["serve", "--demo", "--addr", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    let address = loop {
+        let mut line = String::new();
+        assert!(stdout.read_line(&mut line).unwrap() > 0, "server exited early: {lines:?}");
+        if let Some(address) = line.trim().strip_prefix("Care Home Feedback is running at ") {
+            break address.to_owned();
+        }
+        lines.push(line);
+    };
+    assert!(lines.iter().any(|l| l.contains("Loaded the fictional demo register: 109 services")), "{lines:?}");
+
+    let body = reqwest::get(format!("{address}/healthz")).await.unwrap().text().await.unwrap();
+    assert_eq!(body, "ok");
+
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let exited = tokio::time::timeout(Duration::from_secs(10), tokio::task::spawn_blocking(move || child.wait()))
+        .await
+        .expect("the server stops within 10 s")
+        .unwrap()
+        .unwrap();
+    assert!(exited.success(), "{exited:?}");
+}
+
+#[test]
+fn register_import_reports_each_bad_row_and_imports_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("register.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "{HEADER}1-700,Good House,residential_home,Puddlecombe,,,,,,,\n\
+             1-701,Bad House,hospital,Puddlecombe,,,,,,,\n\
+             1-702,Undated House,nursing_home,Puddlecombe,good,,,,,,\n"
+        ),
+    )
+    .unwrap();
+    let output = server(dir.path()).args(["register", "import"]).arg(&file).output().unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("2 bad rows; nothing was imported"), "{stderr}");
+    assert!(stderr.contains("line 3: kind: \"hospital\" is not one of"), "{stderr}");
+    assert!(stderr.contains("line 4: rated_on: is required when there is a rating"), "{stderr}");
+
+    // Nothing was imported: a good import afterwards adds every row.
+    std::fs::write(&file, format!("{HEADER}1-700,Good House,residential_home,Puddlecombe,,,,,,,\n")).unwrap();
+    let output = server(dir.path()).args(["register", "import"]).arg(&file).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("1 added, 0 updated, 0 unchanged"));
+}
+
+#[test]
+fn register_import_of_the_same_file_again_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("register.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "{HEADER}1-800,Lark House,residential_home,Puddlecombe,good,good,good,good,good,good,2025-01-02\n\
+             1-801,Finch Care,home_care,Nettlebury,,,,,,,\n"
+        ),
+    )
+    .unwrap();
+    let import = || {
+        let output = server(dir.path()).args(["register", "import"]).arg(&file).output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    assert!(import().contains("2 added, 0 updated, 0 unchanged"));
+    assert!(import().contains("0 added, 0 updated, 2 unchanged"));
+}
+
+#[test]
+fn a_missing_file_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = server(dir.path()).args(["register", "import", "/no/such/file.csv"]).output().unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot read /no/such/file.csv"));
+}

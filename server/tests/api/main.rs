@@ -1,0 +1,8 @@
+//! Black-box tests: each starts the real server on port 0 with a fresh SQLite database.
+
+mod cli;
+mod health;
+mod helpers;
+mod register;
+mod security;
+mod startup;

@@ -1,0 +1,83 @@
+use crate::helpers::spawn_app;
+
+fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
+    response
+        .headers()
+        .get(name)
+        .unwrap_or_else(|| panic!("{name} header is set"))
+        .to_str()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn pages_carry_a_nonce_csp_that_matches_their_scripts() {
+    let app = spawn_app().await;
+    let response = app.get("/").await;
+    let csp = header(&response, "content-security-policy").to_owned();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the policy")
+        .to_owned();
+    assert!(nonce.len() >= 16);
+    assert!(csp.contains("'wasm-unsafe-eval'"));
+    assert!(!csp.contains("unsafe-inline"));
+    let html = response.text().await.unwrap();
+    let scripts = html.matches("<script").count();
+    assert!(scripts >= 1);
+    assert_eq!(html.matches(&format!("nonce=\"{nonce}\"")).count(), scripts, "every script has the nonce");
+
+    let again = app.get("/").await;
+    assert_ne!(header(&again, "content-security-policy"), csp, "a fresh nonce per response");
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = spawn_app().await;
+    for path in ["/", "/healthz", "/no-such-page"] {
+        let response = app.get(path).await;
+        assert_eq!(header(&response, "x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(header(&response, "x-frame-options"), "DENY", "{path}");
+        assert_eq!(header(&response, "referrer-policy"), "no-referrer", "{path}");
+        assert!(header(&response, "content-security-policy").contains("frame-ancestors 'none'"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_page_is_a_404_with_a_way_back() {
+    let app = spawn_app().await;
+    let response = app.get("/no-such-page").await;
+    assert_eq!(response.status(), 404);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Page not found"));
+    assert!(html.contains("href=\"/\""));
+}
+
+#[tokio::test]
+async fn responses_are_compressed_for_clients_that_accept_it() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .get(format!("{}/", app.address))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(&response, "content-encoding"), "br");
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_refused_with_413() {
+    let app = spawn_app().await;
+    let body = format!("q={}", "a".repeat(300 * 1024));
+    let response = app
+        .client
+        .post(format!("{}/api/v1/register/search", app.address))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+}

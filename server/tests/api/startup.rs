@@ -1,0 +1,55 @@
+use server::{
+    settings::Settings,
+    startup::{Application, StartError},
+    store::OpenError,
+};
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn a_failed_migration_stops_the_start_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = Settings::for_data_dir(dir.path());
+    let app = Application::build(&settings).await.unwrap();
+    // Someone edited an applied migration: its checksum no longer matches.
+    sqlx::query("UPDATE _sqlx_migrations SET checksum = x'00'")
+        .execute(&sqlx::SqlitePool::connect(&settings.database_url().expose().to_owned()).await.unwrap())
+        .await
+        .unwrap();
+    drop(app);
+
+    let err = Application::build(&settings).await.err().expect("the start is refused");
+    assert!(matches!(err, StartError::Database(OpenError::Migrate(_))), "{err:?}");
+    assert!(err.to_string().starts_with("database migration failed, so the server will not start"), "{err}");
+}
+
+#[tokio::test]
+async fn an_unsupported_database_url_stops_the_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = Settings::for_data_dir(dir.path());
+    settings.database_url = Some("mysql://localhost/chf".parse().unwrap());
+    let err = Application::build(&settings).await.err().expect("the start is refused");
+    assert!(err.to_string().contains("\"mysql:\" are not supported"), "{err}");
+}
+
+#[tokio::test]
+async fn a_port_in_use_stops_the_start() {
+    let running = spawn_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = Settings::for_data_dir(dir.path());
+    settings.addr = running.address.trim_start_matches("http://").parse().unwrap();
+    let err = Application::build(&settings).await.err().expect("the start is refused");
+    assert!(err.to_string().starts_with("cannot listen on"), "{err}");
+}
+
+#[tokio::test]
+async fn data_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = Settings::for_data_dir(dir.path());
+    let first = Application::build(&settings).await.unwrap();
+    server::register::demo::load_if_empty(first.store().as_ref()).await.unwrap();
+    drop(first);
+    let second = Application::build(&settings).await.unwrap();
+    assert_eq!(second.store().register_size().await.unwrap(), 109);
+    assert_eq!(server::register::demo::load_if_empty(second.store().as_ref()).await.unwrap(), None);
+}
