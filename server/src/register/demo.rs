@@ -55,7 +55,7 @@ pub fn services() -> Vec<Service> {
 fn service(index: usize) -> Service {
     let (name, kind) = if index < CARE_HOMES {
         let name = format!("{} {}", HOME_WORDS[index % HOME_WORDS.len()], HOME_PLACES[index / HOME_WORDS.len()]);
-        let kind = if index % 3 == 0 { ServiceKind::NursingHome } else { ServiceKind::ResidentialHome };
+        let kind = if index.is_multiple_of(3) { ServiceKind::NursingHome } else { ServiceKind::ResidentialHome };
         (name, kind)
     } else {
         let n = index - CARE_HOMES;

@@ -13,7 +13,7 @@ async fn a_failed_migration_stops_the_start_with_a_clear_message() {
     let app = Application::build(&settings).await.unwrap();
     // Someone edited an applied migration: its checksum no longer matches.
     sqlx::query("UPDATE _sqlx_migrations SET checksum = x'00'")
-        .execute(&sqlx::SqlitePool::connect(&settings.database_url().expose().to_owned()).await.unwrap())
+        .execute(&sqlx::SqlitePool::connect(settings.database_url().expose()).await.unwrap())
         .await
         .unwrap();
     drop(app);
