@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    StaticSegment,
+    SsrMode, StaticSegment,
 };
 
 use pages::register::RegisterPage;
@@ -87,7 +87,8 @@ pub fn App() -> impl IntoView {
             </header>
             <main id="main" class="width-container">
                 <Routes fallback=NotFound>
-                    <Route path=StaticSegment("") view=RegisterPage/>
+                    // Async: the whole page arrives as HTML, so it works without JavaScript.
+                    <Route path=StaticSegment("") view=RegisterPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>
