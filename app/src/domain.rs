@@ -2,6 +2,9 @@
 //! Every field that comes from outside is parsed into a newtype here, once.
 
 pub mod field;
+pub mod forms;
+pub mod device;
 pub mod register;
+pub mod submission;
 
 pub use field::FieldError;

@@ -1,15 +1,31 @@
 //! The storage port, in domain terms. It lives here, behind the `ssr` feature, so
 //! server functions in `pages/` can call it; the server crate supplies one
-//! implementation per database (`server/src/store/sqlite.rs`, later PostgreSQL).
+//! implementation per database (`server/src/store/sqlite/`, later PostgreSQL).
+//! One sub-trait per resource keeps each implementation file small.
 
 use std::sync::Arc;
 
-use crate::domain::register::{RegisterPage, RegisterQuery, Service};
+use chrono::{DateTime, FixedOffset, Utc};
+use uuid::Uuid;
 
-/// What every storage backend must do. Callers hold a [`SharedStore`] and never
+use crate::domain::{
+    device::{OrganisationName, ProfessionalName, ProfessionalRole},
+    forms::{Answers, Assessment},
+    register::{CqcLocationId, RegisterPage, RegisterQuery, Service},
+    submission::Receipt,
+};
+
+/// Everything a backend must do. Callers hold a [`SharedStore`] and never
 /// know which database is behind it.
+pub trait Store: RegisterStore + DeviceStore + SubmissionStore {}
+
+impl<T: RegisterStore + DeviceStore + SubmissionStore> Store for T {}
+
+/// The store as the server shares it between requests.
+pub type SharedStore = Arc<dyn Store>;
+
 #[async_trait::async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait RegisterStore: Send + Sync + 'static {
     /// Answers only when the database can run a query (for `/readyz`).
     async fn ping(&self) -> Result<(), StoreError>;
 
@@ -22,10 +38,33 @@ pub trait Store: Send + Sync + 'static {
 
     /// Services whose name or town contains the query text, by name, at most `limit`.
     async fn search_register(&self, query: &RegisterQuery, limit: u32) -> Result<RegisterPage, StoreError>;
+
+    async fn service_exists(&self, location_id: &CqcLocationId) -> Result<bool, StoreError>;
 }
 
-/// The store as the server shares it between requests.
-pub type SharedStore = Arc<dyn Store>;
+#[async_trait::async_trait]
+pub trait DeviceStore: Send + Sync + 'static {
+    /// Fails with [`StoreError::Conflict`] when the name is taken.
+    async fn add_organisation(&self, name: &OrganisationName, access_code_hash: &str) -> Result<i64, StoreError>;
+
+    async fn organisation_by_access_code(&self, access_code_hash: &str) -> Result<Option<Organisation>, StoreError>;
+
+    async fn enrol_device(&self, device: &NewDevice) -> Result<(), StoreError>;
+
+    async fn device_by_token(&self, token_hash: &str) -> Result<Option<Device>, StoreError>;
+
+    /// Marks the device revoked; `false` when there is no such device.
+    async fn revoke_device(&self, id: Uuid) -> Result<bool, StoreError>;
+}
+
+#[async_trait::async_trait]
+pub trait SubmissionStore: Send + Sync + 'static {
+    /// Stores a submission once. The same id with the same content again
+    /// returns the first receipt; with other content, a conflict.
+    async fn record_submission(&self, submission: &NewSubmission) -> Result<Recorded, StoreError>;
+
+    async fn submission(&self, id: Uuid) -> Result<Option<StoredSubmission>, StoreError>;
+}
 
 /// What an upsert changed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -33,6 +72,66 @@ pub struct UpsertSummary {
     pub added: u32,
     pub updated: u32,
     pub unchanged: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Organisation {
+    pub id: i64,
+    pub name: String,
+}
+
+/// A device to enrol; only the hash of its token is stored.
+#[derive(Clone, Debug)]
+pub struct NewDevice {
+    pub id: Uuid,
+    pub organisation_id: i64,
+    pub token_hash: String,
+    pub name: ProfessionalName,
+    pub role: ProfessionalRole,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Device {
+    pub id: Uuid,
+    pub organisation: String,
+    pub role: String,
+    pub revoked: bool,
+}
+
+/// A validated submission with its computed severity.
+#[derive(Clone, Debug)]
+pub struct NewSubmission {
+    pub id: Uuid,
+    pub device_id: Uuid,
+    pub form_id: String,
+    pub form_version: u32,
+    pub service: CqcLocationId,
+    pub answers: Answers,
+    /// Tells a retry (same content) from a clash (same id, other content).
+    pub content_hash: String,
+    pub assessment: Assessment,
+    pub submitted_at: DateTime<FixedOffset>,
+    pub received_at: DateTime<Utc>,
+}
+
+/// What recording a submission did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Recorded {
+    New(Receipt),
+    AlreadyReceived(Receipt),
+    /// Another submission already has this id.
+    Conflict,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredSubmission {
+    pub receipt: Receipt,
+    pub device_id: Uuid,
+    pub form_id: String,
+    pub form_version: u32,
+    pub service: CqcLocationId,
+    pub answers: Answers,
+    pub submitted_at: DateTime<FixedOffset>,
 }
 
 /// Why a storage call failed.
@@ -44,4 +143,7 @@ pub enum StoreError {
     /// A stored row could not be read back into a domain type.
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
+    /// A unique value is already taken.
+    #[error("{0}")]
+    Conflict(String),
 }

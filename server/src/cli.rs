@@ -2,9 +2,12 @@
 
 use anyhow::Context;
 
+use app::domain::device::OrganisationName;
+
 use crate::{
+    credentials::{hash_secret, new_access_code, normalise_access_code},
     register,
-    settings::{Cli, Command, RegisterCommand, ServeArgs, Settings},
+    settings::{Cli, Command, DeviceCommand, OrgCommand, RegisterCommand, ServeArgs, Settings},
     startup::Application,
     store,
 };
@@ -13,6 +16,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
         Command::Serve(args) => serve(&cli.settings, args).await,
         Command::Register { action } => run_register(&cli.settings, action).await,
+        Command::Org { action: OrgCommand::Add { name } } => add_organisation(&cli.settings, &name).await,
+        Command::Device { action: DeviceCommand::Revoke { id } } => revoke_device(&cli.settings, id).await,
     }
 }
 
@@ -40,6 +45,22 @@ async fn run_register(settings: &Settings, action: RegisterCommand) -> anyhow::R
             );
         }
     }
+    Ok(())
+}
+
+async fn add_organisation(settings: &Settings, name: &str) -> anyhow::Result<()> {
+    let name = OrganisationName::parse(name)?;
+    let store = store::open(settings).await?;
+    let code = new_access_code();
+    store.add_organisation(&name, &hash_secret(&normalise_access_code(&code))).await?;
+    println!("Added {}. Its access code, shown only now: {code}", name.as_str());
+    Ok(())
+}
+
+async fn revoke_device(settings: &Settings, id: uuid::Uuid) -> anyhow::Result<()> {
+    let store = store::open(settings).await?;
+    anyhow::ensure!(store.revoke_device(id).await?, "there is no device {id}");
+    println!("Device {id} can no longer send observations.");
     Ok(())
 }
 

@@ -1,8 +1,14 @@
 //! The HTTP surface: Leptos pages and server functions, health checks, static
 //! files, and the layers every response passes through.
 
+mod devices;
+mod error;
+mod extract;
 mod health;
 mod security;
+mod submissions;
+
+pub use error::AppError;
 
 use axum::{extract::DefaultBodyLimit, extract::FromRef, Router};
 use leptos::prelude::*;
@@ -32,6 +38,8 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
     let options = state.leptos_options.clone();
     let routes = Router::new()
         .merge(health::router())
+        .merge(devices::router())
+        .merge(submissions::router())
         .leptos_routes_with_context(&state, generate_route_list(App), provide_store.clone(), move || {
             shell(options.clone())
         })

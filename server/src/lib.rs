@@ -2,6 +2,7 @@
 //! command line. `main.rs` only parses arguments and calls [`cli::run`].
 
 pub mod cli;
+pub mod credentials;
 pub mod http;
 pub mod register;
 pub mod settings;

@@ -24,6 +24,28 @@ pub enum Command {
         #[command(subcommand)]
         action: RegisterCommand,
     },
+    /// Manage the organisations whose professionals may enrol devices.
+    Org {
+        #[command(subcommand)]
+        action: OrgCommand,
+    },
+    /// Manage professionals' enrolled devices.
+    Device {
+        #[command(subcommand)]
+        action: DeviceCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Add an organisation and print its access code (shown only this once).
+    Add { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeviceCommand {
+    /// Withdraw a device's enrolment: it can no longer send observations.
+    Revoke { id: uuid::Uuid },
 }
 
 #[derive(Debug, Default, Args)]

@@ -5,7 +5,7 @@ pub mod sqlite;
 
 use std::sync::Arc;
 
-pub use app::store::{SharedStore, Store, StoreError, UpsertSummary};
+pub use app::store::*;
 
 use crate::settings::Settings;
 

@@ -103,3 +103,27 @@ fn a_missing_file_is_a_clear_error() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("cannot read /no/such/file.csv"));
 }
+
+#[test]
+fn org_add_prints_an_access_code_once_and_refuses_a_duplicate_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = server(dir.path()).args(["org", "add", "Nettlebury Practice"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let code = stdout.trim().rsplit(' ').next().unwrap();
+    assert_eq!(code.len(), 14, "{stdout}");
+    assert_eq!(code.matches('-').count(), 2, "{stdout}");
+
+    let again = server(dir.path()).args(["org", "add", "nettlebury practice"]).output().unwrap();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+}
+
+#[test]
+fn device_revoke_names_a_device_that_does_not_exist() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = uuid::Uuid::new_v4().to_string();
+    let output = server(dir.path()).args(["device", "revoke", &id]).output().unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains(&format!("there is no device {id}")));
+}

@@ -1,8 +1,15 @@
 //! `spawn_app()` starts the real application on a free port with a fresh
 //! database; `TestApp` has one method per request the tests make.
 
-use app::domain::register::RegisterPage;
-use server::{register::demo, settings::Settings, startup::Application, store::SharedStore};
+use app::domain::{device::OrganisationName, register::RegisterPage};
+use serde_json::{json, Value};
+use server::{
+    credentials::{hash_secret, new_access_code, normalise_access_code},
+    register::demo,
+    settings::Settings,
+    startup::Application,
+    store::SharedStore,
+};
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 
@@ -72,4 +79,71 @@ impl TestApp {
         assert_eq!(response.status(), 200, "search {q:?}");
         response.json().await.expect("a register page")
     }
+}
+
+impl TestApp {
+    /// Adds an organisation as `server org add` does and returns its access code.
+    pub async fn add_organisation(&self, name: &str) -> String {
+        let code = new_access_code();
+        let name = OrganisationName::parse(name).unwrap();
+        self.store.add_organisation(&name, &hash_secret(&normalise_access_code(&code))).await.unwrap();
+        code
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value, token: Option<&str>) -> reqwest::Response {
+        let mut request = self.client.post(format!("{}{path}", self.address)).json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("request is sent")
+    }
+
+    pub async fn enrol(&self, name: &str, role: &str, access_code: &str) -> reqwest::Response {
+        let body = json!({ "name": name, "role": role, "access_code": access_code });
+        self.post_json("/api/v1/devices", &body, None).await
+    }
+
+    /// A newly enrolled device's token, with the demo register loaded.
+    pub async fn enrolled_device(&self) -> String {
+        demo::load_if_empty(self.store.as_ref()).await.unwrap();
+        let code = self.add_organisation(&format!("Surgery {}", uuid::Uuid::new_v4())).await;
+        let response = self.enrol("Dr Test", "gp", &code).await;
+        assert_eq!(response.status(), 201);
+        let body: Value = response.json().await.unwrap();
+        body["token"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn submit(&self, token: &str, submission: &Value) -> reqwest::Response {
+        self.post_json("/api/v1/submissions", submission, Some(token)).await
+    }
+}
+
+/// A complete feedback form with no concerns, about the first demo service.
+pub fn feedback(answers: &[(&str, Value)]) -> Value {
+    let today = chrono::Utc::now().date_naive().to_string();
+    let mut all = json!({
+        "service": "1-000000001",
+        "visit_date": today,
+        "visit_time": "morning",
+        "role": "gp",
+        "organisation": "Puddlecombe Surgery",
+        "appearance": "good",
+        "environment": "good",
+        "interaction": "not_observed",
+        "staffing": "good",
+        "risk_of_harm": "no",
+        "shared_with_staff": "yes",
+        "shared_with_role": "Registered manager",
+        "contact_ok": "no"
+    });
+    for (field, value) in answers {
+        all[*field] = value.clone();
+    }
+    json!({
+        "id": uuid::Uuid::new_v4(),
+        "form_id": "professional-feedback",
+        "form_version": 1,
+        "answers": all,
+        "submitted_at": chrono::Utc::now().to_rfc3339()
+    })
 }

@@ -1,8 +1,10 @@
 //! Black-box tests: each starts the real server on port 0 with a fresh SQLite database.
 
 mod cli;
+mod devices;
 mod health;
 mod helpers;
 mod register;
 mod security;
 mod startup;
+mod submissions;

@@ -1,0 +1,177 @@
+//! The order of the journey through a form: which page comes next or before,
+//! given the answers so far, and how each answer reads on the "check your
+//! answers" page. Pure functions, so the browser and the no-JavaScript server
+//! path move through a form the same way.
+
+use chrono::NaiveDate;
+
+use super::{
+    answers::{Answer, Answers, RawAnswers},
+    definition::{FormDefinition, Page, Question},
+};
+use crate::domain::FieldError;
+
+/// Where a step of the journey leads.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Step<'a> {
+    Page(&'a Page),
+    CheckAnswers,
+}
+
+impl FormDefinition {
+    /// The valid answers of every page before `slug` (pages not shown are skipped).
+    pub fn answers_before(&self, slug: &str, raw: &RawAnswers, today: NaiveDate) -> Answers {
+        let mut answers = Answers::default();
+        for page in self.pages.iter().take_while(|page| page.slug != slug) {
+            if self.page_is_shown(page, &answers) {
+                if let Ok(valid) = self.validate_page(page, raw, today, &answers) {
+                    answers = valid;
+                }
+            }
+        }
+        answers
+    }
+
+    /// The page after `slug` that is shown, or the check page after the last.
+    pub fn next_step(&self, slug: &str, answers: &Answers) -> Step<'_> {
+        self.pages
+            .iter()
+            .skip_while(|page| page.slug != slug)
+            .skip(1)
+            .find(|page| self.page_is_shown(page, answers))
+            .map_or(Step::CheckAnswers, Step::Page)
+    }
+
+    /// The shown page before `slug`; `None` before the first.
+    pub fn previous_page(&self, slug: &str, answers: &Answers) -> Option<&Page> {
+        self.pages
+            .iter()
+            .take_while(|page| page.slug != slug)
+            .filter(|page| self.page_is_shown(page, answers))
+            .last()
+    }
+
+    /// The first shown page whose answers are missing or wrong, with its
+    /// problems: where "Continue" from the check page must send people back.
+    pub fn first_incomplete_page(&self, raw: &RawAnswers, today: NaiveDate) -> Option<(&Page, Vec<FieldError>)> {
+        let mut answers = Answers::default();
+        for page in &self.pages {
+            if !self.page_is_shown(page, &answers) {
+                continue;
+            }
+            match self.validate_page(page, raw, today, &answers) {
+                Ok(valid) => answers = valid,
+                Err(problems) => return Some((page, problems)),
+            }
+        }
+        None
+    }
+
+    /// Each answered question with its answer in words, page by page, for the
+    /// "check your answers" page: (page slug, question, answer text).
+    pub fn summary<'a>(&'a self, answers: &Answers) -> Vec<(&'a str, &'a Question, String)> {
+        self.pages
+            .iter()
+            .flat_map(|page| page.questions.iter().map(move |question| (page.slug.as_str(), question)))
+            .filter_map(|(slug, question)| Some((slug, question, answer_text(question, answers.get(&question.id)?))))
+            .collect()
+    }
+}
+
+/// An answer as a person reads it: option labels, not codes.
+pub fn answer_text(question: &Question, answer: &Answer) -> String {
+    let label = |value: &str| {
+        question
+            .kind
+            .options()
+            .and_then(|options| options.iter().find(|option| option.value == value))
+            .map_or_else(|| value.to_owned(), |option| option.label.clone())
+    };
+    match answer {
+        Answer::Choice(value) => label(value),
+        Answer::Choices(values) => values.iter().map(|v| label(v)).collect::<Vec<_>>().join(", "),
+        Answer::Rating { value, comment: Some(comment) } => format!("{}: {comment}", label(value)),
+        Answer::Rating { value, comment: None } => label(value),
+        Answer::Text(text) => text.clone(),
+        Answer::Date(date) => date.format("%-d %B %Y").to_string(),
+        Answer::YesNo(yes) => if *yes { "Yes" } else { "No" }.to_owned(),
+        // The page shows the service's name; the id is what the answer holds.
+        Answer::Service(id) => id.as_str().to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::forms::{complete_feedback, find, RawValue, PROFESSIONAL_FEEDBACK};
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+    }
+
+    fn form() -> &'static FormDefinition {
+        find(PROFESSIONAL_FEEDBACK, 1).unwrap()
+    }
+
+    fn slug(step: Step<'_>) -> &str {
+        match step {
+            Step::Page(page) => &page.slug,
+            Step::CheckAnswers => "check",
+        }
+    }
+
+    #[test]
+    fn the_concerns_page_is_skipped_when_there_are_none() {
+        let answers = form().validate(&complete_feedback(), today()).unwrap();
+        assert_eq!(slug(form().next_step("staffing", &answers)), "risk");
+        assert_eq!(form().previous_page("risk", &answers).map(|p| p.slug.as_str()), Some("staffing"));
+    }
+
+    #[test]
+    fn the_concerns_page_follows_a_concern() {
+        let mut raw = complete_feedback();
+        raw.set("appearance", RawValue::One("some_concerns".into()));
+        let answers = form().validate(&raw, today()).unwrap();
+        assert_eq!(slug(form().next_step("staffing", &answers)), "concerns");
+        assert_eq!(form().previous_page("risk", &answers).map(|p| p.slug.as_str()), Some("concerns"));
+    }
+
+    #[test]
+    fn the_last_page_leads_to_the_check_page_and_the_first_has_no_previous() {
+        let answers = Answers::default();
+        assert_eq!(form().next_step("contact", &answers), Step::CheckAnswers);
+        assert_eq!(form().previous_page("service", &answers), None);
+    }
+
+    #[test]
+    fn the_first_incomplete_page_is_found_with_its_problems() {
+        let mut raw = complete_feedback();
+        raw.0.remove("staffing");
+        let (page, problems) = form().first_incomplete_page(&raw, today()).unwrap();
+        assert_eq!(page.slug, "staffing");
+        assert_eq!(problems[0].field, "staffing");
+        assert!(form().first_incomplete_page(&complete_feedback(), today()).is_none());
+    }
+
+    #[test]
+    fn answers_before_a_page_come_from_the_pages_before_it() {
+        let answers = form().answers_before("risk", &complete_feedback(), today());
+        assert!(answers.get("staffing").is_some());
+        assert!(answers.get("risk_of_harm").is_none());
+    }
+
+    #[test]
+    fn the_summary_reads_in_words() {
+        let mut raw = complete_feedback();
+        raw.set("staffing", RawValue::One("some_concerns".into()));
+        raw.set("staffing_comment", RawValue::One("Call bells slow".into()));
+        let answers = form().validate(&raw, today()).unwrap();
+        let summary = form().summary(&answers);
+        let text = |id: &str| summary.iter().find(|(_, q, _)| q.id == id).map(|(_, _, t)| t.as_str());
+        assert_eq!(text("role"), Some("GP"));
+        assert_eq!(text("visit_date"), Some("20 November 2026"));
+        assert_eq!(text("staffing"), Some("Some concerns: Call bells slow"));
+        assert_eq!(text("risk_of_harm"), Some("No"));
+        assert_eq!(summary.iter().find(|(_, q, _)| q.id == "staffing").map(|(s, _, _)| *s), Some("staffing"));
+    }
+}

@@ -1,0 +1,64 @@
+//! Random secrets (device tokens, organisation access codes) and their
+//! hashes. The secrets have 60 to 256 bits of entropy, so a plain SHA-256 is
+//! enough to keep them useless if the database leaks, and it lets us look a
+//! token up by its hash in one indexed query.
+
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use rand::Rng;
+use sha2::{Digest, Sha256};
+
+/// Letters and digits that cannot be mistaken for each other when read aloud
+/// or typed on a phone (no 0/O, 1/I/L).
+const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+
+/// A device token: 32 random bytes, URL-safe base64.
+pub fn new_device_token() -> String {
+    let bytes: [u8; 32] = rand::rng().random();
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// An access code like `K7QM-4RTX-9PWB` (about 59 bits).
+pub fn new_access_code() -> String {
+    let mut rng = rand::rng();
+    let chars: Vec<char> = (0..12)
+        .map(|_| char::from(CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())]))
+        .collect();
+    chars.chunks(4).map(|group| group.iter().collect::<String>()).collect::<Vec<_>>().join("-")
+}
+
+/// Codes are compared without case, spaces or dashes, as people type them.
+pub fn normalise_access_code(raw: &str) -> String {
+    raw.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_uppercase()).collect()
+}
+
+/// Lower-case hex SHA-256 of a secret.
+pub fn hash_secret(secret: &str) -> String {
+    Sha256::digest(secret.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn access_codes_are_three_groups_of_four_unambiguous_characters() {
+        let code = new_access_code();
+        assert_eq!(code.len(), 14);
+        assert!(code.split('-').all(|group| group.len() == 4));
+        assert!(normalise_access_code(&code).bytes().all(|b| CODE_ALPHABET.contains(&b)));
+    }
+
+    #[test]
+    fn typed_codes_match_however_they_are_written() {
+        assert_eq!(normalise_access_code(" k7qm 4rtx-9pwb "), "K7QM4RTX9PWB");
+    }
+
+    #[test]
+    fn tokens_are_long_random_and_hashed_consistently() {
+        let (a, b) = (new_device_token(), new_device_token());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 43);
+        assert_eq!(hash_secret(&a), hash_secret(&a));
+        assert_eq!(hash_secret("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+}

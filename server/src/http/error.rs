@@ -1,0 +1,95 @@
+//! The one error type of the JSON API and its one `IntoResponse`. Bodies are
+//! `{"error": "...", "fields": [{"field": "...", "message": "..."}]}`; internal
+//! details never reach the client.
+
+use app::domain::FieldError;
+use axum::{
+    extract::rejection::JsonRejection,
+    http::StatusCode,
+    response::{IntoResponse, Response},
+    Json,
+};
+use serde::Serialize;
+
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// 400: the body is not JSON, or not the JSON this endpoint takes.
+    #[error("{0}")]
+    BadRequest(String),
+    /// 401: no device token, or one the server does not know.
+    #[error("This device is not enrolled. Enrol it again with your organisation's access code.")]
+    NotEnrolled,
+    /// 403: the device's enrolment was revoked.
+    #[error("This device's enrolment was withdrawn. Ask your organisation for a new access code.")]
+    Revoked,
+    /// 409: the request clashes with something already stored.
+    #[error("{0}")]
+    Conflict(String),
+    /// 413: the body is larger than the server accepts.
+    #[error("The request is too large.")]
+    TooLarge,
+    /// 415: the body is not sent as JSON.
+    #[error("Send the body as application/json.")]
+    NotJson,
+    /// 422: the request is well-formed but its answers are not valid.
+    #[error("Some answers need correcting.")]
+    Invalid(Vec<FieldError>),
+    /// 500: a failure of ours, logged once by the tracing layer and here with its cause.
+    #[error("Something went wrong on our side. Try again shortly.")]
+    Internal(#[from] StoreError),
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: String,
+    #[serde(skip_serializing_if = "<[FieldError]>::is_empty")]
+    fields: &'a [FieldError],
+}
+
+impl AppError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::Invalid(vec![FieldError::new(field, message)])
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::NotEnrolled => StatusCode::UNAUTHORIZED,
+            Self::Revoked => StatusCode::FORBIDDEN,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::NotJson => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let Self::Internal(err) = &self {
+            tracing::error!(error = %err, "request failed");
+        }
+        let fields = match &self {
+            Self::Invalid(fields) => fields.as_slice(),
+            _ => &[],
+        };
+        let body = ErrorBody { error: self.to_string(), fields };
+        (self.status(), Json(body)).into_response()
+    }
+}
+
+impl From<JsonRejection> for AppError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection {
+            JsonRejection::MissingJsonContentType(_) => Self::NotJson,
+            JsonRejection::JsonSyntaxError(_) => Self::BadRequest("The body is not valid JSON.".to_owned()),
+            // serde's message names the field and what was expected, never a value.
+            JsonRejection::JsonDataError(err) => Self::BadRequest(format!("The JSON is not as expected: {}", err.body_text())),
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => Self::TooLarge,
+            other => Self::BadRequest(other.body_text()),
+        }
+    }
+}

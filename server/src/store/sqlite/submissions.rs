@@ -1,0 +1,96 @@
+//! Submissions in SQLite: one row per device-generated id, written once.
+
+use app::domain::{
+    forms::Severity,
+    register::CqcLocationId,
+    submission::Receipt,
+};
+use chrono::{DateTime, FixedOffset, Utc};
+use sqlx::{sqlite::SqliteRow, Row};
+use uuid::Uuid;
+
+use super::{corrupt, database, SqliteStore};
+use crate::store::{NewSubmission, Recorded, StoreError, StoredSubmission, SubmissionStore};
+
+const COLUMNS: &str = "id, device_id, form_id, form_version, service_location_id, answers, content_hash, \
+    severity, severity_reason, submitted_at, received_at";
+
+#[async_trait::async_trait]
+impl SubmissionStore for SqliteStore {
+    async fn record_submission(&self, submission: &NewSubmission) -> Result<Recorded, StoreError> {
+        let answers = serde_json::to_string(&submission.answers).map_err(corrupt)?;
+        // ON CONFLICT DO NOTHING makes the check-and-insert one atomic statement,
+        // so two requests racing with the same id cannot both insert.
+        let inserted = sqlx::query(&format!(
+            "INSERT INTO submissions ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING"
+        ))
+        .bind(submission.id.to_string())
+        .bind(submission.device_id.to_string())
+        .bind(&submission.form_id)
+        .bind(i64::from(submission.form_version))
+        .bind(submission.service.as_str())
+        .bind(answers)
+        .bind(&submission.content_hash)
+        .bind(submission.assessment.severity.code())
+        .bind(&submission.assessment.reason)
+        .bind(submission.submitted_at.to_rfc3339())
+        .bind(submission.received_at.to_rfc3339())
+        .execute(&self.pool)
+        .await
+        .map_err(database)?
+        .rows_affected()
+            == 1;
+        if inserted {
+            return Ok(Recorded::New(Receipt {
+                id: submission.id,
+                severity: submission.assessment.severity,
+                severity_reason: submission.assessment.reason.clone(),
+                received_at: submission.received_at,
+            }));
+        }
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM submissions WHERE id = ?"))
+            .bind(submission.id.to_string())
+            .fetch_one(&self.pool)
+            .await
+            .map_err(database)?;
+        let same_hash = row.try_get::<String, _>("content_hash").map_err(database)? == submission.content_hash;
+        let same_device = row.try_get::<String, _>("device_id").map_err(database)? == submission.device_id.to_string();
+        Ok(if same_hash && same_device {
+            Recorded::AlreadyReceived(stored_from_row(&row)?.receipt)
+        } else {
+            Recorded::Conflict
+        })
+    }
+
+    async fn submission(&self, id: Uuid) -> Result<Option<StoredSubmission>, StoreError> {
+        sqlx::query(&format!("SELECT {COLUMNS} FROM submissions WHERE id = ?"))
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(database)?
+            .as_ref()
+            .map(stored_from_row)
+            .transpose()
+    }
+}
+
+fn stored_from_row(row: &SqliteRow) -> Result<StoredSubmission, StoreError> {
+    let text = |column: &str| -> Result<String, StoreError> { row.try_get(column).map_err(database) };
+    let uuid = |column: &str| Uuid::parse_str(&text(column)?).map_err(corrupt);
+    let severity = text("severity")?;
+    let version: i64 = row.try_get("form_version").map_err(database)?;
+    Ok(StoredSubmission {
+        receipt: Receipt {
+            id: uuid("id")?,
+            severity: Severity::parse(&severity).ok_or_else(|| corrupt(format!("severity {severity}")))?,
+            severity_reason: text("severity_reason")?,
+            received_at: DateTime::parse_from_rfc3339(&text("received_at")?).map_err(corrupt)?.with_timezone(&Utc),
+        },
+        device_id: uuid("device_id")?,
+        form_id: text("form_id")?,
+        form_version: u32::try_from(version).map_err(corrupt)?,
+        service: CqcLocationId::parse(&text("service_location_id")?).map_err(corrupt)?,
+        answers: serde_json::from_str(&text("answers")?).map_err(corrupt)?,
+        submitted_at: DateTime::<FixedOffset>::parse_from_rfc3339(&text("submitted_at")?).map_err(corrupt)?,
+    })
+}
