@@ -4,16 +4,21 @@
 pub mod domain;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod session;
+#[cfg(feature = "ssr")]
 pub mod store;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
 };
 
-use pages::register::RegisterPage;
+use pages::{
+    feedback::{CheckAnswersPage, EnrolPage, QuestionPage, SentPage, StartPage},
+    register::RegisterPage,
+};
 
 /// The HTML document around the app. On the server it also sets the
 /// Content-Security-Policy with this response's nonce, which Leptos puts on its
@@ -82,13 +87,22 @@ pub fn App() -> impl IntoView {
             <a class="skip-link" href="#main">"Skip to main content"</a>
             <header class="site-header">
                 <div class="width-container">
-                    <a class="site-header__name" href="/">"Care Home Feedback"</a>
+                    <a class="site-header__name" href="/feedback">"Care Home Feedback"</a>
+                    <nav class="site-header__nav" aria-label="Main">
+                        <a href="/feedback">"Give feedback"</a>
+                        <a href="/">"Register of services"</a>
+                    </nav>
                 </div>
             </header>
             <main id="main" class="width-container">
                 <Routes fallback=NotFound>
                     // Async: the whole page arrives as HTML, so it works without JavaScript.
                     <Route path=StaticSegment("") view=RegisterPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("enrol") view=EnrolPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("feedback") view=StartPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("feedback"), StaticSegment("check")) view=CheckAnswersPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("feedback"), StaticSegment("sent"), ParamSegment("id")) view=SentPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("feedback"), ParamSegment("slug")) view=QuestionPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

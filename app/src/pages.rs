@@ -1,3 +1,4 @@
 //! One module per page; each page's server functions sit beside it.
 
+pub mod feedback;
 pub mod register;

@@ -17,9 +17,9 @@ use crate::domain::{
 
 /// Everything a backend must do. Callers hold a [`SharedStore`] and never
 /// know which database is behind it.
-pub trait Store: RegisterStore + DeviceStore + SubmissionStore {}
+pub trait Store: RegisterStore + DeviceStore + SubmissionStore + DraftStore {}
 
-impl<T: RegisterStore + DeviceStore + SubmissionStore> Store for T {}
+impl<T: RegisterStore + DeviceStore + SubmissionStore + DraftStore> Store for T {}
 
 /// The store as the server shares it between requests.
 pub type SharedStore = Arc<dyn Store>;
@@ -66,6 +66,29 @@ pub trait SubmissionStore: Send + Sync + 'static {
     async fn submission(&self, id: Uuid) -> Result<Option<StoredSubmission>, StoreError>;
 }
 
+/// Drafts of devices that fill forms in without JavaScript (server-rendered
+/// pages); with JavaScript, drafts stay on the device.
+#[async_trait::async_trait]
+pub trait DraftStore: Send + Sync + 'static {
+    async fn draft(&self, device_id: Uuid, form_id: &str) -> Result<Option<Draft>, StoreError>;
+
+    async fn save_draft(&self, device_id: Uuid, draft: &Draft) -> Result<(), StoreError>;
+
+    async fn delete_draft(&self, device_id: Uuid, form_id: &str) -> Result<(), StoreError>;
+}
+
+/// A form being filled in: its future submission id, the raw answers as
+/// typed (valid or not) and the problems found on each page's last post.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Draft {
+    pub id: Uuid,
+    pub form_id: String,
+    pub form_version: u32,
+    pub answers: crate::domain::forms::RawAnswers,
+    #[serde(default)]
+    pub problems: std::collections::BTreeMap<String, Vec<crate::domain::FieldError>>,
+}
+
 /// What an upsert changed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct UpsertSummary {
@@ -93,6 +116,7 @@ pub struct NewDevice {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Device {
     pub id: Uuid,
+    pub name: String,
     pub organisation: String,
     pub role: String,
     pub revoked: bool,

@@ -3,9 +3,9 @@
 //! enough to keep them useless if the database leaks, and it lets us look a
 //! token up by its hash in one indexed query.
 
+pub use app::session::hash_secret;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use rand::Rng;
-use sha2::{Digest, Sha256};
 
 /// Letters and digits that cannot be mistaken for each other when read aloud
 /// or typed on a phone (no 0/O, 1/I/L).
@@ -29,11 +29,6 @@ pub fn new_access_code() -> String {
 /// Codes are compared without case, spaces or dashes, as people type them.
 pub fn normalise_access_code(raw: &str) -> String {
     raw.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_uppercase()).collect()
-}
-
-/// Lower-case hex SHA-256 of a secret.
-pub fn hash_secret(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 #[cfg(test)]

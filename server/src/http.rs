@@ -5,6 +5,7 @@ mod devices;
 mod error;
 mod extract;
 mod health;
+mod journey;
 mod security;
 mod submissions;
 
@@ -29,17 +30,26 @@ use crate::store::SharedStore;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub store: SharedStore,
+    /// Mark the device cookie `Secure` (behind TLS).
+    pub secure_cookies: bool,
+    /// The local safeguarding route, shown when someone may be at risk.
+    pub safeguarding_route: String,
 }
 
 /// The whole router with its layers.
 pub fn router(state: AppState, max_body_bytes: usize) -> Router {
     let store = state.store.clone();
-    let provide_store = move || provide_context(store.clone());
+    let route = app::pages::feedback::ssr::SafeguardingRoute(state.safeguarding_route.clone());
+    let provide_store = move || {
+        provide_context(store.clone());
+        provide_context(route.clone());
+    };
     let options = state.leptos_options.clone();
     let routes = Router::new()
         .merge(health::router())
         .merge(devices::router())
         .merge(submissions::router())
+        .merge(journey::router())
         .leptos_routes_with_context(&state, generate_route_list(App), provide_store.clone(), move || {
             shell(options.clone())
         })

@@ -82,6 +82,12 @@ pub struct Settings {
     /// Folder with the built site (pkg/ and public files), as cargo-leptos writes it.
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
     pub site_root: PathBuf,
+    /// Mark the device cookie Secure; set this when the app is served over HTTPS.
+    #[arg(long, env = "CHF_SECURE_COOKIES", global = true)]
+    pub secure_cookies: bool,
+    /// What the stop-and-call panel tells a professional who reports a risk of harm.
+    #[arg(long, env = "CHF_SAFEGUARDING_ROUTE", default_value = DEFAULT_SAFEGUARDING_ROUTE, global = true)]
+    pub safeguarding_route: String,
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "CHF_MAX_BODY_BYTES", default_value_t = 256 * 1024, global = true)]
     pub max_body_bytes: usize,
@@ -104,9 +110,15 @@ impl Settings {
             log_format: LogFormat::Text,
             site_root: PathBuf::from("target/site"),
             max_body_bytes: 256 * 1024,
+            secure_cookies: false,
+            safeguarding_route: DEFAULT_SAFEGUARDING_ROUTE.to_owned(),
         }
     }
 }
+
+/// A placeholder until a deployment configures its own route and numbers.
+pub const DEFAULT_SAFEGUARDING_ROUTE: &str = "If someone is in danger now, call 999. Otherwise call the adult \
+    safeguarding team of the local council now; out of hours, call its emergency duty service.";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {

@@ -39,6 +39,8 @@ impl Application {
         let state = AppState {
             leptos_options: leptos_options(settings),
             store: store.clone(),
+            secure_cookies: settings.secure_cookies,
+            safeguarding_route: settings.safeguarding_route.clone(),
         };
         let router = http::router(state, settings.max_body_bytes);
         let bind_error = |source| StartError::Bind { addr: settings.addr, source };

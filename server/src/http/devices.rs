@@ -22,6 +22,12 @@ async fn enrol(
     State(store): State<SharedStore>,
     ApiJson(request): ApiJson<EnrolmentRequest>,
 ) -> Result<(StatusCode, Json<Enrolment>), AppError> {
+    Ok((StatusCode::CREATED, Json(enrol_device(&store, &request).await?)))
+}
+
+/// Checks an enrolment and stores the new device; the JSON API and the
+/// enrolment page both come here.
+pub async fn enrol_device(store: &SharedStore, request: &EnrolmentRequest) -> Result<Enrolment, AppError> {
     let mut problems = Vec::new();
     let name = ProfessionalName::parse(&request.name).map_err(|e| problems.push(e)).ok();
     let role = ProfessionalRole::parse(&request.role).map_err(|e| problems.push(e)).ok();
@@ -40,5 +46,5 @@ async fn enrol(
     let device = NewDevice { id: Uuid::new_v4(), organisation_id: organisation.id, token_hash: hash_secret(&token), name, role };
     store.enrol_device(&device).await?;
     tracing::info!(device = %device.id, organisation = organisation.id, "device enrolled");
-    Ok((StatusCode::CREATED, Json(Enrolment { device_id: device.id, token, organisation: organisation.name })))
+    Ok(Enrolment { device_id: device.id, token, organisation: organisation.name })
 }

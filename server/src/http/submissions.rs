@@ -13,7 +13,7 @@ use chrono::{NaiveDate, Utc};
 use super::{error::AppError, extract::{ApiJson, EnrolledDevice}, AppState};
 use crate::{
     credentials::hash_secret,
-    store::{NewSubmission, Recorded, SharedStore},
+    store::{Device, NewSubmission, Recorded, SharedStore},
 };
 
 pub fn router() -> Router<AppState> {
@@ -25,6 +25,14 @@ async fn submit(
     EnrolledDevice(device): EnrolledDevice,
     ApiJson(request): ApiJson<SubmissionRequest>,
 ) -> Result<(StatusCode, Json<Receipt>), AppError> {
+    let (status, receipt) = accept(&store, &device, &request).await?;
+    Ok((status, Json(receipt)))
+}
+
+/// Validates, assesses and stores a submission once: `201` when new, `200`
+/// when this exact submission was already received. The JSON API and the
+/// "Send" button of the server-rendered journey both come here.
+pub async fn accept(store: &SharedStore, device: &Device, request: &SubmissionRequest) -> Result<(StatusCode, Receipt), AppError> {
     let form = forms::find(&request.form_id, request.form_version)
         .ok_or_else(|| unknown_form(&request.form_id, request.form_version))?;
     let answers = form.validate(&request.answers, latest_date_on_earth()).map_err(AppError::Invalid)?;
@@ -40,16 +48,16 @@ async fn submit(
         service,
         assessment: form.assess(&answers),
         answers,
-        content_hash: content_hash(&request),
+        content_hash: content_hash(request),
         submitted_at: request.submitted_at,
         received_at: Utc::now(),
     };
     match store.record_submission(&submission).await? {
         Recorded::New(receipt) => {
             tracing::info!(submission = %receipt.id, device = %device.id, severity = receipt.severity.code(), "submission recorded");
-            Ok((StatusCode::CREATED, Json(receipt)))
+            Ok((StatusCode::CREATED, receipt))
         }
-        Recorded::AlreadyReceived(receipt) => Ok((StatusCode::OK, Json(receipt))),
+        Recorded::AlreadyReceived(receipt) => Ok((StatusCode::OK, receipt)),
         Recorded::Conflict => Err(AppError::Conflict(
             "A different submission with this id was already received.".to_owned(),
         )),
@@ -65,7 +73,7 @@ fn unknown_form(id: &str, version: u32) -> AppError {
 
 /// The visit date may be "today" wherever the phone is; the latest calendar
 /// date anywhere (UTC+14) keeps a just-after-midnight visit from being refused.
-fn latest_date_on_earth() -> NaiveDate {
+pub fn latest_date_on_earth() -> NaiveDate {
     (Utc::now() + chrono::Duration::hours(14)).date_naive()
 }
 
@@ -81,8 +89,10 @@ fn service_of<'a>(form: &'a FormDefinition, answers: &forms::Answers) -> Result<
     }
 }
 
-/// Hash of the request as the device sent it (answers are a sorted map, so
-/// the same content always serialises the same way).
+/// Hash of what was answered (answers are a sorted map, so the same content
+/// always serialises the same way). The device's clock is left out: a retry
+/// stamped a second later is still the same observation.
 fn content_hash(request: &SubmissionRequest) -> String {
-    hash_secret(&serde_json::to_string(request).unwrap_or_default())
+    let content = (&request.form_id, request.form_version, &request.answers);
+    hash_secret(&serde_json::to_string(&content).unwrap_or_default())
 }

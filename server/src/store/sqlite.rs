@@ -4,6 +4,7 @@
 use std::{str::FromStr, time::Duration};
 
 mod devices;
+mod drafts;
 mod register;
 mod submissions;
 

@@ -19,7 +19,8 @@ pub enum Step<'a> {
 }
 
 impl FormDefinition {
-    /// The valid answers of every page before `slug` (pages not shown are skipped).
+    /// The valid answers of every page before `slug` (pages not shown are
+    /// skipped; a slug no page has means every page).
     pub fn answers_before(&self, slug: &str, raw: &RawAnswers, today: NaiveDate) -> Answers {
         let mut answers = Answers::default();
         for page in self.pages.iter().take_while(|page| page.slug != slug) {
@@ -40,6 +41,11 @@ impl FormDefinition {
             .skip(1)
             .find(|page| self.page_is_shown(page, answers))
             .map_or(Step::CheckAnswers, Step::Page)
+    }
+
+    /// The valid answers of every shown page (an unfinished form's so far).
+    pub fn valid_answers(&self, raw: &RawAnswers, today: NaiveDate) -> Answers {
+        self.answers_before("", raw, today)
     }
 
     /// The shown page before `slug`; `None` before the first.

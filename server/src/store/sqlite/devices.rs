@@ -43,7 +43,7 @@ impl DeviceStore for SqliteStore {
 
     async fn device_by_token(&self, token_hash: &str) -> Result<Option<Device>, StoreError> {
         let row = sqlx::query(
-            "SELECT d.id, o.name AS organisation, d.role, d.revoked_at IS NOT NULL AS revoked \
+            "SELECT d.id, d.name, o.name AS organisation, d.role, d.revoked_at IS NOT NULL AS revoked \
              FROM devices d JOIN organisations o ON o.id = d.organisation_id WHERE d.token_hash = ?",
         )
         .bind(token_hash)
@@ -54,6 +54,7 @@ impl DeviceStore for SqliteStore {
         let id: String = row.try_get("id").map_err(database)?;
         Ok(Some(Device {
             id: Uuid::parse_str(&id).map_err(corrupt)?,
+            name: row.try_get("name").map_err(database)?,
             organisation: row.try_get("organisation").map_err(database)?,
             role: row.try_get("role").map_err(database)?,
             revoked: row.try_get("revoked").map_err(database)?,

@@ -123,7 +123,7 @@ impl RegisterStore for SqliteStore {
 
     async fn search_register(&self, query: &RegisterQuery, limit: u32) -> Result<RegisterPage, StoreError> {
         let pattern = like_pattern(query.text());
-        let filter = "name LIKE ?1 ESCAPE '\\' OR town LIKE ?1 ESCAPE '\\'";
+        let filter = "name LIKE ?1 ESCAPE '\\' OR town LIKE ?1 ESCAPE '\\' OR location_id LIKE ?1 ESCAPE '\\'";
         let rows = sqlx::query(&format!(
             "SELECT {SERVICE_COLUMNS} FROM services WHERE {filter} \
              ORDER BY name COLLATE NOCASE, location_id LIMIT ?2"

@@ -1,0 +1,96 @@
+//! `/feedback/check`: every answer with a "Change" link, then "Send".
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+use super::{fields::SafeguardingPanel, question::Gated, Gate};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckData {
+    pub form_title: String,
+    /// (question, answer in words, change link)
+    pub rows: Vec<(String, String, String)>,
+    pub risk_of_harm: bool,
+    pub safeguarding: String,
+}
+
+#[server(endpoint = "v1/feedback/check")]
+pub async fn feedback_check() -> Result<Result<CheckData, Gate>, ServerFnError> {
+    use super::ssr::{internal, Journey};
+    use crate::domain::{
+        forms::{self, Answer},
+        register::RegisterQuery,
+    };
+    let journey = Journey::load().await?;
+    let Some((_, draft)) = journey.device_and_draft() else { return Ok(Err(journey.gate())) };
+    let form = forms::find(&draft.form_id, draft.form_version).ok_or_else(|| ServerFnError::new("form missing"))?;
+    let answers = form.valid_answers(&draft.answers, chrono::Utc::now().date_naive());
+    let mut rows = Vec::new();
+    for (slug, question, text) in form.summary(&answers) {
+        let text = match answers.get(&question.id) {
+            Some(Answer::Service(id)) => {
+                let found = journey.store.search_register(&RegisterQuery::new(id.as_str()), 1).await.map_err(internal)?;
+                found.services.first().map_or(text, |s| format!("{}, {}", s.name.as_str(), s.town.as_str()))
+            }
+            _ => text,
+        };
+        rows.push((question.label.clone(), text, format!("/feedback/{slug}?return=check")));
+    }
+    Ok(Ok(CheckData {
+        form_title: form.title.clone(),
+        rows,
+        risk_of_harm: matches!(answers.get("risk_of_harm"), Some(Answer::YesNo(true))),
+        safeguarding: journey.safeguarding(),
+    }))
+}
+
+#[component]
+pub fn CheckAnswersPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| feedback_check());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(Ok(data)) => view! { <Check data/> }.into_any(),
+                    Ok(Err(gate)) => view! { <Gated gate/> }.into_any(),
+                    Err(_) => view! { <p class="error-message" role="alert">"This page could not be loaded. Try again shortly."</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Check(data: CheckData) -> impl IntoView {
+    view! {
+        <Title text="Check your answers before sending"/>
+        <a class="back-link" href="/feedback/contact">"Back"</a>
+        <span class="caption">{data.form_title}</span>
+        <h1>"Check your answers before sending"</h1>
+        {data.risk_of_harm.then(|| view! { <SafeguardingPanel route=data.safeguarding.clone()/> })}
+        <dl class="summary-list">
+            {data
+                .rows
+                .into_iter()
+                .map(|(question, answer, href)| {
+                    let hidden = question.to_lowercase();
+                    view! {
+                        <div class="summary-list__row">
+                            <dt class="summary-list__key">{question}</dt>
+                            <dd class="summary-list__value">{answer}</dd>
+                            <dd class="summary-list__actions">
+                                <a href=href>"Change"<span class="visually-hidden">{format!(" {hidden}")}</span></a>
+                            </dd>
+                        </div>
+                    }
+                })
+                .collect_view()}
+        </dl>
+        <h2>"Now send your observation"</h2>
+        <p>"The integrated commissioning unit's quality team will see it. You can send it even with no signal later on; it is sent when you are back online."</p>
+        <form method="post" action="/feedback/check" novalidate>
+            <button class="button" type="submit">"Send observation"</button>
+        </form>
+    }
+}

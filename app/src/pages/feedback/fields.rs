@@ -1,0 +1,223 @@
+//! One component per question kind, in the NHS design system's markup. A
+//! follow-up question is revealed under the answer that asks for it; without
+//! `:has()` support the follow-ups simply stay visible.
+
+use leptos::prelude::*;
+
+use super::{enrol::group_class, error_summary::FieldErrorMessage};
+use crate::domain::{
+    forms::{comment_field, Choice, Condition, Page, Question, QuestionKind, RawAnswers, RawValue},
+    FieldError,
+};
+
+/// Everything a field needs to draw itself.
+#[derive(Clone)]
+pub struct FieldContext {
+    pub page: Page,
+    pub values: RawAnswers,
+    pub problems: Vec<FieldError>,
+    pub today: String,
+    pub safeguarding: String,
+}
+
+impl FieldContext {
+    fn values_of(&self, field: &str) -> Vec<String> {
+        match self.values.0.get(field) {
+            Some(RawValue::One(value)) => vec![value.clone()],
+            Some(RawValue::Many(values)) => values.clone(),
+            None => Vec::new(),
+        }
+    }
+
+    fn value_of(&self, field: &str) -> String {
+        self.values_of(field).into_iter().next().unwrap_or_default()
+    }
+
+    fn error_of(&self, field: &str) -> Option<String> {
+        self.problems.iter().find(|p| p.field == field).map(|p| p.message.clone())
+    }
+
+    /// Questions on this page shown under `question`'s answer `value`.
+    fn follow_ups(&self, question: &str, value: &str) -> Vec<Question> {
+        self.page
+            .questions
+            .iter()
+            .filter(|q| matches!(&q.show_when, Some(Condition::AnswerIn { question: on, values }) if on == question && values.iter().any(|v| v == value)))
+            .cloned()
+            .collect()
+    }
+
+    /// Whether `question` is drawn inside another question on this page.
+    pub fn is_follow_up(&self, question: &Question) -> bool {
+        matches!(&question.show_when, Some(Condition::AnswerIn { question: on, .. }) if self.page.questions.iter().any(|q| &q.id == on))
+    }
+}
+
+/// `aria-describedby` for a field with an optional hint and error.
+fn described_by(id: &str, hint: bool, error: bool) -> Option<String> {
+    let parts: Vec<String> = [hint.then(|| format!("{id}-hint")), error.then(|| format!("{id}-error"))].into_iter().flatten().collect();
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+#[component]
+pub fn QuestionField(question: Question, cx: FieldContext, as_heading: bool) -> impl IntoView {
+    let id = question.id.clone();
+    let error = cx.error_of(&id);
+    let hint = question.hint.clone();
+    let describedby = described_by(&id, hint.is_some(), error.is_some());
+    let title = if as_heading {
+        view! { <h1 class="heading-inline">{question.label.clone()}</h1> }.into_any()
+    } else {
+        question.label.clone().into_any()
+    };
+    let hint_view = hint.map(|text| view! { <p class="hint" id=format!("{id}-hint")>{text}</p> });
+    let error_view = view! { <FieldErrorMessage id=id.clone() message=error.clone()/> };
+    let body = match question.kind.clone() {
+        QuestionKind::SingleChoice { options } => {
+            view! { <Radios id=id.clone() options cx=cx.clone()/> }.into_any()
+        }
+        QuestionKind::Rating { options, comment_label, comment_max_chars } => view! {
+            <Radios id=id.clone() options cx=cx.clone()/>
+            <TextInput id=comment_field(&id) label=comment_label max=comment_max_chars multiline=true cx=cx.clone()/>
+        }
+        .into_any(),
+        QuestionKind::YesNo { .. } => {
+            let options = ["yes", "no"]
+                .map(|value| Choice { value: value.into(), label: if value == "yes" { "Yes" } else { "No" }.into(), hint: None, flag: None })
+                .to_vec();
+            view! { <Radios id=id.clone() options cx=cx.clone()/> }.into_any()
+        }
+        QuestionKind::MultipleChoice { options } => view! { <Checkboxes id=id.clone() options cx=cx.clone()/> }.into_any(),
+        QuestionKind::Text { multiline, .. } => {
+            let value = cx.value_of(&id);
+            return view! {
+                <div class=group_class(error.is_some())>
+                    <label class="label" for=id.clone()>{title}</label>
+                    {hint_view}
+                    {error_view}
+                    <TextControl id=id.clone() value multiline describedby/>
+                </div>
+            }
+            .into_any();
+        }
+        QuestionKind::Date => {
+            let value = Some(cx.value_of(&id)).filter(|v| !v.is_empty()).unwrap_or_else(|| cx.today.clone());
+            return view! {
+                <div class=group_class(error.is_some())>
+                    <label class="label" for=id.clone()>{title}</label>
+                    {hint_view}
+                    {error_view}
+                    <input class="input input--width-10" id=id.clone() name=id.clone() type="date" value=value max=cx.today.clone() aria-describedby=describedby/>
+                </div>
+            }
+            .into_any();
+        }
+        QuestionKind::ServicePicker => ().into_any(),
+    };
+    view! {
+        <div class=group_class(error.is_some())>
+            <fieldset class="fieldset" aria-describedby=describedby>
+                <legend class="fieldset__legend">{title}</legend>
+                {hint_view}
+                {error_view}
+                {body}
+            </fieldset>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn Radios(id: String, options: Vec<Choice>, cx: FieldContext) -> impl IntoView {
+    let chosen = cx.value_of(&id);
+    view! {
+        <div class="radios">
+            {options
+                .into_iter()
+                .enumerate()
+                .map(|(n, option)| {
+                    let input_id = if n == 0 { id.clone() } else { format!("{id}-{}", n + 1) };
+                    let follow_ups = cx.follow_ups(&id, &option.value);
+                    let panel = (id == "risk_of_harm" && option.value == "yes").then(|| cx.safeguarding.clone());
+                    let conditional = (!follow_ups.is_empty() || panel.is_some()).then(|| {
+                        view! {
+                            <div class="radios__conditional">
+                                {panel.map(|route| view! { <SafeguardingPanel route/> })}
+                                {follow_ups.into_iter().map(|q| view! { <QuestionField question=q cx=cx.clone() as_heading=false/> }).collect_view()}
+                            </div>
+                        }
+                    });
+                    view! {
+                        <div class="radios__item">
+                            <input class="radios__input" id=input_id.clone() name=id.clone() type="radio" value=option.value.clone() checked=chosen == option.value/>
+                            <label class="radios__label" for=input_id>{option.label}</label>
+                        </div>
+                        {conditional}
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}
+
+#[component]
+fn Checkboxes(id: String, options: Vec<Choice>, cx: FieldContext) -> impl IntoView {
+    let chosen = cx.values_of(&id);
+    view! {
+        <div class="checkboxes">
+            {options
+                .into_iter()
+                .enumerate()
+                .map(|(n, option)| {
+                    let input_id = if n == 0 { id.clone() } else { format!("{id}-{}", n + 1) };
+                    let checked = chosen.contains(&option.value);
+                    view! {
+                        <div class="checkboxes__item">
+                            <input class="checkboxes__input" id=input_id.clone() name=id.clone() type="checkbox" value=option.value checked=checked/>
+                            <label class="checkboxes__label" for=input_id>{option.label}</label>
+                        </div>
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}
+
+/// A labelled free-text field (a rating's comment, say).
+#[component]
+fn TextInput(id: String, label: String, max: usize, multiline: bool, cx: FieldContext) -> impl IntoView {
+    let error = cx.error_of(&id);
+    let describedby = described_by(&id, true, error.is_some());
+    let class = group_class(error.is_some());
+    view! {
+        <div class=class>
+            <label class="label" for=id.clone()>{label}</label>
+            <p class="hint" id=format!("{id}-hint")>
+                {format!("Do not include residents' names or other details that identify them. Up to {max} characters.")}
+            </p>
+            <FieldErrorMessage id=id.clone() message=error/>
+            <TextControl id=id.clone() value=cx.value_of(&id) multiline describedby/>
+        </div>
+    }
+}
+
+#[component]
+fn TextControl(id: String, value: String, multiline: bool, describedby: Option<String>) -> impl IntoView {
+    if multiline {
+        view! { <textarea class="textarea" id=id.clone() name=id rows="4" aria-describedby=describedby>{value}</textarea> }.into_any()
+    } else {
+        view! { <input class="input" id=id.clone() name=id type="text" value=value spellcheck="true" aria-describedby=describedby/> }.into_any()
+    }
+}
+
+/// Shown when someone may be at immediate risk of harm.
+#[component]
+pub fn SafeguardingPanel(route: String) -> impl IntoView {
+    view! {
+        <div class="care-card care-card--urgent" role="note">
+            <h2 class="care-card__heading">"Stop and call now if someone is at immediate risk"</h2>
+            <p>{route}</p>
+            <p>"This form is not a safeguarding referral. Make the call first, then finish the form."</p>
+        </div>
+    }
+}

@@ -1,0 +1,138 @@
+//! `/feedback/:slug`: one page of the form. Its form posts to the same
+//! address; the server saves the answers and redirects to the next page, or
+//! back here with the problems.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::{
+    error_summary::ErrorSummary,
+    feedback_page,
+    fields::{FieldContext, QuestionField},
+    Gate, PageData,
+};
+use crate::domain::{forms::QuestionKind, register::RegisterPage as RegisterResults};
+
+#[component]
+pub fn QuestionPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let data = Resource::new(
+        move || (params.read().get("slug").unwrap_or_default(), query.read().get("q").unwrap_or_default()),
+        |(slug, q)| feedback_page(slug, q),
+    );
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(Ok(data)) => view! { <Question data/> }.into_any(),
+                    Ok(Err(gate)) => view! { <Gated gate/> }.into_any(),
+                    Err(_) => view! { <p class="error-message" role="alert">"This page could not be loaded. Try again shortly."</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Question(data: PageData) -> impl IntoView {
+    let PageData { form_title, page, values, problems, back_href, return_to_check, services, safeguarding, today } = data;
+    let action = format!("/feedback/{}{}", page.slug, if return_to_check { "?return=check" } else { "" });
+    let back_href = if return_to_check { "/feedback/check".to_owned() } else { back_href };
+    let first_is_heading = page.questions.first().is_some_and(|q| q.label == page.title);
+    let title = if problems.is_empty() { page.title.clone() } else { format!("Error: {}", page.title) };
+    let cx = FieldContext { page: page.clone(), values, problems: problems.clone(), today, safeguarding };
+    let is_picker = page.questions.iter().any(|q| matches!(q.kind, QuestionKind::ServicePicker));
+    let questions = page
+        .questions
+        .iter()
+        .enumerate()
+        .filter(|(_, q)| !cx.is_follow_up(q) && !matches!(q.kind, QuestionKind::ServicePicker))
+        .map(|(n, q)| view! { <QuestionField question=q.clone() cx=cx.clone() as_heading=n == 0 && first_is_heading/> })
+        .collect_view();
+    view! {
+        <Title text=title/>
+        <a class="back-link" href=back_href>"Back"</a>
+        <ErrorSummary problems/>
+        <span class="caption">{form_title}</span>
+        {(!first_is_heading).then(|| view! { <h1>{page.title.clone()}</h1> })}
+        {is_picker.then(|| view! { <ServiceSearch slug=page.slug.clone()/> })}
+        <form method="post" action=action novalidate>
+            {services.map(|results| view! { <ServiceChoices results chosen=cx.values.0.get("service").cloned()/> })}
+            {questions}
+            <button class="button" type="submit">"Continue"</button>
+        </form>
+    }
+}
+
+/// The search box above the service choices: a GET form, so it works without JavaScript.
+#[component]
+fn ServiceSearch(slug: String) -> impl IntoView {
+    view! {
+        <form class="search" method="get" action=format!("/feedback/{slug}") role="search">
+            <label class="label" for="q">"Search by name or town"</label>
+            <div class="search__row">
+                <input class="input" id="q" name="q" type="search" autocomplete="off" spellcheck="false" maxlength="100"/>
+                <button class="button button--secondary" type="submit">"Search"</button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn ServiceChoices(results: RegisterResults, chosen: Option<crate::domain::forms::RawValue>) -> impl IntoView {
+    use crate::domain::forms::RawValue;
+    let chosen = match chosen {
+        Some(RawValue::One(value)) => value,
+        _ => String::new(),
+    };
+    let heading = if results.query.is_empty() { "Your service".to_owned() } else { format!("Services matching “{}”", results.query) };
+    view! {
+        <fieldset class="fieldset">
+            <legend class="fieldset__legend">{heading}</legend>
+            {results.services.is_empty().then(|| view! { <p class="hint" id="service">"Search for the service by its name or town."</p> })}
+            <div class="radios">
+                {results
+                    .services
+                    .into_iter()
+                    .enumerate()
+                    .map(|(n, service)| {
+                        let id = if n == 0 { "service".to_owned() } else { format!("service-{}", n + 1) };
+                        let value = service.location_id.as_str().to_owned();
+                        let checked = value == chosen;
+                        view! {
+                            <div class="radios__item">
+                                <input class="radios__input" id=id.clone() name="service" type="radio" value=value checked=checked/>
+                                <label class="radios__label" for=id>
+                                    {service.name.as_str().to_owned()}
+                                    <span class="radios__hint">{format!("{} · {}", service.kind.label(), service.town.as_str())}</span>
+                                </label>
+                            </div>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        </fieldset>
+    }
+}
+
+/// Why the page cannot be shown, and the way on.
+#[component]
+pub fn Gated(gate: Gate) -> impl IntoView {
+    match gate {
+        Gate::NotEnrolled | Gate::Revoked => view! {
+            <Title text="Enrol this device first"/>
+            <h1>"Enrol this device first"</h1>
+            <p>"To send observations from this phone, enrol it once with the access code your organisation gave you."</p>
+            <a class="button" href="/enrol" role="button" draggable="false">"Enrol this device"</a>
+        }
+        .into_any(),
+        Gate::NoSuchPage => view! {
+            <Title text="Page not found"/>
+            <h1>"Page not found"</h1>
+            <p><a href="/feedback">"Go to the start of the form"</a></p>
+        }
+        .into_any(),
+    }
+}

@@ -1,0 +1,183 @@
+//! The form posts of the server-rendered journey (`app/src/pages/feedback`).
+//! Each saves what was typed in the device's draft and redirects (303) to
+//! the next page, or back to the same page with its problems, so the journey
+//! works without JavaScript and a reload never posts twice.
+
+use app::{
+    domain::{
+        device::EnrolmentRequest,
+        forms::{self, comment_field, FormDefinition, Page, QuestionKind, RawValue, Step},
+        submission::SubmissionRequest,
+    },
+    pages::feedback::{ssr::load_or_start_draft, FORM_ID},
+    session::DEVICE_COOKIE,
+    store::{Device, Draft},
+};
+use axum::{
+    extract::{Path, Query, State},
+    http::{header::SET_COOKIE, HeaderMap, HeaderValue},
+    response::{IntoResponse, Redirect, Response},
+    routing::post,
+    Form, Router,
+};
+use chrono::Utc;
+use serde::Deserialize;
+
+use super::{
+    devices::enrol_device,
+    error::AppError,
+    submissions::{accept, latest_date_on_earth},
+    AppState,
+};
+use crate::store::SharedStore;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/enrol", post(enrol))
+        .route("/feedback/check", post(send))
+        .route("/feedback/discard", post(discard))
+        .route("/feedback/{slug}", post(save_page))
+}
+
+#[derive(Deserialize)]
+struct ReturnTo {
+    #[serde(rename = "return")]
+    to: Option<String>,
+}
+
+impl ReturnTo {
+    fn check(&self) -> bool {
+        self.to.as_deref() == Some("check")
+    }
+}
+
+/// A year: a professional enrols a phone once.
+const COOKIE_MAX_AGE: u32 = 365 * 24 * 60 * 60;
+
+async fn enrol(State(state): State<AppState>, Form(request): Form<EnrolmentRequest>) -> Result<Response, AppError> {
+    match enrol_device(&state.store, &request).await {
+        Ok(enrolment) => {
+            let secure = if state.secure_cookies { "; Secure" } else { "" };
+            let cookie = format!(
+                "{DEVICE_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/; Max-Age={COOKIE_MAX_AGE}{secure}",
+                enrolment.token
+            );
+            let cookie = HeaderValue::from_str(&cookie).map_err(|_| AppError::BadRequest("bad token".into()))?;
+            Ok(([(SET_COOKIE, cookie)], Redirect::to("/feedback")).into_response())
+        }
+        Err(AppError::Invalid(problems)) => {
+            let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+            // The name and role come back so they need not be typed again; never the code.
+            let query = serde_urlencoded::to_string([
+                ("name", request.name.as_str()),
+                ("role", request.role.as_str()),
+                ("problems", &fields.join(",")),
+            ])
+            .unwrap_or_default();
+            Ok(Redirect::to(&format!("/enrol?{query}")).into_response())
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// The enrolled, unrevoked device and its draft, or where to send the person instead.
+async fn device_and_draft(store: &SharedStore, headers: &HeaderMap) -> Result<Result<(Device, Draft), Redirect>, AppError> {
+    match app::session::device(store, headers).await? {
+        Some(device) if !device.revoked => {
+            let draft = load_or_start_draft(store, &device).await?;
+            Ok(Ok((device, draft)))
+        }
+        _ => Ok(Err(Redirect::to("/enrol"))),
+    }
+}
+
+fn form_of(draft: &Draft) -> Result<&'static FormDefinition, AppError> {
+    forms::find(&draft.form_id, draft.form_version)
+        .ok_or_else(|| AppError::Conflict("This form has been replaced. Start a new one.".into()))
+}
+
+/// The fields a page posts: its questions and any rating comments.
+fn page_fields(page: &Page) -> Vec<String> {
+    page.questions
+        .iter()
+        .flat_map(|q| match q.kind {
+            QuestionKind::Rating { .. } => vec![q.id.clone(), comment_field(&q.id)],
+            _ => vec![q.id.clone()],
+        })
+        .collect()
+}
+
+async fn save_page(
+    State(store): State<SharedStore>,
+    Path(slug): Path<String>,
+    Query(return_to): Query<ReturnTo>,
+    headers: HeaderMap,
+    Form(posted): Form<Vec<(String, String)>>,
+) -> Result<Redirect, AppError> {
+    let (device, mut draft) = match device_and_draft(&store, &headers).await? {
+        Ok(found) => found,
+        Err(elsewhere) => return Ok(elsewhere),
+    };
+    let form = form_of(&draft)?;
+    let Some(page) = form.page(&slug) else { return Ok(Redirect::to("/feedback")) };
+    let fields = page_fields(page);
+    // Replace this page's answers with what was posted: an unticked box clears.
+    draft.answers.0.retain(|field, _| !fields.contains(field));
+    for field in &fields {
+        let values: Vec<String> = posted.iter().filter(|(k, _)| k == field).map(|(_, v)| v.clone()).collect();
+        match values.len() {
+            0 => {}
+            1 => draft.answers.set(field, RawValue::One(values.into_iter().next().unwrap_or_default())),
+            _ => draft.answers.set(field, RawValue::Many(values)),
+        }
+    }
+    let today = latest_date_on_earth();
+    let earlier = form.answers_before(&slug, &draft.answers, today);
+    let here = format!("/feedback/{slug}{}", if return_to.check() { "?return=check" } else { "" });
+    let next = match form.validate_page(page, &draft.answers, today, &earlier) {
+        Err(problems) => {
+            draft.problems.insert(slug.clone(), problems);
+            here
+        }
+        Ok(answers) => {
+            draft.problems.remove(&slug);
+            match (return_to.check(), form.next_step(&slug, &answers)) {
+                (false, Step::Page(next)) => format!("/feedback/{}", next.slug),
+                _ => "/feedback/check".to_owned(),
+            }
+        }
+    };
+    store.save_draft(device.id, &draft).await?;
+    Ok(Redirect::to(&next))
+}
+
+async fn send(State(store): State<SharedStore>, headers: HeaderMap) -> Result<Redirect, AppError> {
+    let (device, mut draft) = match device_and_draft(&store, &headers).await? {
+        Ok(found) => found,
+        Err(elsewhere) => return Ok(elsewhere),
+    };
+    let form = form_of(&draft)?;
+    if let Some((page, problems)) = form.first_incomplete_page(&draft.answers, latest_date_on_earth()) {
+        let slug = page.slug.clone();
+        draft.problems.insert(slug.clone(), problems);
+        store.save_draft(device.id, &draft).await?;
+        return Ok(Redirect::to(&format!("/feedback/{slug}?return=check")));
+    }
+    let request = SubmissionRequest {
+        id: draft.id,
+        form_id: draft.form_id.clone(),
+        form_version: draft.form_version,
+        answers: draft.answers.clone(),
+        submitted_at: Utc::now().fixed_offset(),
+    };
+    accept(&store, &device, &request).await?;
+    store.delete_draft(device.id, FORM_ID).await?;
+    Ok(Redirect::to(&format!("/feedback/sent/{}", draft.id)))
+}
+
+async fn discard(State(store): State<SharedStore>, headers: HeaderMap) -> Result<Redirect, AppError> {
+    if let Some(device) = app::session::device(&store, &headers).await? {
+        store.delete_draft(device.id, FORM_ID).await?;
+    }
+    Ok(Redirect::to("/feedback"))
+}
