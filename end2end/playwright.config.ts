@@ -1,14 +1,8 @@
 import { defineConfig, devices } from "@playwright/test";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { baseURL, dataDir, port, root, serverBin } from "./tests/server";
 
 // The release server, on a port scripts/test picked as free, with a fresh
-// database in a new temporary folder and the demo register loaded.
-const port = Number(process.env.E2E_PORT ?? 3901);
-const baseURL = `http://127.0.0.1:${port}`;
-const root = resolve(__dirname, "..");
-const dataDir = mkdtempSync(join(tmpdir(), "chf-e2e-"));
+// database in the folder scripts/test made, and the demo register loaded.
 
 const chromium = {
   executablePath: "/usr/bin/chromium",
@@ -43,7 +37,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `${root}/target/release/server serve --demo --addr 127.0.0.1:${port} --data-dir ${dataDir}`,
+    command: `${serverBin} serve --demo --addr 127.0.0.1:${port} --data-dir ${dataDir}`,
     cwd: root,
     url: `${baseURL}/readyz`,
     timeout: 60_000,

@@ -16,7 +16,7 @@ use leptos_router::{
 };
 
 use pages::{
-    feedback::{CheckAnswersPage, EnrolPage, QuestionPage, SentPage, StartPage},
+    feedback::{EnrolPage, QuestionPage, SentPage, StartPage},
     register::RegisterPage,
 };
 
@@ -84,9 +84,9 @@ pub fn App() -> impl IntoView {
         <Meta name="theme-color" content="#005eb8"/>
         <Title formatter=|page: String| format!("{page} – Care Home Feedback")/>
         <Router>
-            <a class="skip-link" href="#main">"Skip to main content"</a>
+            <a class="nhsuk-skip-link" href="#main">"Skip to main content"</a>
             <header class="site-header">
-                <div class="width-container">
+                <div class="nhsuk-width-container">
                     <a class="site-header__name" href="/feedback">"Care Home Feedback"</a>
                     <nav class="site-header__nav" aria-label="Main">
                         <a href="/feedback">"Give feedback"</a>
@@ -94,13 +94,12 @@ pub fn App() -> impl IntoView {
                     </nav>
                 </div>
             </header>
-            <main id="main" class="width-container">
+            <main id="main" class="nhsuk-width-container">
                 <Routes fallback=NotFound>
                     // Async: the whole page arrives as HTML, so it works without JavaScript.
                     <Route path=StaticSegment("") view=RegisterPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("enrol") view=EnrolPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("feedback") view=StartPage ssr=SsrMode::Async/>
-                    <Route path=(StaticSegment("feedback"), StaticSegment("check")) view=CheckAnswersPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("feedback"), StaticSegment("sent"), ParamSegment("id")) view=SentPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("feedback"), ParamSegment("slug")) view=QuestionPage ssr=SsrMode::Async/>
                 </Routes>

@@ -72,7 +72,7 @@ test("the register page has no axe violations and fits a 320 px screen", async (
   await page.setViewportSize({ width: 320, height: 640 });
   await page.goto("/");
   await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
-  await page.locator(".details summary").first().click();
+  await page.locator(".nhsuk-details__summary").first().click();
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
   expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -12,7 +12,6 @@ mod question;
 mod sent;
 mod start;
 
-pub use check::CheckAnswersPage;
 pub use enrol::EnrolPage;
 pub use question::QuestionPage;
 pub use sent::SentPage;
@@ -58,7 +57,11 @@ pub enum Gate {
 
 /// Reads the journey's page for this device, creating its draft if needed.
 #[server(endpoint = "v1/feedback/page")]
-pub async fn feedback_page(slug: String, #[server(default)] q: String) -> Result<Result<PageData, Gate>, ServerFnError> {
+pub async fn feedback_page(
+    slug: String,
+    #[server(default)] q: String,
+    #[server(default)] return_to_check: bool,
+) -> Result<Result<PageData, Gate>, ServerFnError> {
     use crate::domain::{forms, register::RegisterQuery};
     let journey = ssr::Journey::load().await?;
     let Some((_, draft)) = journey.device_and_draft() else { return Ok(Err(journey.gate())) };
@@ -92,7 +95,7 @@ pub async fn feedback_page(slug: String, #[server(default)] q: String) -> Result
         values: draft.answers.clone(),
         problems: draft.problems.get(&slug).cloned().unwrap_or_default(),
         back_href,
-        return_to_check: journey.return_to_check(),
+        return_to_check,
         services,
         safeguarding: journey.safeguarding(),
         today: today.to_string(),
@@ -124,7 +127,6 @@ pub mod ssr {
     /// A request's device and draft, as the journey's pages see them.
     pub struct Journey {
         pub store: SharedStore,
-        parts: Option<Parts>,
         device: Option<Device>,
         draft: Option<Draft>,
     }
@@ -141,7 +143,7 @@ pub mod ssr {
                 Some(device) if !device.revoked => Some(load_or_start_draft(&store, device).await.map_err(internal)?),
                 _ => None,
             };
-            Ok(Self { store, parts, device, draft })
+            Ok(Self { store, device, draft })
         }
 
         pub fn device_and_draft(&self) -> Option<(&Device, &Draft)> {
@@ -153,13 +155,6 @@ pub mod ssr {
                 Some(device) if device.revoked => Gate::Revoked,
                 _ => Gate::NotEnrolled,
             }
-        }
-
-        pub fn return_to_check(&self) -> bool {
-            self.parts
-                .as_ref()
-                .and_then(|parts| parts.uri.query())
-                .is_some_and(|query| query.split('&').any(|pair| pair == "return=check"))
         }
 
         pub fn safeguarding(&self) -> String {

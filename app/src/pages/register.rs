@@ -42,7 +42,7 @@ pub fn RegisterPage() -> impl IntoView {
     view! {
         <Title text="Register of services"/>
         <h1>"Register of services"</h1>
-        <p class="lede">"Care homes and home care providers, with their CQC ratings."</p>
+        <p class="nhsuk-lede-text">"Care homes and home care providers, with their CQC ratings."</p>
         <form
             class="search"
             method="get"
@@ -50,20 +50,20 @@ pub fn RegisterPage() -> impl IntoView {
             role="search"
             on:submit=move |ev| ev.prevent_default()
         >
-            <label class="label" for="q">"Search by name or town"</label>
+            <label class="nhsuk-label" for="q">"Search by name or town"</label>
             <div class="search__row">
                 <input
-                    class="input"
+                    class="nhsuk-input"
                     id="q"
                     name="q"
-                    type="search"
+                    type="text" enterkeyhint="search"
                     autocomplete="off"
                     spellcheck="false"
                     maxlength="100"
                     prop:value=text
                     on:input=move |ev| set_text.set(event_target_value(&ev))
                 />
-                <button class="button" type="submit">"Search"</button>
+                <button class="nhsuk-button" type="submit">"Search"</button>
             </div>
         </form>
         <Transition fallback=|| view! { <p role="status">"Loading the register…"</p> }>
@@ -71,7 +71,7 @@ pub fn RegisterPage() -> impl IntoView {
                 match results.await {
                     Ok(page) => view! { <Results page/> }.into_any(),
                     Err(_) => view! {
-                        <p class="error-message" role="alert">
+                        <p class="nhsuk-error-message" role="alert">
                             "The register could not be loaded. Try again shortly."
                         </p>
                     }.into_any(),
@@ -98,7 +98,7 @@ fn Results(page: RegisterResults) -> impl IntoView {
         <p class="results-summary" role="status" aria-live="polite" data-testid="results-summary">
             {summary}
         </p>
-        {more.map(|text| view! { <p class="hint">{text}</p> })}
+        {more.map(|text| view! { <p class="nhsuk-hint">{text}</p> })}
         <ul class="service-list">
             {page.services.into_iter().map(|service| view! { <ServiceCard service/> }).collect_view()}
         </ul>

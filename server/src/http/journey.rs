@@ -34,7 +34,6 @@ use crate::store::SharedStore;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/enrol", post(enrol))
-        .route("/feedback/check", post(send))
         .route("/feedback/discard", post(discard))
         .route("/feedback/{slug}", post(save_page))
 }
@@ -114,6 +113,10 @@ async fn save_page(
     headers: HeaderMap,
     Form(posted): Form<Vec<(String, String)>>,
 ) -> Result<Redirect, AppError> {
+    // `/feedback/check` shares the page route with the questions, for GET and POST alike.
+    if slug == "check" {
+        return send(&store, &headers).await;
+    }
     let (device, mut draft) = match device_and_draft(&store, &headers).await? {
         Ok(found) => found,
         Err(elsewhere) => return Ok(elsewhere),
@@ -151,8 +154,8 @@ async fn save_page(
     Ok(Redirect::to(&next))
 }
 
-async fn send(State(store): State<SharedStore>, headers: HeaderMap) -> Result<Redirect, AppError> {
-    let (device, mut draft) = match device_and_draft(&store, &headers).await? {
+async fn send(store: &SharedStore, headers: &HeaderMap) -> Result<Redirect, AppError> {
+    let (device, mut draft) = match device_and_draft(store, headers).await? {
         Ok(found) => found,
         Err(elsewhere) => return Ok(elsewhere),
     };
@@ -170,7 +173,7 @@ async fn send(State(store): State<SharedStore>, headers: HeaderMap) -> Result<Re
         answers: draft.answers.clone(),
         submitted_at: Utc::now().fixed_offset(),
     };
-    accept(&store, &device, &request).await?;
+    accept(store, &device, &request).await?;
     store.delete_draft(device.id, FORM_ID).await?;
     Ok(Redirect::to(&format!("/feedback/sent/{}", draft.id)))
 }

@@ -54,7 +54,7 @@ pub fn CheckAnswersPage() -> impl IntoView {
                 match data.await {
                     Ok(Ok(data)) => view! { <Check data/> }.into_any(),
                     Ok(Err(gate)) => view! { <Gated gate/> }.into_any(),
-                    Err(_) => view! { <p class="error-message" role="alert">"This page could not be loaded. Try again shortly."</p> }.into_any(),
+                    Err(_) => view! { <p class="nhsuk-error-message" role="alert">"This page could not be loaded. Try again shortly."</p> }.into_any(),
                 }
             })}
         </Transition>
@@ -65,22 +65,22 @@ pub fn CheckAnswersPage() -> impl IntoView {
 fn Check(data: CheckData) -> impl IntoView {
     view! {
         <Title text="Check your answers before sending"/>
-        <a class="back-link" href="/feedback/contact">"Back"</a>
-        <span class="caption">{data.form_title}</span>
+        <a class="nhsuk-back-link" href="/feedback/contact">"Back"</a>
+        <span class="nhsuk-caption-l">{data.form_title}</span>
         <h1>"Check your answers before sending"</h1>
         {data.risk_of_harm.then(|| view! { <SafeguardingPanel route=data.safeguarding.clone()/> })}
-        <dl class="summary-list">
+        <dl class="nhsuk-summary-list">
             {data
                 .rows
                 .into_iter()
                 .map(|(question, answer, href)| {
                     let hidden = question.to_lowercase();
                     view! {
-                        <div class="summary-list__row">
-                            <dt class="summary-list__key">{question}</dt>
-                            <dd class="summary-list__value">{answer}</dd>
-                            <dd class="summary-list__actions">
-                                <a href=href>"Change"<span class="visually-hidden">{format!(" {hidden}")}</span></a>
+                        <div class="nhsuk-summary-list__row">
+                            <dt class="nhsuk-summary-list__key">{question}</dt>
+                            <dd class="nhsuk-summary-list__value">{answer}</dd>
+                            <dd class="nhsuk-summary-list__actions">
+                                <a href=href>"Change"<span class="nhsuk-u-visually-hidden">{format!(" {hidden}")}</span></a>
                             </dd>
                         </div>
                     }
@@ -90,7 +90,7 @@ fn Check(data: CheckData) -> impl IntoView {
         <h2>"Now send your observation"</h2>
         <p>"The integrated commissioning unit's quality team will see it. You can send it even with no signal later on; it is sent when you are back online."</p>
         <form method="post" action="/feedback/check" novalidate>
-            <button class="button" type="submit">"Send observation"</button>
+            <button class="nhsuk-button" type="submit">"Send observation"</button>
         </form>
     }
 }

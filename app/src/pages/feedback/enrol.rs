@@ -36,31 +36,31 @@ pub fn EnrolPage() -> impl IntoView {
 
     view! {
         <Title text="Enrol this device"/>
-        <a class="back-link" href="/feedback">"Back"</a>
+        <a class="nhsuk-back-link" href="/feedback">"Back"</a>
         <ErrorSummary problems=problems.clone()/>
         <h1>"Enrol this device"</h1>
         <p>"You only do this once on this phone. We remember your name, role and organisation so you are not asked again."</p>
         <form method="post" action="/enrol" novalidate>
             <div class=group_class(name_error.is_some())>
-                <label class="label" for="name">"Your name"</label>
+                <label class="nhsuk-label" for="name">"Your name"</label>
                 <FieldErrorMessage id="name".into() message=name_error.clone()/>
-                <input class="input" id="name" name="name" type="text" autocomplete="name" spellcheck="false"
+                <input class="nhsuk-input" id="name" name="name" type="text" autocomplete="name" spellcheck="false"
                     value=name aria-describedby=name_error.as_ref().map(|_| "name-error")/>
             </div>
             <div class=group_class(role_error.is_some())>
-                <fieldset class="fieldset" aria-describedby=role_error.as_ref().map(|_| "role-error")>
-                    <legend class="fieldset__legend">"Your role"</legend>
+                <fieldset class="nhsuk-fieldset" aria-describedby=role_error.as_ref().map(|_| "role-error")>
+                    <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--m">"Your role"</legend>
                     <FieldErrorMessage id="role".into() message=role_error.clone()/>
-                    <div class="radios">
+                    <div class="nhsuk-radios">
                         {ProfessionalRole::options()
                             .into_iter()
                             .map(|(value, label)| {
                                 let id = if value == first_role { "role".to_owned() } else { format!("role-{value}") };
                                 let checked = value == role;
                                 view! {
-                                    <div class="radios__item">
-                                        <input class="radios__input" id=id.clone() name="role" type="radio" value=value checked=checked/>
-                                        <label class="radios__label" for=id>{label}</label>
+                                    <div class="nhsuk-radios__item">
+                                        <input class="nhsuk-radios__input" id=id.clone() name="role" type="radio" value=value checked=checked/>
+                                        <label class="nhsuk-label nhsuk-radios__label" for=id>{label}</label>
                                     </div>
                                 }
                             })
@@ -69,18 +69,18 @@ pub fn EnrolPage() -> impl IntoView {
                 </fieldset>
             </div>
             <div class=group_class(code_error.is_some())>
-                <label class="label" for="access_code">"Access code"</label>
-                <p class="hint" id="access_code-hint">"Your organisation gave you this. It looks like K7QM-4RTX-9PWB."</p>
+                <label class="nhsuk-label" for="access_code">"Access code"</label>
+                <p class="nhsuk-hint" id="access_code-hint">"Your organisation gave you this. It looks like K7QM-4RTX-9PWB."</p>
                 <FieldErrorMessage id="access_code".into() message=code_error.clone()/>
-                <input class="input input--width-10" id="access_code" name="access_code" type="text"
+                <input class="nhsuk-input nhsuk-input--width-10" id="access_code" name="access_code" type="text"
                     autocomplete="off" autocapitalize="characters" spellcheck="false"
                     aria-describedby=if code_error.is_some() { "access_code-hint access_code-error" } else { "access_code-hint" }/>
             </div>
-            <button class="button" type="submit">"Enrol this device"</button>
+            <button class="nhsuk-button" type="submit">"Enrol this device"</button>
         </form>
     }
 }
 
 pub(super) fn group_class(has_error: bool) -> &'static str {
-    if has_error { "form-group form-group--error" } else { "form-group" }
+    if has_error { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" }
 }

@@ -65,12 +65,23 @@ pub fn QuestionField(question: Question, cx: FieldContext, as_heading: bool) -> 
     let error = cx.error_of(&id);
     let hint = question.hint.clone();
     let describedby = described_by(&id, hint.is_some(), error.is_some());
-    let title = if as_heading {
-        view! { <h1 class="heading-inline">{question.label.clone()}</h1> }.into_any()
+    let legend_class = if as_heading { "nhsuk-fieldset__legend nhsuk-fieldset__legend--l" } else { "nhsuk-fieldset__legend nhsuk-fieldset__legend--s" };
+    let legend = if as_heading {
+        view! { <h1 class="nhsuk-fieldset__heading">{question.label.clone()}</h1> }.into_any()
     } else {
         question.label.clone().into_any()
     };
-    let hint_view = hint.map(|text| view! { <p class="hint" id=format!("{id}-hint")>{text}</p> });
+    let label = {
+        let (id, text) = (id.clone(), question.label.clone());
+        move || {
+            if as_heading {
+                view! { <h1 class="nhsuk-label-wrapper"><label class="nhsuk-label nhsuk-label--l" for=id>{text}</label></h1> }.into_any()
+            } else {
+                view! { <label class="nhsuk-label nhsuk-label--s" for=id>{text}</label> }.into_any()
+            }
+        }
+    };
+    let hint_view = hint.map(|text| view! { <p class="nhsuk-hint" id=format!("{id}-hint")>{text}</p> });
     let error_view = view! { <FieldErrorMessage id=id.clone() message=error.clone()/> };
     let body = match question.kind.clone() {
         QuestionKind::SingleChoice { options } => {
@@ -92,7 +103,7 @@ pub fn QuestionField(question: Question, cx: FieldContext, as_heading: bool) -> 
             let value = cx.value_of(&id);
             return view! {
                 <div class=group_class(error.is_some())>
-                    <label class="label" for=id.clone()>{title}</label>
+                    {label()}
                     {hint_view}
                     {error_view}
                     <TextControl id=id.clone() value multiline describedby/>
@@ -104,10 +115,10 @@ pub fn QuestionField(question: Question, cx: FieldContext, as_heading: bool) -> 
             let value = Some(cx.value_of(&id)).filter(|v| !v.is_empty()).unwrap_or_else(|| cx.today.clone());
             return view! {
                 <div class=group_class(error.is_some())>
-                    <label class="label" for=id.clone()>{title}</label>
+                    {label()}
                     {hint_view}
                     {error_view}
-                    <input class="input input--width-10" id=id.clone() name=id.clone() type="date" value=value max=cx.today.clone() aria-describedby=describedby/>
+                    <input class="nhsuk-input nhsuk-input--width-10" id=id.clone() name=id.clone() type="date" value=value max=cx.today.clone() aria-describedby=describedby/>
                 </div>
             }
             .into_any();
@@ -116,8 +127,8 @@ pub fn QuestionField(question: Question, cx: FieldContext, as_heading: bool) -> 
     };
     view! {
         <div class=group_class(error.is_some())>
-            <fieldset class="fieldset" aria-describedby=describedby>
-                <legend class="fieldset__legend">{title}</legend>
+            <fieldset class="nhsuk-fieldset" aria-describedby=describedby>
+                <legend class=legend_class>{legend}</legend>
                 {hint_view}
                 {error_view}
                 {body}
@@ -131,7 +142,7 @@ pub fn QuestionField(question: Question, cx: FieldContext, as_heading: bool) -> 
 fn Radios(id: String, options: Vec<Choice>, cx: FieldContext) -> impl IntoView {
     let chosen = cx.value_of(&id);
     view! {
-        <div class="radios">
+        <div class="nhsuk-radios">
             {options
                 .into_iter()
                 .enumerate()
@@ -141,16 +152,16 @@ fn Radios(id: String, options: Vec<Choice>, cx: FieldContext) -> impl IntoView {
                     let panel = (id == "risk_of_harm" && option.value == "yes").then(|| cx.safeguarding.clone());
                     let conditional = (!follow_ups.is_empty() || panel.is_some()).then(|| {
                         view! {
-                            <div class="radios__conditional">
+                            <div class="nhsuk-radios__conditional">
                                 {panel.map(|route| view! { <SafeguardingPanel route/> })}
                                 {follow_ups.into_iter().map(|q| view! { <QuestionField question=q cx=cx.clone() as_heading=false/> }).collect_view()}
                             </div>
                         }
                     });
                     view! {
-                        <div class="radios__item">
-                            <input class="radios__input" id=input_id.clone() name=id.clone() type="radio" value=option.value.clone() checked=chosen == option.value/>
-                            <label class="radios__label" for=input_id>{option.label}</label>
+                        <div class="nhsuk-radios__item">
+                            <input class="nhsuk-radios__input" id=input_id.clone() name=id.clone() type="radio" value=option.value.clone() checked=chosen == option.value/>
+                            <label class="nhsuk-label nhsuk-radios__label" for=input_id>{option.label}</label>
                         </div>
                         {conditional}
                     }
@@ -164,7 +175,7 @@ fn Radios(id: String, options: Vec<Choice>, cx: FieldContext) -> impl IntoView {
 fn Checkboxes(id: String, options: Vec<Choice>, cx: FieldContext) -> impl IntoView {
     let chosen = cx.values_of(&id);
     view! {
-        <div class="checkboxes">
+        <div class="nhsuk-checkboxes">
             {options
                 .into_iter()
                 .enumerate()
@@ -172,9 +183,9 @@ fn Checkboxes(id: String, options: Vec<Choice>, cx: FieldContext) -> impl IntoVi
                     let input_id = if n == 0 { id.clone() } else { format!("{id}-{}", n + 1) };
                     let checked = chosen.contains(&option.value);
                     view! {
-                        <div class="checkboxes__item">
-                            <input class="checkboxes__input" id=input_id.clone() name=id.clone() type="checkbox" value=option.value checked=checked/>
-                            <label class="checkboxes__label" for=input_id>{option.label}</label>
+                        <div class="nhsuk-checkboxes__item">
+                            <input class="nhsuk-checkboxes__input" id=input_id.clone() name=id.clone() type="checkbox" value=option.value checked=checked/>
+                            <label class="nhsuk-label nhsuk-checkboxes__label" for=input_id>{option.label}</label>
                         </div>
                     }
                 })
@@ -191,8 +202,8 @@ fn TextInput(id: String, label: String, max: usize, multiline: bool, cx: FieldCo
     let class = group_class(error.is_some());
     view! {
         <div class=class>
-            <label class="label" for=id.clone()>{label}</label>
-            <p class="hint" id=format!("{id}-hint")>
+            <label class="nhsuk-label" for=id.clone()>{label}</label>
+            <p class="nhsuk-hint" id=format!("{id}-hint")>
                 {format!("Do not include residents' names or other details that identify them. Up to {max} characters.")}
             </p>
             <FieldErrorMessage id=id.clone() message=error/>
@@ -204,9 +215,9 @@ fn TextInput(id: String, label: String, max: usize, multiline: bool, cx: FieldCo
 #[component]
 fn TextControl(id: String, value: String, multiline: bool, describedby: Option<String>) -> impl IntoView {
     if multiline {
-        view! { <textarea class="textarea" id=id.clone() name=id rows="4" aria-describedby=describedby>{value}</textarea> }.into_any()
+        view! { <textarea class="nhsuk-textarea" id=id.clone() name=id rows="4" aria-describedby=describedby>{value}</textarea> }.into_any()
     } else {
-        view! { <input class="input" id=id.clone() name=id type="text" value=value spellcheck="true" aria-describedby=describedby/> }.into_any()
+        view! { <input class="nhsuk-input" id=id.clone() name=id type="text" value=value spellcheck="true" aria-describedby=describedby/> }.into_any()
     }
 }
 
@@ -214,10 +225,17 @@ fn TextControl(id: String, value: String, multiline: bool, describedby: Option<S
 #[component]
 pub fn SafeguardingPanel(route: String) -> impl IntoView {
     view! {
-        <div class="care-card care-card--urgent" role="note">
-            <h2 class="care-card__heading">"Stop and call now if someone is at immediate risk"</h2>
-            <p>{route}</p>
-            <p>"This form is not a safeguarding referral. Make the call first, then finish the form."</p>
+        <div class="nhsuk-card nhsuk-card--care nhsuk-card--care--urgent" data-testid="safeguarding-panel">
+            <div class="nhsuk-card--care__heading-container">
+                <h2 class="nhsuk-card--care__heading">
+                    <span role="text"><span class="nhsuk-u-visually-hidden">"Urgent: "</span>"Stop and call now if someone is at immediate risk"</span>
+                </h2>
+                <span class="nhsuk-card--care__arrow" aria-hidden="true"></span>
+            </div>
+            <div class="nhsuk-card__content">
+                <p>{route}</p>
+                <p>"This form is not a safeguarding referral. Make the call first, then finish the form."</p>
+            </div>
         </div>
     }
 }

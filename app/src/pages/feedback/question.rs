@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
+    check::CheckAnswersPage,
     error_summary::ErrorSummary,
     feedback_page,
     fields::{FieldContext, QuestionField},
@@ -14,13 +15,30 @@ use super::{
 };
 use crate::domain::{forms::QuestionKind, register::RegisterPage as RegisterResults};
 
+/// `/feedback/:slug`, where the slug `check` is the check-your-answers page
+/// (one route, so the server's and the browser's routers cannot disagree).
 #[component]
 pub fn QuestionPage() -> impl IntoView {
     let params = use_params_map();
+    let is_check = Memo::new(move |_| params.read().get("slug").as_deref() == Some("check"));
+    move || if is_check.get() { view! { <CheckAnswersPage/> }.into_any() } else { view! { <QuestionOnPage/> }.into_any() }
+}
+
+/// A question page, its data following the address as the router changes it.
+#[component]
+fn QuestionOnPage() -> impl IntoView {
+    let params = use_params_map();
     let query = use_query_map();
     let data = Resource::new(
-        move || (params.read().get("slug").unwrap_or_default(), query.read().get("q").unwrap_or_default()),
-        |(slug, q)| feedback_page(slug, q),
+        move || {
+            let query = query.read();
+            (
+                params.read().get("slug").unwrap_or_default(),
+                query.get("q").unwrap_or_default(),
+                query.get("return").as_deref() == Some("check"),
+            )
+        },
+        |(slug, q, return_to_check)| feedback_page(slug, q, return_to_check),
     );
     view! {
         <Transition fallback=|| ()>
@@ -28,7 +46,7 @@ pub fn QuestionPage() -> impl IntoView {
                 match data.await {
                     Ok(Ok(data)) => view! { <Question data/> }.into_any(),
                     Ok(Err(gate)) => view! { <Gated gate/> }.into_any(),
-                    Err(_) => view! { <p class="error-message" role="alert">"This page could not be loaded. Try again shortly."</p> }.into_any(),
+                    Err(_) => view! { <p class="nhsuk-error-message" role="alert">"This page could not be loaded. Try again shortly."</p> }.into_any(),
                 }
             })}
         </Transition>
@@ -53,15 +71,15 @@ fn Question(data: PageData) -> impl IntoView {
         .collect_view();
     view! {
         <Title text=title/>
-        <a class="back-link" href=back_href>"Back"</a>
+        <a class="nhsuk-back-link" href=back_href>"Back"</a>
         <ErrorSummary problems/>
-        <span class="caption">{form_title}</span>
+        <span class="nhsuk-caption-l">{form_title}</span>
         {(!first_is_heading).then(|| view! { <h1>{page.title.clone()}</h1> })}
         {is_picker.then(|| view! { <ServiceSearch slug=page.slug.clone()/> })}
         <form method="post" action=action novalidate>
             {services.map(|results| view! { <ServiceChoices results chosen=cx.values.0.get("service").cloned()/> })}
             {questions}
-            <button class="button" type="submit">"Continue"</button>
+            <button class="nhsuk-button" type="submit">"Continue"</button>
         </form>
     }
 }
@@ -71,10 +89,10 @@ fn Question(data: PageData) -> impl IntoView {
 fn ServiceSearch(slug: String) -> impl IntoView {
     view! {
         <form class="search" method="get" action=format!("/feedback/{slug}") role="search">
-            <label class="label" for="q">"Search by name or town"</label>
+            <label class="nhsuk-label" for="q">"Search by name or town"</label>
             <div class="search__row">
-                <input class="input" id="q" name="q" type="search" autocomplete="off" spellcheck="false" maxlength="100"/>
-                <button class="button button--secondary" type="submit">"Search"</button>
+                <input class="nhsuk-input" id="q" name="q" type="text" enterkeyhint="search" autocomplete="off" spellcheck="false" maxlength="100"/>
+                <button class="nhsuk-button nhsuk-button--secondary" type="submit">"Search"</button>
             </div>
         </form>
     }
@@ -89,10 +107,10 @@ fn ServiceChoices(results: RegisterResults, chosen: Option<crate::domain::forms:
     };
     let heading = if results.query.is_empty() { "Your service".to_owned() } else { format!("Services matching “{}”", results.query) };
     view! {
-        <fieldset class="fieldset">
-            <legend class="fieldset__legend">{heading}</legend>
-            {results.services.is_empty().then(|| view! { <p class="hint" id="service">"Search for the service by its name or town."</p> })}
-            <div class="radios">
+        <fieldset class="nhsuk-fieldset">
+            <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--m">{heading}</legend>
+            {results.services.is_empty().then(|| view! { <p class="nhsuk-hint" id="service">"Search for the service by its name or town."</p> })}
+            <div class="nhsuk-radios">
                 {results
                     .services
                     .into_iter()
@@ -102,11 +120,11 @@ fn ServiceChoices(results: RegisterResults, chosen: Option<crate::domain::forms:
                         let value = service.location_id.as_str().to_owned();
                         let checked = value == chosen;
                         view! {
-                            <div class="radios__item">
-                                <input class="radios__input" id=id.clone() name="service" type="radio" value=value checked=checked/>
-                                <label class="radios__label" for=id>
+                            <div class="nhsuk-radios__item">
+                                <input class="nhsuk-radios__input" id=id.clone() name="service" type="radio" value=value checked=checked/>
+                                <label class="nhsuk-label nhsuk-radios__label" for=id>
                                     {service.name.as_str().to_owned()}
-                                    <span class="radios__hint">{format!("{} · {}", service.kind.label(), service.town.as_str())}</span>
+                                    <span class="nhsuk-hint nhsuk-radios__hint">{format!("{} · {}", service.kind.label(), service.town.as_str())}</span>
                                 </label>
                             </div>
                         }
@@ -125,7 +143,7 @@ pub fn Gated(gate: Gate) -> impl IntoView {
             <Title text="Enrol this device first"/>
             <h1>"Enrol this device first"</h1>
             <p>"To send observations from this phone, enrol it once with the access code your organisation gave you."</p>
-            <a class="button" href="/enrol" role="button" draggable="false">"Enrol this device"</a>
+            <a class="nhsuk-button" href="/enrol" role="button" draggable="false">"Enrol this device"</a>
         }
         .into_any(),
         Gate::NoSuchPage => view! {

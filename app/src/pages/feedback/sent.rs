@@ -36,9 +36,9 @@ pub fn SentPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(Some(data)) => view! {
-                        <div class="panel panel--confirmation">
-                            <h1 class="panel__title">"Observation sent"</h1>
-                            <p class="panel__body">"Your reference is " <strong data-testid="reference">{data.reference}</strong></p>
+                        <div class="nhsuk-panel">
+                            <h1 class="nhsuk-panel__title">"Observation sent"</h1>
+                            <p class="nhsuk-panel__body">"Your reference is " <strong data-testid="reference">{data.reference}</strong></p>
                         </div>
                         <p>{format!("The integrated commissioning unit received it on {}.", data.received)}</p>
                         <h2>"What happens next"</h2>

@@ -41,7 +41,7 @@ pub fn StartPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(data) => view! { <Start data/> }.into_any(),
-                    Err(_) => view! { <p class="error-message" role="alert">"This page could not be loaded. Try again shortly."</p> }.into_any(),
+                    Err(_) => view! { <p class="nhsuk-error-message" role="alert">"This page could not be loaded. Try again shortly."</p> }.into_any(),
                 }
             })}
         </Transition>
@@ -53,27 +53,27 @@ fn Start(data: StartData) -> impl IntoView {
     let action = match (&data.enrolled_as, data.has_answers) {
         (None, _) => view! {
             <p>"Before your first form, enrol this phone with the access code your organisation gave you. You only do this once."</p>
-            <a class="button" href="/enrol" role="button" draggable="false">"Enrol this device"</a>
+            <a class="nhsuk-button" href="/enrol" role="button" draggable="false">"Enrol this device"</a>
         }.into_any(),
         (Some(_), false) => view! {
-            <a class="button button--start" href="/feedback/service" role="button" draggable="false">"Start now"</a>
+            <a class="nhsuk-button" href="/feedback/service" role="button" draggable="false">"Start now"</a>
         }.into_any(),
         (Some(_), true) => view! {
             <p>"You have a form you have not sent yet."</p>
-            <a class="button" href="/feedback/check" role="button" draggable="false">"Continue your form"</a>
+            <a class="nhsuk-button" href="/feedback/check" role="button" draggable="false">"Continue your form"</a>
             <form method="post" action="/feedback/discard">
-                <button class="button button--secondary" type="submit">"Delete it and start again"</button>
+                <button class="nhsuk-button nhsuk-button--secondary" type="submit">"Delete it and start again"</button>
             </form>
         }.into_any(),
     };
     view! {
         <h1>{data.title}</h1>
-        <p class="lede">{data.description}</p>
+        <p class="nhsuk-lede-text">{data.description}</p>
         {data.revoked.then(|| view! {
-            <p class="warning" role="alert">"This device's enrolment was withdrawn. Enrol it again with a new access code."</p>
+            <p class="nhsuk-warning-callout" role="alert">"This device's enrolment was withdrawn. Enrol it again with a new access code."</p>
         })}
         {data.enrolled_as.map(|(name, organisation)| view! {
-            <p class="hint">"Enrolled as " {name} ", " {organisation} "."</p>
+            <p class="nhsuk-hint">"Enrolled as " {name} ", " {organisation} "."</p>
         })}
         {action}
     }

@@ -20,10 +20,12 @@ pub fn ServiceCard(service: Service) -> impl IntoView {
             <p class="service-card__overall">
                 "CQC overall: " <RatingTag rating=ratings.overall/>
             </p>
-            {rated_on.map(|text| view! { <p class="hint">{text}</p> })}
-            <details class="details">
-                <summary>"Ratings for each key question"</summary>
-                <dl class="ratings">
+            {rated_on.map(|text| view! { <p class="nhsuk-hint">{text}</p> })}
+            <details class="nhsuk-details">
+                <summary class="nhsuk-details__summary">
+                    <span class="nhsuk-details__summary-text">"Ratings for each key question"</span>
+                </summary>
+                <dl class="nhsuk-details__text ratings">
                     {ratings
                         .key_questions()
                         .into_iter()
@@ -43,9 +45,13 @@ pub fn ServiceCard(service: Service) -> impl IntoView {
 /// A rating as a coloured tag; its words carry the meaning, the colour only helps.
 #[component]
 fn RatingTag(rating: Option<CqcRating>) -> impl IntoView {
-    let (class, label) = match rating {
-        Some(rating) => (format!("tag tag--{}", rating.code()), rating.label()),
-        None => ("tag tag--none".to_owned(), "Not yet rated"),
+    let (colour, label) = match rating {
+        Some(CqcRating::Outstanding) => ("green", "Outstanding"),
+        Some(CqcRating::Good) => ("blue", "Good"),
+        Some(CqcRating::RequiresImprovement) => ("yellow", "Requires improvement"),
+        Some(CqcRating::Inadequate) => ("red", "Inadequate"),
+        None => ("grey", "Not yet rated"),
     };
+    let class = format!("nhsuk-tag nhsuk-tag--{colour}");
     view! { <strong class=class>{label}</strong> }
 }
