@@ -26,6 +26,12 @@ use crate::domain::{
     FieldError,
 };
 
+/// Shown when a page's data could not be fetched (the server logged why).
+#[component]
+pub fn LoadFailed() -> impl IntoView {
+    view! { <p class="nhsuk-error-message" role="alert">"This page could not be loaded. Try again shortly."</p> }
+}
+
 /// The form this journey fills in.
 pub const FORM_ID: &str = crate::domain::forms::PROFESSIONAL_FEEDBACK;
 

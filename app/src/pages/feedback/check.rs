@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
-use super::{fields::SafeguardingPanel, question::Gated, Gate};
+use super::{fields::SafeguardingPanel, question::Gated, Gate, LoadFailed};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CheckData {
@@ -54,7 +54,7 @@ pub fn CheckAnswersPage() -> impl IntoView {
                 match data.await {
                     Ok(Ok(data)) => view! { <Check data/> }.into_any(),
                     Ok(Err(gate)) => view! { <Gated gate/> }.into_any(),
-                    Err(_) => view! { <p class="nhsuk-error-message" role="alert">"This page could not be loaded. Try again shortly."</p> }.into_any(),
+                    Err(_) => view! { <LoadFailed/> }.into_any(),
                 }
             })}
         </Transition>

@@ -11,7 +11,7 @@ use super::{
     error_summary::ErrorSummary,
     feedback_page,
     fields::{FieldContext, QuestionField},
-    Gate, PageData,
+    Gate, LoadFailed, PageData,
 };
 use crate::domain::{forms::QuestionKind, register::RegisterPage as RegisterResults};
 
@@ -46,7 +46,7 @@ fn QuestionOnPage() -> impl IntoView {
                 match data.await {
                     Ok(Ok(data)) => view! { <Question data/> }.into_any(),
                     Ok(Err(gate)) => view! { <Gated gate/> }.into_any(),
-                    Err(_) => view! { <p class="nhsuk-error-message" role="alert">"This page could not be loaded. Try again shortly."</p> }.into_any(),
+                    Err(_) => view! { <LoadFailed/> }.into_any(),
                 }
             })}
         </Transition>

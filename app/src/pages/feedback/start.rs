@@ -5,6 +5,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
+use super::LoadFailed;
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StartData {
     pub title: String,
@@ -41,7 +43,7 @@ pub fn StartPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(data) => view! { <Start data/> }.into_any(),
-                    Err(_) => view! { <p class="nhsuk-error-message" role="alert">"This page could not be loaded. Try again shortly."</p> }.into_any(),
+                    Err(_) => view! { <LoadFailed/> }.into_any(),
                 }
             })}
         </Transition>
