@@ -4,6 +4,7 @@ mod cli;
 mod devices;
 mod health;
 mod helpers;
+mod journey;
 mod register;
 mod security;
 mod startup;
