@@ -39,7 +39,8 @@ pub trait RegisterStore: Send + Sync + 'static {
     /// Services whose name or town contains the query text, by name, at most `limit`.
     async fn search_register(&self, query: &RegisterQuery, limit: u32) -> Result<RegisterPage, StoreError>;
 
-    async fn service_exists(&self, location_id: &CqcLocationId) -> Result<bool, StoreError>;
+    /// The service with this CQC location ID, if the register has it.
+    async fn service(&self, location_id: &CqcLocationId) -> Result<Option<Service>, StoreError>;
 }
 
 #[async_trait::async_trait]

@@ -37,7 +37,7 @@ pub async fn accept(store: &SharedStore, device: &Device, request: &SubmissionRe
         .ok_or_else(|| unknown_form(&request.form_id, request.form_version))?;
     let answers = form.validate(&request.answers, latest_date_on_earth()).map_err(AppError::Invalid)?;
     let (service_question, service) = service_of(form, &answers)?;
-    if !store.service_exists(&service).await? {
+    if store.service(&service).await?.is_none() {
         return Err(AppError::invalid(service_question, "Select a service from the register"));
     }
     let submission = NewSubmission {

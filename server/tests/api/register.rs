@@ -113,3 +113,13 @@ async fn a_file_with_a_bad_row_imports_nothing_and_keeps_what_was_there() {
     let first = app.store.search_register(&RegisterQuery::new("Renamed"), 10).await.unwrap();
     assert_eq!(first.total_matching, 0);
 }
+
+#[tokio::test]
+async fn a_service_is_found_by_its_exact_location_id_only() {
+    let app = spawn_app_with_demo_register().await;
+    let id = |raw: &str| app::domain::register::CqcLocationId::parse(raw).unwrap();
+    let found = app.store.service(&id("1-000000003")).await.unwrap().expect("found");
+    assert_eq!(found.name.as_str(), "Heron House");
+    assert!(app.store.service(&id("1-00000000")).await.unwrap().is_none(), "no prefix match");
+    assert!(app.store.service(&id("1-999999999")).await.unwrap().is_none());
+}

@@ -18,10 +18,7 @@ pub struct CheckData {
 #[server(endpoint = "v1/feedback/check")]
 pub async fn feedback_check() -> Result<Result<CheckData, Gate>, ServerFnError> {
     use super::ssr::{internal, Journey};
-    use crate::domain::{
-        forms::{self, Answer},
-        register::RegisterQuery,
-    };
+    use crate::domain::forms::{self, Answer};
     let journey = Journey::load().await?;
     let Some((_, draft)) = journey.device_and_draft() else { return Ok(Err(journey.gate())) };
     let form = forms::find(&draft.form_id, draft.form_version).ok_or_else(|| ServerFnError::new("form missing"))?;
@@ -30,8 +27,8 @@ pub async fn feedback_check() -> Result<Result<CheckData, Gate>, ServerFnError> 
     for (slug, question, text) in form.summary(&answers) {
         let text = match answers.get(&question.id) {
             Some(Answer::Service(id)) => {
-                let found = journey.store.search_register(&RegisterQuery::new(id.as_str()), 1).await.map_err(internal)?;
-                found.services.first().map_or(text, |s| format!("{}, {}", s.name.as_str(), s.town.as_str()))
+                let found = journey.store.service(id).await.map_err(internal)?;
+                found.map_or(text, |s| format!("{}, {}", s.name.as_str(), s.town.as_str()))
             }
             _ => text,
         };

@@ -112,13 +112,15 @@ impl RegisterStore for SqliteStore {
         Ok(summary)
     }
 
-    async fn service_exists(&self, location_id: &CqcLocationId) -> Result<bool, StoreError> {
-        let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM services WHERE location_id = ?")
+    async fn service(&self, location_id: &CqcLocationId) -> Result<Option<Service>, StoreError> {
+        sqlx::query(&format!("SELECT {SERVICE_COLUMNS} FROM services WHERE location_id = ?"))
             .bind(location_id.as_str())
             .fetch_optional(&self.pool)
             .await
-            .map_err(database)?;
-        Ok(found.is_some())
+            .map_err(database)?
+            .as_ref()
+            .map(service_from_row)
+            .transpose()
     }
 
     async fn search_register(&self, query: &RegisterQuery, limit: u32) -> Result<RegisterPage, StoreError> {
