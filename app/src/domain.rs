@@ -6,5 +6,6 @@ pub mod forms;
 pub mod device;
 pub mod register;
 pub mod submission;
+pub mod sync;
 
 pub use field::FieldError;

@@ -17,6 +17,7 @@ use leptos_router::{
 
 use pages::{
     feedback::{EnrolPage, QuestionPage, SentPage, StartPage},
+    offline::OfflineApp,
     register::RegisterPage,
 };
 
@@ -81,15 +82,17 @@ pub fn App() -> impl IntoView {
     view! {
         <Stylesheet id="leptos" href="/pkg/chf.css"/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Link rel="manifest" href="/manifest.webmanifest"/>
+        <Link rel="apple-touch-icon" href="/icons/icon-192.png"/>
         <Meta name="theme-color" content="#005eb8"/>
         <Title formatter=|page: String| format!("{page} – Care Home Feedback")/>
         <Router>
             <a class="nhsuk-skip-link" href="#main">"Skip to main content"</a>
             <header class="site-header">
                 <div class="nhsuk-width-container">
-                    <a class="site-header__name" href="/feedback">"Care Home Feedback"</a>
+                    <a class="site-header__name" href="/app">"Care Home Feedback"</a>
                     <nav class="site-header__nav" aria-label="Main">
-                        <a href="/feedback">"Give feedback"</a>
+                        <a href="/app">"Give feedback"</a>
                         <a href="/">"Register of services"</a>
                     </nav>
                 </div>
@@ -99,6 +102,8 @@ pub fn App() -> impl IntoView {
                     // Async: the whole page arrives as HTML, so it works without JavaScript.
                     <Route path=StaticSegment("") view=RegisterPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("enrol") view=EnrolPage ssr=SsrMode::Async/>
+                    // The offline app: one cached shell, screens chosen in the browser.
+                    <Route path=StaticSegment("app") view=OfflineApp ssr=SsrMode::Async/>
                     <Route path=StaticSegment("feedback") view=StartPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("feedback"), StaticSegment("sent"), ParamSegment("id")) view=SentPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("feedback"), ParamSegment("slug")) view=QuestionPage ssr=SsrMode::Async/>

@@ -6,8 +6,13 @@ mod error;
 mod extract;
 mod health;
 mod journey;
+mod offline;
 mod security;
 mod submissions;
+mod sync;
+
+pub use offline::ServiceWorker;
+pub use sync::LostReplies;
 
 pub use error::AppError;
 
@@ -34,6 +39,11 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// The local safeguarding route, shown when someone may be at risk.
     pub safeguarding_route: String,
+    /// Days before an unsent draft is deleted from a phone.
+    pub draft_expiry_days: u32,
+    pub service_worker: std::sync::Arc<ServiceWorker>,
+    /// Test-only fault injection; zero outside tests.
+    pub lost_replies: LostReplies,
 }
 
 /// The whole router with its layers.
@@ -49,6 +59,8 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         .merge(health::router())
         .merge(devices::router())
         .merge(submissions::router())
+        .merge(sync::router())
+        .merge(offline::router())
         .merge(journey::router())
         .leptos_routes_with_context(&state, generate_route_list(App), provide_store.clone(), move || {
             shell(options.clone())

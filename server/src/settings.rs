@@ -91,6 +91,17 @@ pub struct Settings {
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "CHF_MAX_BODY_BYTES", default_value_t = 256 * 1024, global = true)]
     pub max_body_bytes: usize,
+    /// Days after its last change that an unsent draft is deleted from a phone.
+    #[arg(long, env = "CHF_DRAFT_EXPIRY_DAYS", default_value_t = 14, value_parser = clap::value_parser!(u32).range(1..=365), global = true)]
+    pub draft_expiry_days: u32,
+    /// Extra text for the service worker's version. Normally empty: the hash of
+    /// the built files already changes with every release.
+    #[arg(long, env = "CHF_RELEASE_LABEL", default_value = "", global = true)]
+    pub release_label: String,
+    /// TEST ONLY: commit the first N sync batches but answer them with 503, as
+    /// if the reply were lost on the way to the phone.
+    #[arg(long, env = "CHF_TEST_LOSE_SYNC_REPLIES", default_value_t = 0, hide = true, global = true)]
+    pub test_lose_sync_replies: u32,
 }
 
 impl Settings {
@@ -112,6 +123,9 @@ impl Settings {
             max_body_bytes: 256 * 1024,
             secure_cookies: false,
             safeguarding_route: DEFAULT_SAFEGUARDING_ROUTE.to_owned(),
+            draft_expiry_days: 14,
+            release_label: String::new(),
+            test_lose_sync_replies: 0,
         }
     }
 }

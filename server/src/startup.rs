@@ -41,6 +41,9 @@ impl Application {
             store: store.clone(),
             secure_cookies: settings.secure_cookies,
             safeguarding_route: settings.safeguarding_route.clone(),
+            draft_expiry_days: settings.draft_expiry_days,
+            service_worker: std::sync::Arc::new(http::ServiceWorker::for_site(&settings.site_root, &settings.release_label)),
+            lost_replies: http::LostReplies(std::sync::Arc::new(settings.test_lose_sync_replies.into())),
         };
         let router = http::router(state, settings.max_body_bytes);
         let bind_error = |source| StartError::Bind { addr: settings.addr, source };

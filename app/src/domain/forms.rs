@@ -9,7 +9,7 @@ mod severity;
 
 pub use answers::{comment_field, Answer, Answers, RawAnswers, RawValue};
 pub use definition::{Choice, Condition, Flag, FormDefinition, FormId, Page, Question, QuestionKind};
-pub use journey::{answer_text, Step};
+pub use journey::{answer_text, PageOutcome, Step};
 pub use severity::{Assessment, Severity};
 
 use std::sync::OnceLock;

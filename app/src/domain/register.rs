@@ -118,6 +118,13 @@ impl RegisterQuery {
     pub fn text(&self) -> &str {
         &self.text
     }
+
+    /// Whether a service's name or town contains the text, ignoring case:
+    /// the offline app's search of its cached register.
+    pub fn matches(&self, service: &Service) -> bool {
+        let text = self.text.to_lowercase();
+        service.name.as_str().to_lowercase().contains(&text) || service.town.as_str().to_lowercase().contains(&text)
+    }
 }
 
 /// A page of search results and how many services matched in all.

@@ -4,11 +4,11 @@
 //! the answers in the device's draft and redirects, so the journey works the
 //! same with or without JavaScript.
 
-mod check;
+pub(crate) mod check;
 mod enrol;
-mod error_summary;
-mod fields;
-mod question;
+pub(crate) mod error_summary;
+pub(crate) mod fields;
+pub(crate) mod question;
 mod sent;
 mod start;
 

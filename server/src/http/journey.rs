@@ -6,7 +6,7 @@
 use app::{
     domain::{
         device::EnrolmentRequest,
-        forms::{self, comment_field, FormDefinition, Page, QuestionKind, RawValue, Step},
+        forms::{self, FormDefinition, PageOutcome, Step},
         submission::SubmissionRequest,
     },
     pages::feedback::{ssr::load_or_start_draft, FORM_ID},
@@ -53,7 +53,18 @@ impl ReturnTo {
 /// A year: a professional enrols a phone once.
 const COOKIE_MAX_AGE: u32 = 365 * 24 * 60 * 60;
 
-async fn enrol(State(state): State<AppState>, Form(request): Form<EnrolmentRequest>) -> Result<Response, AppError> {
+/// `?next=app`: the person came from the offline app and goes back to it.
+#[derive(Deserialize)]
+struct EnrolNext {
+    next: Option<String>,
+}
+
+async fn enrol(
+    State(state): State<AppState>,
+    Query(next): Query<EnrolNext>,
+    Form(request): Form<EnrolmentRequest>,
+) -> Result<Response, AppError> {
+    let to_app = next.next.as_deref() == Some("app");
     match enrol_device(&state.store, &request).await {
         Ok(enrolment) => {
             let secure = if state.secure_cookies { "; Secure" } else { "" };
@@ -62,7 +73,8 @@ async fn enrol(State(state): State<AppState>, Form(request): Form<EnrolmentReque
                 enrolment.token
             );
             let cookie = HeaderValue::from_str(&cookie).map_err(|_| AppError::BadRequest("bad token".into()))?;
-            Ok(([(SET_COOKIE, cookie)], Redirect::to("/feedback")).into_response())
+            let home = if to_app { "/app" } else { "/feedback" };
+            Ok(([(SET_COOKIE, cookie)], Redirect::to(home)).into_response())
         }
         Err(AppError::Invalid(problems)) => {
             let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
@@ -71,6 +83,7 @@ async fn enrol(State(state): State<AppState>, Form(request): Form<EnrolmentReque
                 ("name", request.name.as_str()),
                 ("role", request.role.as_str()),
                 ("problems", &fields.join(",")),
+                ("next", if to_app { "app" } else { "" }),
             ])
             .unwrap_or_default();
             Ok(Redirect::to(&format!("/enrol?{query}")).into_response())
@@ -95,17 +108,6 @@ fn form_of(draft: &Draft) -> Result<&'static FormDefinition, AppError> {
         .ok_or_else(|| AppError::Conflict("This form has been replaced. Start a new one.".into()))
 }
 
-/// The fields a page posts: its questions and any rating comments.
-fn page_fields(page: &Page) -> Vec<String> {
-    page.questions
-        .iter()
-        .flat_map(|q| match q.kind {
-            QuestionKind::Rating { .. } => vec![q.id.clone(), comment_field(&q.id)],
-            _ => vec![q.id.clone()],
-        })
-        .collect()
-}
-
 async fn save_page(
     State(store): State<SharedStore>,
     Path(slug): Path<String>,
@@ -123,30 +125,17 @@ async fn save_page(
     };
     let form = form_of(&draft)?;
     let Some(page) = form.page(&slug) else { return Ok(Redirect::to("/feedback")) };
-    let fields = page_fields(page);
-    // Replace this page's answers with what was posted: an unticked box clears.
-    draft.answers.0.retain(|field, _| !fields.contains(field));
-    for field in &fields {
-        let values: Vec<String> = posted.iter().filter(|(k, _)| k == field).map(|(_, v)| v.clone()).collect();
-        match values.len() {
-            0 => {}
-            1 => draft.answers.set(field, RawValue::One(values.into_iter().next().unwrap_or_default())),
-            _ => draft.answers.set(field, RawValue::Many(values)),
-        }
-    }
-    let today = latest_date_on_earth();
-    let earlier = form.answers_before(&slug, &draft.answers, today);
-    let here = format!("/feedback/{slug}{}", if return_to.check() { "?return=check" } else { "" });
-    let next = match form.validate_page(page, &draft.answers, today, &earlier) {
-        Err(problems) => {
+    page.apply(&mut draft.answers, &posted);
+    let next = match form.continue_from(page, &draft.answers, latest_date_on_earth(), return_to.check()) {
+        PageOutcome::Problems(problems) => {
             draft.problems.insert(slug.clone(), problems);
-            here
+            format!("/feedback/{slug}{}", if return_to.check() { "?return=check" } else { "" })
         }
-        Ok(answers) => {
+        PageOutcome::Next(step) => {
             draft.problems.remove(&slug);
-            match (return_to.check(), form.next_step(&slug, &answers)) {
-                (false, Step::Page(next)) => format!("/feedback/{}", next.slug),
-                _ => "/feedback/check".to_owned(),
+            match step {
+                Step::Page(next) => format!("/feedback/{}", next.slug),
+                Step::CheckAnswers => "/feedback/check".to_owned(),
             }
         }
     };

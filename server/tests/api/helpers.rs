@@ -35,6 +35,18 @@ pub async fn spawn_app_with_demo_register() -> TestApp {
 
 pub async fn spawn_app_in(data_dir: TempDir) -> TestApp {
     let settings = Settings::for_data_dir(data_dir.path());
+    spawn_app_with_settings(data_dir, settings).await
+}
+
+/// An app with some settings changed from the defaults.
+pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
+    let data_dir = tempfile::tempdir().expect("temporary folder");
+    let mut settings = Settings::for_data_dir(data_dir.path());
+    change(&mut settings);
+    spawn_app_with_settings(data_dir, settings).await
+}
+
+async fn spawn_app_with_settings(data_dir: TempDir, settings: Settings) -> TestApp {
     let app = Application::build(&settings).await.expect("the app starts");
     let address = format!("http://{}", app.address());
     let store = app.store().clone();

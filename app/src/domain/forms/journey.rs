@@ -6,8 +6,8 @@
 use chrono::NaiveDate;
 
 use super::{
-    answers::{Answer, Answers, RawAnswers},
-    definition::{FormDefinition, Page, Question},
+    answers::{comment_field, Answer, Answers, RawAnswers, RawValue},
+    definition::{FormDefinition, Page, Question, QuestionKind},
 };
 use crate::domain::FieldError;
 
@@ -18,7 +18,54 @@ pub enum Step<'a> {
     CheckAnswers,
 }
 
+/// What a page's "Continue" leads to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PageOutcome<'a> {
+    /// Stay on the page and show these problems.
+    Problems(Vec<FieldError>),
+    Next(Step<'a>),
+}
+
+impl Page {
+    /// The fields this page posts: its questions and any rating comments.
+    pub fn fields(&self) -> Vec<String> {
+        self.questions
+            .iter()
+            .flat_map(|q| match q.kind {
+                QuestionKind::Rating { .. } => vec![q.id.clone(), comment_field(&q.id)],
+                _ => vec![q.id.clone()],
+            })
+            .collect()
+    }
+
+    /// Replaces this page's answers with what was posted (an HTML form's
+    /// name/value pairs): an unticked box clears, fields of other pages stay.
+    pub fn apply(&self, raw: &mut RawAnswers, posted: &[(String, String)]) {
+        let fields = self.fields();
+        raw.0.retain(|field, _| !fields.contains(field));
+        for field in &fields {
+            let mut values: Vec<String> = posted.iter().filter(|(k, _)| k == field).map(|(_, v)| v.clone()).collect();
+            match values.len() {
+                0 => {}
+                1 => raw.set(field, RawValue::One(values.remove(0))),
+                _ => raw.set(field, RawValue::Many(values)),
+            }
+        }
+    }
+}
+
 impl FormDefinition {
+    /// Checks a page's answers and says where "Continue" leads: the next
+    /// page, or back to the check page when the person came from there.
+    pub fn continue_from(&self, page: &Page, raw: &RawAnswers, today: NaiveDate, return_to_check: bool) -> PageOutcome<'_> {
+        let earlier = self.answers_before(&page.slug, raw, today);
+        match self.validate_page(page, raw, today, &earlier) {
+            Err(problems) => PageOutcome::Problems(problems),
+            Ok(_) if return_to_check => PageOutcome::Next(Step::CheckAnswers),
+            Ok(answers) => PageOutcome::Next(self.next_step(&page.slug, &answers)),
+        }
+    }
+
     /// The valid answers of every page before `slug` (pages not shown are
     /// skipped; a slug no page has means every page).
     pub fn answers_before(&self, slug: &str, raw: &RawAnswers, today: NaiveDate) -> Answers {
@@ -123,6 +170,39 @@ mod tests {
         match step {
             Step::Page(page) => &page.slug,
             Step::CheckAnswers => "check",
+        }
+    }
+
+    fn pairs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn a_post_replaces_only_its_own_page() {
+        let mut raw = complete_feedback();
+        let page = form().page("concerns").unwrap();
+        page.apply(&mut raw, &pairs(&[("concern_types", "slow_response"), ("concern_types", "poor_food"), ("elsewhere", "x")]));
+        assert_eq!(raw.0.get("concern_types"), Some(&RawValue::Many(vec!["slow_response".into(), "poor_food".into()])));
+        assert!(!raw.0.contains_key("elsewhere"), "a field of no page on this form is never stored");
+        assert!(raw.0.contains_key("service"), "other pages' answers stay");
+        let appearance = form().page("appearance").unwrap();
+        page.apply(&mut raw, &[]);
+        appearance.apply(&mut raw, &pairs(&[("appearance", "good")]));
+        assert!(!raw.0.contains_key("concern_types"), "an unticked box clears");
+        assert!(!raw.0.contains_key("appearance_comment"), "an absent comment clears");
+    }
+
+    #[test]
+    fn continuing_checks_the_page_then_leads_on() {
+        let raw = complete_feedback();
+        let staffing = form().page("staffing").unwrap();
+        assert!(matches!(form().continue_from(staffing, &raw, today(), false), PageOutcome::Next(Step::Page(p)) if p.slug == "risk"));
+        assert_eq!(form().continue_from(staffing, &raw, today(), true), PageOutcome::Next(Step::CheckAnswers));
+        let mut missing = raw.clone();
+        missing.0.remove("staffing");
+        match form().continue_from(staffing, &missing, today(), false) {
+            PageOutcome::Problems(problems) => assert_eq!(problems[0].field, "staffing"),
+            other => panic!("expected problems, got {other:?}"),
         }
     }
 

@@ -66,9 +66,21 @@ fn Check(data: CheckData) -> impl IntoView {
         <span class="nhsuk-caption-l">{data.form_title}</span>
         <h1>"Check your answers before sending"</h1>
         {data.risk_of_harm.then(|| view! { <SafeguardingPanel route=data.safeguarding.clone()/> })}
+        <AnswerSummary rows=data.rows/>
+        <h2>"Now send your observation"</h2>
+        <p>"The integrated commissioning unit's quality team will see it. You cannot change it once it is sent."</p>
+        <form method="post" action="/feedback/check" novalidate>
+            <button class="nhsuk-button" type="submit">"Send observation"</button>
+        </form>
+    }
+}
+
+/// Each answer with its "Change" link: (question, answer in words, link).
+#[component]
+pub(crate) fn AnswerSummary(rows: Vec<(String, String, String)>) -> impl IntoView {
+    view! {
         <dl class="nhsuk-summary-list">
-            {data
-                .rows
+            {rows
                 .into_iter()
                 .map(|(question, answer, href)| {
                     let hidden = question.to_lowercase();
@@ -84,10 +96,5 @@ fn Check(data: CheckData) -> impl IntoView {
                 })
                 .collect_view()}
         </dl>
-        <h2>"Now send your observation"</h2>
-        <p>"The integrated commissioning unit's quality team will see it. You can send it even with no signal later on; it is sent when you are back online."</p>
-        <form method="post" action="/feedback/check" novalidate>
-            <button class="nhsuk-button" type="submit">"Send observation"</button>
-        </form>
     }
 }

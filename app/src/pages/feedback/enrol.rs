@@ -24,6 +24,9 @@ pub fn EnrolPage() -> impl IntoView {
     let query = use_query_map().get_untracked();
     let name = query.get("name").unwrap_or_default();
     let role = query.get("role").unwrap_or_default();
+    // Enrolling from the offline app returns there; otherwise to the online form.
+    let from_app = query.get("next").as_deref() == Some("app");
+    let (back, action) = if from_app { ("/app", "/enrol?next=app") } else { ("/feedback", "/enrol") };
     let problems: Vec<FieldError> = query
         .get("problems")
         .unwrap_or_default()
@@ -36,11 +39,11 @@ pub fn EnrolPage() -> impl IntoView {
 
     view! {
         <Title text="Enrol this device"/>
-        <a class="nhsuk-back-link" href="/feedback">"Back"</a>
+        <a class="nhsuk-back-link" href=back>"Back"</a>
         <ErrorSummary problems=problems.clone()/>
         <h1>"Enrol this device"</h1>
         <p>"You only do this once on this phone. We remember your name, role and organisation so you are not asked again."</p>
-        <form method="post" action="/enrol" novalidate>
+        <form method="post" action=action novalidate>
             <div class=group_class(name_error.is_some())>
                 <label class="nhsuk-label" for="name">"Your name"</label>
                 <FieldErrorMessage id="name".into() message=name_error.clone()/>

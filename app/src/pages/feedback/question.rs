@@ -99,7 +99,7 @@ fn ServiceSearch(slug: String) -> impl IntoView {
 }
 
 #[component]
-fn ServiceChoices(results: RegisterResults, chosen: Option<crate::domain::forms::RawValue>) -> impl IntoView {
+pub(crate) fn ServiceChoices(results: RegisterResults, chosen: Option<crate::domain::forms::RawValue>) -> impl IntoView {
     use crate::domain::forms::RawValue;
     let chosen = match chosen {
         Some(RawValue::One(value)) => value,

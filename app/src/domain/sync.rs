@@ -1,0 +1,78 @@
+//! The sync protocol between a phone's outbox and the server: a batch of
+//! submissions goes up, one outcome per item comes back. The phone removes
+//! an item only once the server has confirmed it.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{
+    field::FieldError,
+    submission::{Receipt, SubmissionRequest},
+};
+
+/// Items per batch: small enough that a slow phone's request finishes.
+pub const MAX_BATCH: usize = 25;
+
+/// `POST /api/v1/sync`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncBatch {
+    pub items: Vec<SubmissionRequest>,
+}
+
+/// The server's answer: one outcome per item, in the order sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncReply {
+    pub outcomes: Vec<ItemOutcome>,
+}
+
+/// What happened to one item.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum ItemOutcome {
+    /// Stored now.
+    Accepted { id: Uuid, receipt: Receipt },
+    /// Stored by an earlier attempt whose answer never reached the phone.
+    AlreadyReceived { id: Uuid, receipt: Receipt },
+    /// Never stored: retrying will not help, the person must see why.
+    Rejected {
+        id: Uuid,
+        reason: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        fields: Vec<FieldError>,
+    },
+}
+
+impl ItemOutcome {
+    pub fn id(&self) -> Uuid {
+        match self {
+            Self::Accepted { id, .. } | Self::AlreadyReceived { id, .. } | Self::Rejected { id, .. } => *id,
+        }
+    }
+}
+
+/// `GET /api/v1/devices/me`: who this phone is enrolled as, and the
+/// settings the app on it needs while offline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceProfile {
+    pub name: String,
+    pub role: String,
+    pub organisation: String,
+    /// Unsent drafts older than this are deleted from the phone.
+    pub draft_expiry_days: u32,
+    /// The local safeguarding route shown with the risk-of-harm question.
+    pub safeguarding_route: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcomes_read_as_the_api_documents_them() {
+        let rejected = ItemOutcome::Rejected { id: Uuid::nil(), reason: "Some answers need correcting.".into(), fields: vec![FieldError::new("service", "Select a service")] };
+        let json = serde_json::to_value(&rejected).unwrap();
+        assert_eq!(json["status"], "rejected");
+        assert_eq!(json["fields"][0]["field"], "service");
+        assert_eq!(serde_json::from_value::<ItemOutcome>(json).unwrap(), rejected);
+    }
+}

@@ -1,0 +1,196 @@
+//! `/app`: the installable app that works with no signal. The server sends
+//! the same small shell for every visit (so the service worker can cache it);
+//! once the wasm runs, everything comes from the phone: the form definitions
+//! compiled in, drafts and the outbox in localStorage, the register cached.
+//! Screens follow the address's `#` part, which never reaches the server:
+//! `#/`, `#/draft/{id}/{page}`, `#/draft/{id}/{page}/change`,
+//! `#/draft/{id}/check` and `#/done/{id}`.
+//!
+//! The server-rendered journey (`/feedback`) stays for phones without
+//! JavaScript; both use the same definitions, validation and components.
+
+mod check;
+mod clock;
+mod done;
+mod home;
+mod network;
+mod outbox;
+mod phone;
+mod state;
+mod step;
+mod sync;
+mod worker;
+
+use leptos::{prelude::*, task::spawn_local};
+use leptos_meta::Title;
+use leptos_router::hooks::use_location;
+use uuid::Uuid;
+
+use self::{
+    network::Reply,
+    state::{Enrolment, OfflineState},
+};
+use crate::domain::{register::Service, sync::DeviceProfile};
+
+pub use sync::retry_delay_ms;
+
+/// Which screen the address shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Screen {
+    Home,
+    Step { draft: Uuid, slug: String, change: bool },
+    Check { draft: Uuid },
+    Done { id: Uuid },
+    Unknown,
+}
+
+fn screen_of(hash: &str) -> Screen {
+    let path = hash.trim_start_matches('#').trim_start_matches('/');
+    let parts: Vec<&str> = path.split('/').collect();
+    let id = |raw: &str| Uuid::parse_str(raw).ok();
+    match parts.as_slice() {
+        [""] => Screen::Home,
+        ["draft", draft, "check"] => id(draft).map_or(Screen::Unknown, |draft| Screen::Check { draft }),
+        ["draft", draft, slug] => id(draft).map_or(Screen::Unknown, |draft| Screen::Step { draft, slug: (*slug).to_owned(), change: false }),
+        ["draft", draft, slug, "change"] => {
+            id(draft).map_or(Screen::Unknown, |draft| Screen::Step { draft, slug: (*slug).to_owned(), change: true })
+        }
+        ["done", done] => id(done).map_or(Screen::Unknown, |id| Screen::Done { id }),
+        _ => Screen::Unknown,
+    }
+}
+
+/// Addresses of the app's screens.
+fn step_href(draft: Uuid, slug: &str) -> String {
+    format!("/app#/draft/{draft}/{slug}")
+}
+
+fn change_href(draft: Uuid, slug: &str) -> String {
+    format!("/app#/draft/{draft}/{slug}/change")
+}
+
+fn check_href(draft: Uuid) -> String {
+    format!("/app#/draft/{draft}/check")
+}
+
+fn done_href(id: Uuid) -> String {
+    format!("/app#/done/{id}")
+}
+
+const HOME_HREF: &str = "/app#/";
+
+/// The reference people quote: the start of the submission's id.
+fn reference(id: Uuid) -> String {
+    id.to_string()[..8].to_uppercase()
+}
+
+fn service_name(register: &[Service], location_id: &str) -> Option<String> {
+    register
+        .iter()
+        .find(|service| service.location_id.as_str() == location_id)
+        .map(|service| format!("{}, {}", service.name.as_str(), service.town.as_str()))
+}
+
+#[component]
+pub fn OfflineApp() -> impl IntoView {
+    let state = OfflineState::new();
+    provide_context(state);
+    // False on the server and until the browser has read the phone's storage,
+    // so the hydrated page starts exactly as the server drew it.
+    let ready = RwSignal::new(false);
+    Effect::new(move || {
+        untrack(|| {
+            state.load();
+            worker::register(state);
+            sync::start(state);
+            spawn_local(check_enrolment(state));
+            spawn_local(refresh_register(state));
+        });
+        ready.set(true);
+    });
+    let location = use_location();
+    let screen = Memo::new(move |_| screen_of(&location.hash.get()));
+    move || {
+        if !ready.get() {
+            return view! { <Opening/> }.into_any();
+        }
+        match screen.get() {
+            Screen::Home => view! { <home::Home/> }.into_any(),
+            Screen::Step { draft, slug, change } => view! { <step::StepPage draft slug change/> }.into_any(),
+            Screen::Check { draft } => view! { <check::CheckPage draft/> }.into_any(),
+            Screen::Done { id } => view! { <done::DonePage id/> }.into_any(),
+            Screen::Unknown => view! { <home::Missing/> }.into_any(),
+        }
+    }
+}
+
+/// What the server draws, and what shows for the moment the wasm takes to start.
+#[component]
+fn Opening() -> impl IntoView {
+    view! {
+        <Title text="Care Home Feedback app"/>
+        <h1>"Tell us what you saw"</h1>
+        <p data-testid="app-opening">"Opening the app…"</p>
+        <p>"If it does not open, your phone may have JavaScript turned off. You can still "
+            <a href="/feedback">"give feedback with the online form"</a>"."</p>
+    }
+}
+
+/// Marks the moment a screen of the app is drawn and usable, measured from
+/// the navigation's start (`scripts/bench` reads it).
+fn mark_interactive() {
+    if let Some(performance) = window().performance() {
+        let _ = performance.mark("chf-app-ready");
+    }
+}
+
+/// Asks the server who this phone is enrolled as; offline, the stored profile stands.
+async fn check_enrolment(state: OfflineState) {
+    let enrolment = match network::get("/api/v1/devices/me").await {
+        Reply::Answered { status: 200, body } => match serde_json::from_str::<DeviceProfile>(&body) {
+            Ok(profile) => {
+                state.note(phone::save_profile(Some(&profile)));
+                state.profile.set(Some(profile));
+                Enrolment::Confirmed
+            }
+            Err(_) => Enrolment::Unconfirmed,
+        },
+        Reply::Answered { status: 401, .. } => {
+            state.note(phone::save_profile(None));
+            state.profile.set(None);
+            Enrolment::NotEnrolled
+        }
+        Reply::Answered { status: 403, .. } => Enrolment::Revoked,
+        _ => Enrolment::Unconfirmed,
+    };
+    state.enrolment.set(enrolment);
+}
+
+/// Keeps the phone's copy of the register fresh for the offline service picker.
+async fn refresh_register(state: OfflineState) {
+    if let Reply::Answered { status: 200, body } = network::get("/api/v1/register").await {
+        if let Ok(services) = serde_json::from_str::<Vec<Service>>(&body) {
+            state.note(phone::save_register(&services));
+            state.register.set(services);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_map_to_screens_and_back() {
+        let id = Uuid::new_v4();
+        let hash = |href: String| href.trim_start_matches("/app").to_owned();
+        assert_eq!(screen_of(""), Screen::Home);
+        assert_eq!(screen_of(&hash(HOME_HREF.to_owned())), Screen::Home);
+        assert_eq!(screen_of(&hash(step_href(id, "visit"))), Screen::Step { draft: id, slug: "visit".into(), change: false });
+        assert_eq!(screen_of(&hash(change_href(id, "visit"))), Screen::Step { draft: id, slug: "visit".into(), change: true });
+        assert_eq!(screen_of(&hash(check_href(id))), Screen::Check { draft: id });
+        assert_eq!(screen_of(&hash(done_href(id))), Screen::Done { id });
+        assert_eq!(screen_of("#/draft/not-an-id/visit"), Screen::Unknown);
+        assert_eq!(screen_of("#/elsewhere"), Screen::Unknown);
+    }
+}

@@ -1,0 +1,82 @@
+//! `#/draft/{id}/check`: every answer with a "Change" link, then "Send",
+//! which puts the form in the outbox (on the phone) and tries to send it.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_navigate;
+use uuid::Uuid;
+
+use super::{change_href, clock, done_href, home::Missing, phone, service_name, state::OfflineState, sync};
+use crate::{
+    domain::{
+        forms::{self, Answer},
+        submission::SubmissionRequest,
+    },
+    pages::feedback::{check::AnswerSummary, fields::SafeguardingPanel},
+};
+
+#[component]
+pub fn CheckPage(draft: Uuid) -> impl IntoView {
+    let state = expect_context::<OfflineState>();
+    let navigate = use_navigate();
+    let Some(stored) = phone::draft(draft) else { return view! { <Missing/> }.into_any() };
+    let Some(form) = forms::find(&stored.form_id, stored.form_version) else { return view! { <Missing/> }.into_any() };
+    let today = clock::today();
+    let answers = form.valid_answers(&stored.answers, today);
+    let register = state.register.get_untracked();
+    let rows: Vec<(String, String, String)> = form
+        .summary(&answers)
+        .into_iter()
+        .map(|(slug, question, text)| {
+            let text = match answers.get(&question.id) {
+                Some(Answer::Service(id)) => service_name(&register, id.as_str()).unwrap_or(text),
+                _ => text,
+            };
+            (question.label.clone(), text, change_href(draft, slug))
+        })
+        .collect();
+    let risk_of_harm = matches!(answers.get("risk_of_harm"), Some(Answer::YesNo(true)));
+    let safeguarding = state.profile.get_untracked().map(|p| p.safeguarding_route).unwrap_or_default();
+    let back = form.pages.last().map_or_else(|| super::HOME_HREF.to_owned(), |page| super::step_href(draft, &page.slug));
+
+    let send = move |_| {
+        let Some(current) = phone::draft(draft) else { return };
+        // A page left unanswered (or changed in another tab) goes back to be fixed.
+        if let Some((page, problems)) = form.first_incomplete_page(&current.answers, clock::today()) {
+            let slug = page.slug.clone();
+            let saved = phone::edit_draft(draft, clock::now(), |d| {
+                d.problems.insert(slug.clone(), problems);
+            });
+            if state.note(saved).is_some() {
+                navigate(&change_href(draft, &slug), Default::default());
+            }
+            return;
+        }
+        let request = SubmissionRequest {
+            id: current.id,
+            form_id: current.form_id.clone(),
+            form_version: current.form_version,
+            answers: current.answers.clone(),
+            submitted_at: clock::now_with_offset(),
+        };
+        if state.note(phone::queue(request, clock::now())).is_none() {
+            return;
+        }
+        state.note(phone::remember(&current.answers));
+        state.reload();
+        navigate(&done_href(draft), Default::default());
+        sync::flush(state);
+    };
+    view! {
+        <Title text="Check your answers before sending"/>
+        <a class="nhsuk-back-link" href=back>"Back"</a>
+        <span class="nhsuk-caption-l">{form.title.clone()}</span>
+        <h1>"Check your answers before sending"</h1>
+        {risk_of_harm.then(|| view! { <SafeguardingPanel route=safeguarding.clone()/> })}
+        <AnswerSummary rows/>
+        <h2>"Now send your observation"</h2>
+        <p>"The integrated commissioning unit's quality team will see it. With no signal, it waits on this phone and is sent when you are back online."</p>
+        <button class="nhsuk-button" type="button" on:click=send>"Send observation"</button>
+    }
+    .into_any()
+}

@@ -1,0 +1,182 @@
+//! `#/`: the app's start page: who this phone is enrolled as, what is
+//! waiting to be sent, the drafts to carry on with, and "Start a new form".
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_navigate;
+use uuid::Uuid;
+
+use super::{
+    check_href, clock,
+    outbox::{OutboxStatus, StorageProblem, UpdateNotice},
+    phone::{self, LocalDraft, DAY_MS},
+    service_name,
+    state::{Enrolment, OfflineState},
+    step_href, HOME_HREF,
+};
+use crate::domain::forms::{self, RawAnswers, RawValue, PROFESSIONAL_FEEDBACK};
+
+/// Drafts this close to expiry carry a warning.
+const WARN_DAYS_BEFORE_EXPIRY: f64 = 3.0;
+
+#[component]
+pub fn Home() -> impl IntoView {
+    let state = expect_context::<OfflineState>();
+    let navigate = use_navigate();
+    let start = move |_| {
+        if let Some((id, slug)) = start_draft(state) {
+            navigate(&step_href(id, &slug), Default::default());
+        }
+    };
+    Effect::new(super::mark_interactive);
+    let can_start = move || state.profile.with(Option::is_some) && state.enrolment.get() != Enrolment::Revoked;
+    view! {
+        <Title text="Tell us what you saw"/>
+        <UpdateNotice/>
+        <StorageProblem/>
+        <h1>"Tell us what you saw"</h1>
+        <EnrolmentStatus/>
+        <OutboxStatus/>
+        <Drafts/>
+        <Show when=can_start>
+            <button class="nhsuk-button" type="button" on:click=start.clone()>"Start a new form"</button>
+        </Show>
+    }
+}
+
+#[component]
+fn EnrolmentStatus() -> impl IntoView {
+    let state = expect_context::<OfflineState>();
+    move || match (state.enrolment.get(), state.profile.get()) {
+        (Enrolment::Revoked, _) => view! {
+            <div class="nhsuk-warning-callout" role="alert">
+                <h2 class="nhsuk-warning-callout__label">"Enrolment withdrawn"</h2>
+                <p>"This device's enrolment was withdrawn. Enrol it again with a new access code."</p>
+                <a href="/enrol?next=app">"Enrol this device"</a>
+            </div>
+        }
+        .into_any(),
+        (Enrolment::NotEnrolled, _) | (Enrolment::Unconfirmed | Enrolment::Confirmed, None) => view! {
+            <p>"Before your first form, enrol this phone with the access code your organisation gave you. You only do this once, and you need a signal for it."</p>
+            <a class="nhsuk-button" href="/enrol?next=app" role="button" draggable="false" rel="external">"Enrol this device"</a>
+        }
+        .into_any(),
+        (_, Some(profile)) => view! {
+            <p class="nhsuk-hint" data-testid="enrolled-as">{format!("Enrolled as {}, {}.", profile.name, profile.organisation)}</p>
+        }
+        .into_any(),
+    }
+}
+
+#[component]
+fn Drafts() -> impl IntoView {
+    let state = expect_context::<OfflineState>();
+    let sorted = move || {
+        let mut drafts = state.drafts.get();
+        drafts.sort_by(|a, b| b.updated_at.total_cmp(&a.updated_at));
+        drafts
+    };
+    view! {
+        <h2>"Drafts"</h2>
+        <p data-testid="draft-count">{move || match state.drafts.with(Vec::len) {
+            0 => "No drafts on this phone.".to_owned(),
+            1 => "1 draft".to_owned(),
+            n => format!("{n} drafts"),
+        }}</p>
+        <ul class="nhsuk-list drafts">
+            <For each=sorted key=|draft| (draft.id, draft.updated_at.to_bits()) let:draft>
+                <DraftItem draft/>
+            </For>
+        </ul>
+    }
+}
+
+#[component]
+fn DraftItem(draft: LocalDraft) -> impl IntoView {
+    let state = expect_context::<OfflineState>();
+    let id = draft.id;
+    let chosen = match draft.answers.0.get("service") {
+        Some(RawValue::One(location)) => state.register.with_untracked(|register| service_name(register, location)),
+        _ => None,
+    };
+    let title = chosen.unwrap_or_else(|| "Service not chosen yet".to_owned());
+    let days_left = (f64::from(state.expiry_days()) - (clock::now() - draft.updated_at) / DAY_MS).ceil();
+    let warning = (days_left <= WARN_DAYS_BEFORE_EXPIRY).then(|| {
+        let days = days_left.max(1.0);
+        let text = if days <= 1.0 { "Deleted tomorrow unless you send it".to_owned() } else { format!("Deleted in {days} days unless you send it") };
+        view! { <strong class="nhsuk-tag nhsuk-tag--orange" data-testid="expiry-warning">{text}</strong> }
+    });
+    let resume = resume_href(&draft);
+    let delete = move |_| {
+        let sure = window().confirm_with_message("Delete this draft? Its answers cannot be recovered.").unwrap_or(false);
+        if sure {
+            if let Some(drafts) = state.note(phone::delete_draft(id)) {
+                state.drafts.set(drafts);
+            }
+        }
+    };
+    let hidden = format!(" draft for {title}");
+    view! {
+        <li class="drafts__item" data-testid="draft">
+            <h3 class="nhsuk-heading-s">{title.clone()}</h3>
+            <p class="nhsuk-hint">{format!("Last changed at {}", clock::describe(draft.updated_at))}</p>
+            {warning}
+            <div class="drafts__actions">
+                <a class="nhsuk-button nhsuk-button--secondary" href=resume role="button" draggable="false">
+                    "Continue"<span class="nhsuk-u-visually-hidden">{hidden.clone()}</span>
+                </a>
+                <button class="nhsuk-button nhsuk-button--warning" type="button" on:click=delete>
+                    "Delete"<span class="nhsuk-u-visually-hidden">{hidden}</span>
+                </button>
+            </div>
+        </li>
+    }
+}
+
+/// Where "Continue" takes a draft: its first page still to answer, or the check page.
+fn resume_href(draft: &LocalDraft) -> String {
+    let Some(form) = forms::find(&draft.form_id, draft.form_version) else { return HOME_HREF.to_owned() };
+    match form.first_incomplete_page(&draft.answers, clock::today()) {
+        Some((page, _)) => step_href(draft.id, &page.slug),
+        None => check_href(draft.id),
+    }
+}
+
+/// A new draft of the newest form, with the role and organisation from the
+/// last form sent on this phone, or else from its enrolment.
+fn start_draft(state: OfflineState) -> Option<(Uuid, String)> {
+    let form = forms::latest(PROFESSIONAL_FEEDBACK)?;
+    let remembered = phone::remembered();
+    let profile = state.profile.get_untracked();
+    let mut answers = RawAnswers::default();
+    let role = remembered.role.or_else(|| profile.as_ref().map(|p| p.role.clone()));
+    let organisation = remembered.organisation.or_else(|| profile.as_ref().map(|p| p.organisation.clone()));
+    for (field, value) in [("role", role), ("organisation", organisation)] {
+        if let Some(value) = value {
+            answers.set(field, RawValue::One(value));
+        }
+    }
+    let draft = LocalDraft {
+        id: Uuid::new_v4(),
+        form_id: form.id.as_str().to_owned(),
+        form_version: form.version,
+        answers,
+        problems: Default::default(),
+        updated_at: clock::now(),
+    };
+    let id = draft.id;
+    let drafts = state.note(phone::save_draft(draft))?;
+    state.drafts.set(drafts);
+    Some((id, form.pages.first()?.slug.clone()))
+}
+
+/// An address in the app that leads nowhere (a deleted draft, say).
+#[component]
+pub fn Missing() -> impl IntoView {
+    view! {
+        <Title text="Page not found"/>
+        <h1>"Page not found"</h1>
+        <p>"This form may have been sent or deleted already."</p>
+        <p><a href=HOME_HREF>"Go to the start"</a></p>
+    }
+}

@@ -1,0 +1,100 @@
+//! The outbox as the person sees it: how many forms are waiting, when the
+//! last one got through, the last error, "Send now", and any form the server
+//! refused, with its reason. Nothing leaves this list silently.
+
+use leptos::prelude::*;
+
+use super::{
+    clock,
+    phone::{self, OutboxItem},
+    reference,
+    state::OfflineState,
+    sync,
+};
+
+#[component]
+pub fn OutboxStatus() -> impl IntoView {
+    let state = expect_context::<OfflineState>();
+    let waiting = move || state.waiting();
+    let rejected = move || state.outbox.get().into_iter().filter(|item| item.rejected.is_some()).collect::<Vec<_>>();
+    view! {
+        <div class="outbox" data-testid="outbox">
+            <h2>"Sending"</h2>
+            <p role="status" data-testid="outbox-status">
+                {move || match waiting() {
+                    0 => "Nothing waiting to be sent.".to_owned(),
+                    1 => "1 form waiting to be sent.".to_owned(),
+                    n => format!("{n} forms waiting to be sent."),
+                }}
+                {move || state.sending.get().then_some(" Sending now…")}
+            </p>
+            <p class="nhsuk-hint" data-testid="last-sent">{move || match state.log.get().last_success {
+                Some(at) => format!("Last sent at {}.", clock::describe(at)),
+                None => "Nothing sent from this phone yet.".to_owned(),
+            }}</p>
+            {move || (waiting() > 0).then(|| state.log.get().last_error).flatten().map(|error| {
+                let retry = state.next_retry.get().map(|at| format!(" Trying again at {}.", clock::describe(at))).unwrap_or_default();
+                view! { <p class="outbox__error" data-testid="sync-error">{format!("Not sent yet: {error}{retry}")}</p> }
+            })}
+            <Show when=move || { waiting() > 0 }>
+                <button class="nhsuk-button nhsuk-button--secondary" type="button" on:click=move |_| sync::flush(state)>"Send now"</button>
+            </Show>
+            <Show when=move || !rejected().is_empty()>
+                <h3>"Not accepted by the server"</h3>
+                <ul class="nhsuk-list">
+                    <For each=rejected key=|item| item.request.id let:item>
+                        <RejectedItem item/>
+                    </For>
+                </ul>
+            </Show>
+        </div>
+    }
+}
+
+#[component]
+fn RejectedItem(item: OutboxItem) -> impl IntoView {
+    let state = expect_context::<OfflineState>();
+    let id = item.request.id;
+    let rejection = item.rejected.unwrap_or_else(|| phone::Rejection { reason: String::new(), fields: Vec::new() });
+    let remove = move |_| {
+        let sure = window().confirm_with_message("Remove this form from the phone? It has not been received.").unwrap_or(false);
+        if sure {
+            if let Some(items) = state.note(phone::remove_from_outbox(id)) {
+                state.outbox.set(items);
+            }
+        }
+    };
+    view! {
+        <li class="outbox__rejected" data-testid="rejected">
+            <p><strong>{format!("Form {}", reference(id))}</strong>": "{rejection.reason}</p>
+            <ul>{rejection.fields.into_iter().map(|field| view! { <li>{field.message}</li> }).collect_view()}</ul>
+            <button class="nhsuk-button nhsuk-button--warning" type="button" on:click=remove>
+                "Remove"<span class="nhsuk-u-visually-hidden">{format!(" form {}", reference(id))}</span>
+            </button>
+        </li>
+    }
+}
+
+/// "An update is ready": the new version is installed and takes over next time.
+#[component]
+pub fn UpdateNotice() -> impl IntoView {
+    let state = expect_context::<OfflineState>();
+    view! {
+        <Show when=move || state.update_ready.get()>
+            <div class="nhsuk-inset-text" role="status" data-testid="update-ready">
+                <p>"An update to this app is ready. It is used the next time you open the app. Your drafts and unsent forms are kept."</p>
+            </div>
+        </Show>
+    }
+}
+
+/// A failure to save on the phone, which the person must know about.
+#[component]
+pub fn StorageProblem() -> impl IntoView {
+    let state = expect_context::<OfflineState>();
+    move || {
+        state.storage_error.get().map(|error| {
+            view! { <p class="nhsuk-error-message" role="alert">{error}" Free some space on the phone, then try again."</p> }
+        })
+    }
+}

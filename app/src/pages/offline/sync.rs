@@ -1,0 +1,260 @@
+//! Sending the outbox. A flush runs on start, on the `online` event, when the
+//! app comes back to the foreground, when the service worker's Background
+//! Sync asks, after each "Send", from "Send now", and on a timer after a
+//! failure (exponential backoff with jitter, at most 5 minutes apart).
+//!
+//! Only one tab sends at a time (the Web Locks API); even if two did, the
+//! server stores each submission id once. An item leaves the outbox only
+//! when the server's reply names it as accepted or already received.
+
+use std::{cell::RefCell, rc::Rc, time::Duration};
+
+use js_sys::{Function, Object, Promise, Reflect};
+use leptos::{
+    leptos_dom::helpers::{set_timeout_with_handle, TimeoutHandle},
+    prelude::*,
+    task::spawn_local,
+};
+use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+use super::{
+    clock,
+    network::{self, Reply},
+    phone::{self, Rejection},
+    state::{Enrolment, OfflineState},
+    worker,
+};
+use crate::domain::sync::{ItemOutcome, SyncBatch, SyncReply, MAX_BATCH};
+
+const LOCK_NAME: &str = "chf-outbox";
+const FIRST_RETRY_MS: f64 = 2_000.0;
+const LONGEST_RETRY_MS: f64 = 300_000.0;
+/// When another tab holds the lock, look again after this long.
+const BUSY_RETRY_MS: f64 = 30_000.0;
+
+/// How one flush ended.
+#[derive(Debug)]
+enum Attempt {
+    Nothing,
+    Sent { more: bool },
+    Failed(String),
+    NotEnrolled,
+    Revoked,
+}
+
+#[derive(Default)]
+struct Backoff {
+    failures: u32,
+    timer: Option<TimeoutHandle>,
+}
+
+thread_local! {
+    static BACKOFF: RefCell<Backoff> = RefCell::new(Backoff::default());
+}
+
+/// The wait before the next attempt after `failures` failures in a row:
+/// doubling from 2 s, capped at 5 min, then scattered over its upper half so
+/// that phones coming back online together do not all call at once.
+pub fn retry_delay_ms(failures: u32, random: f64) -> f64 {
+    let doubled = FIRST_RETRY_MS * 2f64.powi(failures.saturating_sub(1).min(16) as i32);
+    doubled.min(LONGEST_RETRY_MS) * (0.5 + 0.5 * random.clamp(0.0, 1.0))
+}
+
+/// Wires the triggers up; call once, in the browser.
+pub fn start(state: OfflineState) {
+    let online = window_event_listener(leptos::ev::online, move |_| flush(state));
+    let visible = window_event_listener(leptos::ev::visibilitychange, move |_| {
+        if document().visibility_state() == web_sys::VisibilityState::Visible {
+            flush(state);
+        }
+    });
+    let other_tab = window_event_listener(leptos::ev::storage, move |event| {
+        if event.key().is_some_and(|key| phone::is_ours(&key)) {
+            state.reload();
+        }
+    });
+    on_cleanup(move || {
+        online.remove();
+        visible.remove();
+        other_tab.remove();
+    });
+    flush(state);
+}
+
+/// Sends what is waiting now, whatever the backoff timer says.
+pub fn flush(state: OfflineState) {
+    BACKOFF.with(|backoff| {
+        if let Some(timer) = backoff.borrow_mut().timer.take() {
+            timer.clear();
+        }
+    });
+    spawn_local(async move {
+        let attempt = with_outbox_lock(move || send_batch(state)).await;
+        after(state, attempt);
+    });
+}
+
+async fn send_batch(state: OfflineState) -> Attempt {
+    let waiting: Vec<_> = phone::outbox().into_iter().filter(|item| item.rejected.is_none()).map(|item| item.request).collect();
+    if waiting.is_empty() {
+        return Attempt::Nothing;
+    }
+    let more = waiting.len() > MAX_BATCH;
+    let items = waiting.into_iter().take(MAX_BATCH).collect();
+    let body = serde_json::to_string(&SyncBatch { items }).unwrap_or_default();
+    state.sending.set(true);
+    let reply = network::post_json("/api/v1/sync", body).await;
+    state.sending.set(false);
+    match reply {
+        Reply::NoConnection => Attempt::Failed("No connection to the server.".to_owned()),
+        Reply::Answered { status: 200, body } => match serde_json::from_str::<SyncReply>(&body) {
+            Ok(reply) => {
+                let saved = settle(reply);
+                state.note(saved).map_or_else(|| Attempt::Failed("Could not update this phone's outbox.".to_owned()), |()| Attempt::Sent { more })
+            }
+            Err(_) => Attempt::Failed("The server's reply could not be read.".to_owned()),
+        },
+        Reply::Answered { status: 401, .. } => Attempt::NotEnrolled,
+        Reply::Answered { status: 403, .. } => Attempt::Revoked,
+        Reply::Answered { status, body } => Attempt::Failed(server_message(status, &body)),
+    }
+}
+
+fn settle(reply: SyncReply) -> Result<(), String> {
+    let mut confirmed = Vec::new();
+    let mut rejected = Vec::new();
+    for outcome in reply.outcomes {
+        match outcome {
+            ItemOutcome::Accepted { receipt, .. } | ItemOutcome::AlreadyReceived { receipt, .. } => confirmed.push(receipt),
+            ItemOutcome::Rejected { id, reason, fields } => rejected.push((id, Rejection { reason, fields })),
+        }
+    }
+    phone::settle(confirmed, rejected, clock::now())
+}
+
+/// The server's own words when it sent our error format, else the status.
+fn server_message(status: u16, body: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|value| value.get("error").and_then(|e| e.as_str()).map(str::to_owned))
+        .unwrap_or_else(|| format!("The server could not take them just now (error {status})."))
+}
+
+/// Records the outcome and decides when to try again.
+fn after(state: OfflineState, attempt: Option<Attempt>) {
+    let mut log = phone::sync_log();
+    let retry_in = match attempt {
+        None => Some(BUSY_RETRY_MS),
+        Some(Attempt::Nothing) => {
+            reset_failures();
+            None
+        }
+        Some(Attempt::Sent { more }) => {
+            reset_failures();
+            log.last_success = Some(clock::now());
+            log.last_error = None;
+            more.then_some(0.0)
+        }
+        Some(Attempt::Failed(message)) => {
+            log.last_error = Some(message);
+            worker::request_background_sync();
+            Some(next_failure_delay())
+        }
+        Some(refused @ (Attempt::NotEnrolled | Attempt::Revoked)) => {
+            let revoked = matches!(refused, Attempt::Revoked);
+            state.enrolment.set(if revoked { Enrolment::Revoked } else { Enrolment::NotEnrolled });
+            log.last_error = Some(if revoked {
+                "This device's enrolment was withdrawn. Enrol it again to send these.".to_owned()
+            } else {
+                "This device is not enrolled. Enrol it to send these.".to_owned()
+            });
+            None
+        }
+    };
+    state.note(phone::save_sync_log(&log));
+    state.reload_queue();
+    state.next_retry.set(retry_in.filter(|ms| *ms > 0.0).map(|ms| clock::now() + ms));
+    if let Some(ms) = retry_in {
+        schedule(state, ms);
+    }
+}
+
+fn reset_failures() {
+    BACKOFF.with(|backoff| backoff.borrow_mut().failures = 0);
+}
+
+fn next_failure_delay() -> f64 {
+    BACKOFF.with(|backoff| {
+        let mut backoff = backoff.borrow_mut();
+        backoff.failures += 1;
+        retry_delay_ms(backoff.failures, js_sys::Math::random())
+    })
+}
+
+fn schedule(state: OfflineState, ms: f64) {
+    let timer = set_timeout_with_handle(move || flush(state), Duration::from_millis(ms as u64)).ok();
+    BACKOFF.with(|backoff| backoff.borrow_mut().timer = timer);
+}
+
+/// Runs `run` holding the outbox lock, or returns `None` at once when
+/// another tab holds it. Without the Web Locks API it just runs: the
+/// server's idempotency still keeps duplicates out.
+async fn with_outbox_lock<F>(run: impl FnOnce() -> F + 'static) -> Option<Attempt>
+where
+    F: std::future::Future<Output = Attempt> + 'static,
+{
+    let locks = Reflect::get(&window().navigator(), &"locks".into()).ok().filter(|locks| locks.is_object());
+    let Some(locks) = locks else { return Some(run().await) };
+    let Some(request) = Reflect::get(&locks, &"request".into()).ok().and_then(|f| f.dyn_into::<Function>().ok()) else {
+        return Some(run().await);
+    };
+    let result: Rc<RefCell<Option<Attempt>>> = Rc::default();
+    let job = Rc::new(RefCell::new(Some(run)));
+    let (slot, locked_job) = (result.clone(), job.clone());
+    let callback = Closure::once_into_js(move |lock: JsValue| -> Promise {
+        let run = locked_job.borrow_mut().take();
+        match (lock.is_null(), run) {
+            (false, Some(run)) => future_to_promise(async move {
+                let attempt = run().await;
+                *slot.borrow_mut() = Some(attempt);
+                Ok(JsValue::TRUE)
+            }),
+            // Another tab holds the lock: it is sending.
+            _ => Promise::resolve(&JsValue::NULL),
+        }
+    });
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"ifAvailable".into(), &JsValue::TRUE);
+    let held = request.call3(&locks, &LOCK_NAME.into(), &options, &callback).ok().and_then(|p| p.dyn_into::<Promise>().ok());
+    match held {
+        Some(promise) => {
+            let _ = JsFuture::from(promise).await;
+            result.take()
+        }
+        None => {
+            let run = job.borrow_mut().take()?;
+            Some(run().await)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::retry_delay_ms;
+
+    #[test]
+    fn retries_double_from_two_seconds_up_to_five_minutes() {
+        assert_eq!(retry_delay_ms(1, 1.0), 2_000.0);
+        assert_eq!(retry_delay_ms(2, 1.0), 4_000.0);
+        assert_eq!(retry_delay_ms(5, 1.0), 32_000.0);
+        assert_eq!(retry_delay_ms(9, 1.0), 300_000.0);
+        assert_eq!(retry_delay_ms(500, 1.0), 300_000.0);
+    }
+
+    #[test]
+    fn jitter_keeps_the_upper_half() {
+        assert_eq!(retry_delay_ms(3, 0.0), 4_000.0);
+        assert!((4_000.0..=8_000.0).contains(&retry_delay_ms(3, 0.37)));
+    }
+}

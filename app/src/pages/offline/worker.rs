@@ -1,0 +1,79 @@
+//! The service worker (`/sw.js`, served by the server with its version):
+//! registering it, telling the person when a new version is ready, Background
+//! Sync, and asking the browser to keep our storage.
+
+use js_sys::{Function, Reflect};
+use leptos::{prelude::*, task::spawn_local};
+use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{MessageEvent, ServiceWorkerRegistration, ServiceWorkerState};
+
+use super::{state::OfflineState, sync};
+
+const SYNC_TAG: &str = "chf-outbox";
+
+/// Registers the worker; an update found now or later sets `update_ready`.
+pub fn register(state: OfflineState) {
+    let container = window().navigator().service_worker();
+    let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
+        if event.data().as_string().as_deref() == Some("sync") {
+            sync::flush(state);
+        }
+    });
+    container.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    spawn_local(async move {
+        let Ok(registration) = JsFuture::from(container.register("/sw.js")).await else { return };
+        let registration: ServiceWorkerRegistration = registration.unchecked_into();
+        watch_for_updates(&registration, state);
+    });
+    keep_storage();
+}
+
+fn watch_for_updates(registration: &ServiceWorkerRegistration, state: OfflineState) {
+    let has_controller = || window().navigator().service_worker().controller().is_some();
+    // A worker waiting already: installed while the app was open before.
+    if registration.waiting().is_some() && has_controller() {
+        state.update_ready.set(true);
+    }
+    let found = registration.clone();
+    let on_update = Closure::<dyn Fn()>::new(move || {
+        let Some(installing) = found.installing() else { return };
+        let watched = installing.clone();
+        let on_state = Closure::<dyn Fn()>::new(move || {
+            // The first install has no controller: that is not an update.
+            if watched.state() == ServiceWorkerState::Installed && has_controller() {
+                state.update_ready.set(true);
+            }
+        });
+        installing.set_onstatechange(Some(on_state.as_ref().unchecked_ref()));
+        on_state.forget();
+    });
+    registration.set_onupdatefound(Some(on_update.as_ref().unchecked_ref()));
+    on_update.forget();
+}
+
+/// Asks the browser not to evict our storage when space runs low.
+fn keep_storage() {
+    if let Ok(promise) = window().navigator().storage().persist() {
+        spawn_local(async move {
+            let _ = JsFuture::from(promise).await;
+        });
+    }
+}
+
+/// Asks for a Background Sync, where the browser has it (Chromium), so the
+/// outbox is flushed when the connection returns even with the app hidden.
+pub fn request_background_sync() {
+    let Ok(ready) = window().navigator().service_worker().ready() else { return };
+    spawn_local(async move {
+        let Ok(registration) = JsFuture::from(ready).await else { return };
+        let Some(manager) = Reflect::get(&registration, &"sync".into()).ok().filter(JsValue::is_object) else { return };
+        let Some(register) = Reflect::get(&manager, &"register".into()).ok().and_then(|f| f.dyn_into::<Function>().ok()) else {
+            return;
+        };
+        if let Ok(promise) = register.call1(&manager, &SYNC_TAG.into()) {
+            let _ = JsFuture::from(js_sys::Promise::from(promise)).await;
+        }
+    });
+}

@@ -1,0 +1,75 @@
+// A server of our own for the offline tests, which stop it, restart it on the
+// same port (a service worker's cache belongs to one origin), or start it as a
+// new release. Each has its own fresh database in its own folder.
+import { ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { root, serverBin } from "./server";
+
+export class AppServer {
+  private child: ChildProcess | null = null;
+  readonly dataDir = mkdtempSync(join(tmpdir(), "chf-offline-"));
+
+  private constructor(readonly port: number, private flags: string[]) {}
+
+  static async start(flags: string[] = []): Promise<AppServer> {
+    const server = new AppServer(await freePort(), flags);
+    await server.up();
+    return server;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Starts (again), optionally as a different release. */
+  async up(flags: string[] = this.flags): Promise<void> {
+    this.flags = flags;
+    this.child = spawn(serverBin, ["serve", "--demo", "--addr", `127.0.0.1:${this.port}`, "--data-dir", this.dataDir, ...flags], {
+      cwd: root,
+      env: { ...process.env, LEPTOS_SITE_ROOT: join(root, "target", "site"), RUST_LOG: "warn" },
+      stdio: "inherit",
+    });
+    for (let tries = 0; tries < 100; tries++) {
+      try {
+        if ((await fetch(`${this.url}/readyz`)).ok) return;
+      } catch {}
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`server on ${this.port} did not become ready`);
+  }
+
+  /** Stops it, as a server that is down (or a phone with no signal) looks. */
+  async down(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    this.child = null;
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill("SIGTERM");
+    await exited;
+  }
+
+  addOrganisation(name: string): string {
+    const out = execFileSync(serverBin, ["--data-dir", this.dataDir, "org", "add", name], { env: { ...process.env, RUST_LOG: "warn" } }).toString();
+    return out.trim().split(" ").pop()!;
+  }
+
+  /** Stored submissions, straight from the database file. */
+  submissionIds(): string[] {
+    const script = "import json, sqlite3, sys; print(json.dumps([r[0] for r in sqlite3.connect(sys.argv[1]).execute('SELECT id FROM submissions')]))";
+    return JSON.parse(execFileSync("python3", ["-c", script, join(this.dataDir, "chf.db")]).toString());
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.listen(0, "127.0.0.1", () => {
+      const port = (probe.address() as { port: number }).port;
+      probe.close(() => resolve(port));
+    });
+    probe.on("error", reject);
+  });
+}

@@ -1,0 +1,295 @@
+// The offline app (/app) in real Chromium against a real server and database:
+// installed once online, then used with no signal, closed, reopened, synced.
+import { test, expect, chromium, Page, BrowserContext } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { AppServer } from "./app-server";
+
+const WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+const launch = {
+  executablePath: "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+};
+const phone = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+
+test.describe.configure({ timeout: 180_000 });
+
+let servers: AppServer[] = [];
+test.afterEach(async () => {
+  await Promise.all(servers.map((s) => s.down()));
+  servers = [];
+});
+
+async function serve(flags: string[] = []): Promise<AppServer> {
+  const server = await AppServer.start(flags);
+  servers.push(server);
+  return server;
+}
+
+/** A browser profile that survives closing the browser, as a phone's does. */
+async function openPhone(server: AppServer, profile = mkdtempSync(join(tmpdir(), "chf-phone-"))) {
+  const context = await chromium.launchPersistentContext(profile, { ...launch, ...phone, baseURL: server.url });
+  return { context, profile };
+}
+
+async function axe(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(WCAG).analyze();
+  expect(results.violations.map((v) => `${page.url()} ${v.id}: ${v.help}`)).toEqual([]);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+}
+
+async function appReady(page: Page) {
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+  await expect(page.getByRole("heading", { name: "Tell us what you saw" })).toBeVisible();
+  await expect(page.getByTestId("app-opening")).toHaveCount(0);
+}
+
+/** Enrols in the app while online, and waits until it is installed for offline use. */
+async function installAndEnrol(page: Page, server: AppServer) {
+  const code = server.addOrganisation(`Puddlecombe Surgery ${Math.random().toString(36).slice(2, 8)}`);
+  await page.goto("/app");
+  await appReady(page);
+  await page.getByRole("button", { name: "Enrol this device" }).click();
+  await expect(page).toHaveURL(/\/enrol\?next=app$/);
+  await page.getByLabel("Your name").fill("Nurse B Example");
+  await page.getByLabel("District or community nurse", { exact: true }).check();
+  await page.getByLabel("Access code").fill(code);
+  await page.getByRole("button", { name: "Enrol this device" }).click();
+  await expect(page).toHaveURL(/\/app$/);
+  await appReady(page);
+  await expect(page.getByTestId("enrolled-as")).toHaveText(/Nurse B Example/);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null && localStorage.getItem("chf.register.v1") !== null);
+  await page.waitForFunction(async () => (await caches.keys()).length === 1 && (await (await caches.open((await caches.keys())[0])).keys()).length >= 10);
+}
+
+async function continueOn(page: Page) {
+  await page.getByRole("button", { name: "Continue" }).click();
+}
+
+/** From the app's start page to its check page; `staffing` other than Good adds the concerns page. */
+async function fillAppForm(page: Page, { staffing = "Good", check = false } = {}) {
+  await page.getByRole("button", { name: "Start a new form" }).click();
+  await expect(page.getByRole("heading", { name: /Which service did you visit/ })).toBeVisible();
+  if (check) await axe(page);
+  await page.getByLabel("Search by name or town").fill("heron");
+  await page.getByLabel(/Heron House/).check();
+  await continueOn(page);
+  await expect(page.getByRole("heading", { name: "When was your visit?" })).toBeVisible();
+  await page.getByLabel("Morning").check();
+  await continueOn(page);
+  // Role and organisation come from the phone, not asked again.
+  await expect(page.getByLabel("Your organisation")).toHaveValue(/Puddlecombe Surgery/);
+  await continueOn(page);
+  await continueOn(page);
+  for (const [heading, rating] of [
+    ["How did the residents appear?", "Good"],
+    ["What was the physical environment like?", "Good"],
+    ["How did staff and residents interact?", "Good"],
+    ["What was the level of staffing?", staffing],
+  ]) {
+    await expect(page.getByRole("heading", { name: heading })).toBeVisible();
+    await page.getByLabel(rating, { exact: true }).check();
+    await continueOn(page);
+  }
+  if (staffing !== "Good") {
+    await page.getByLabel("Lack of supervision").check();
+    await continueOn(page);
+  }
+  await expect(page.getByRole("heading", { name: "Is anyone at immediate risk of harm?" })).toBeVisible();
+  await page.getByLabel("No", { exact: true }).check();
+  await continueOn(page);
+  await page.getByLabel("Yes", { exact: true }).check();
+  await page.getByLabel("What is their role?").fill("Nurse in charge");
+  await continueOn(page);
+  await page.getByLabel("No", { exact: true }).check();
+  await continueOn(page);
+  await expect(page.getByRole("heading", { name: "Check your answers before sending" })).toBeVisible();
+  if (check) await axe(page);
+}
+
+async function send(page: Page) {
+  await page.getByRole("button", { name: "Send observation" }).click();
+  await expect(page.getByRole("heading", { name: /Saved on this device|Observation sent/ })).toBeVisible();
+  return page.url().split("/").pop()!;
+}
+
+async function goOffline(context: BrowserContext, server: AppServer) {
+  await context.setOffline(true);
+  await server.down();
+}
+
+test("online once, then three forms with no signal survive a browser restart and arrive exactly once", async () => {
+  const server = await serve();
+  let { context, profile } = await openPhone(server);
+  let page = context.pages()[0] ?? (await context.newPage());
+  await installAndEnrol(page, server);
+
+  await goOffline(context, server);
+  await page.reload();
+  await appReady(page);
+  const sent: string[] = [];
+  for (let n = 0; n < 3; n++) {
+    await fillAppForm(page, { check: n === 0 });
+    sent.push(await send(page));
+    await expect(page.getByTestId("queued")).toHaveText("Saved on this device. It will be sent when you are back online.");
+    if (n === 0) await axe(page);
+    await page.getByRole("link", { name: "Go to the start" }).click();
+  }
+  // One more, left half done.
+  await page.getByRole("button", { name: "Start a new form" }).click();
+  await page.getByLabel("Search by name or town").fill("heron");
+  await page.getByLabel(/Heron House/).check();
+  await page.goto("/app");
+  await appReady(page);
+  await expect(page.getByTestId("outbox-status")).toHaveText(/3 forms waiting to be sent/);
+  await expect(page.getByTestId("draft-count")).toHaveText("1 draft");
+  await axe(page);
+  await context.close();
+
+  ({ context } = await openPhone(server, profile));
+  await context.setOffline(true);
+  page = context.pages()[0] ?? (await context.newPage());
+  await page.goto("/app");
+  await appReady(page);
+  await expect(page.getByTestId("outbox-status")).toHaveText(/3 forms waiting to be sent/);
+  await expect(page.getByTestId("draft-count")).toHaveText("1 draft");
+  await expect(page.getByTestId("draft")).toContainText("Heron House");
+  expect(server.submissionIds()).toEqual([]);
+
+  await server.up();
+  await context.setOffline(false);
+  await expect(page.getByTestId("outbox-status")).toHaveText("Nothing waiting to be sent.", { timeout: 30_000 });
+  expect(server.submissionIds().sort()).toEqual([...sent].sort());
+  await expect(page.getByTestId("draft-count")).toHaveText("1 draft");
+  await context.close();
+});
+
+test("a reply lost after the server stored the batch: the retry makes no duplicate", async () => {
+  const server = await serve(["--test-lose-sync-replies", "1"]);
+  const { context } = await openPhone(server);
+  const page = context.pages()[0] ?? (await context.newPage());
+  await installAndEnrol(page, server);
+  await fillAppForm(page);
+  const id = await send(page);
+  // The first reply is lost: the phone keeps the form and says why.
+  await expect(page.getByTestId("sync-error")).toContainText("error 503");
+  expect(server.submissionIds()).toEqual([id]);
+  // The backoff timer retries by itself; the server recognises the id.
+  await expect(page.getByTestId("sent-panel")).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId("outbox-status")).toHaveText("Nothing waiting to be sent.");
+  expect(server.submissionIds()).toEqual([id]);
+  await context.close();
+});
+
+test("the server is down for a while: the phone backs off, then delivers without a reload", async () => {
+  const server = await serve();
+  const { context } = await openPhone(server);
+  const page = context.pages()[0] ?? (await context.newPage());
+  await installAndEnrol(page, server);
+  await server.down();
+  await fillAppForm(page, { staffing: "Serious concerns" });
+  const id = await send(page);
+  await expect(page.getByTestId("queued")).toBeVisible();
+  await expect(page.getByTestId("sync-error")).toContainText("No connection to the server.");
+  await expect(page.getByTestId("sync-error")).toContainText("Trying again at");
+  await page.waitForTimeout(5_000);
+  await server.up();
+  await expect(page.getByTestId("sent-panel")).toBeVisible({ timeout: 45_000 });
+  expect(server.submissionIds()).toEqual([id]);
+  await context.close();
+});
+
+test("two tabs sending at once: each form goes up in one request only, and arrives once", async () => {
+  const server = await serve();
+  const { context } = await openPhone(server);
+  const first = context.pages()[0] ?? (await context.newPage());
+  await installAndEnrol(first, server);
+  await server.down();
+  for (let n = 0; n < 3; n++) {
+    await fillAppForm(first);
+    await send(first);
+    await first.goto("/app");
+    await appReady(first);
+  }
+  const second = await context.newPage();
+  await second.goto("/app");
+  await appReady(second);
+  await expect(second.getByTestId("outbox-status")).toHaveText(/3 forms waiting/);
+
+  const carried = new Map<string, number>();
+  const count = (page: Page) =>
+    page.on("request", (request) => {
+      if (request.method() !== "POST" || !request.url().endsWith("/api/v1/sync")) return;
+      for (const item of JSON.parse(request.postData() ?? "{}").items ?? []) carried.set(item.id, (carried.get(item.id) ?? 0) + 1);
+    });
+  await server.up();
+  count(first);
+  count(second);
+  await Promise.all([first.getByRole("button", { name: "Send now" }).click(), second.getByRole("button", { name: "Send now" }).click()]);
+  await expect(first.getByTestId("outbox-status")).toHaveText("Nothing waiting to be sent.", { timeout: 30_000 });
+  await expect(second.getByTestId("outbox-status")).toHaveText("Nothing waiting to be sent.", { timeout: 30_000 });
+  expect(server.submissionIds()).toHaveLength(3);
+  expect([...carried.values()], "each form in exactly one request").toEqual([1, 1, 1]);
+  await context.close();
+});
+
+test("a new version is deployed while drafts exist: every draft survives the update", async () => {
+  const server = await serve(["--release-label", "one"]);
+  const { context } = await openPhone(server);
+  let page = context.pages()[0] ?? (await context.newPage());
+  await installAndEnrol(page, server);
+  const before = await page.evaluate(async () => (await caches.keys()).join());
+  for (let n = 0; n < 2; n++) {
+    await page.getByRole("button", { name: "Start a new form" }).click();
+    await page.getByLabel("Search by name or town").fill("heron");
+    await page.getByLabel(/Heron House/).check();
+    await continueOn(page);
+    await page.getByLabel("Afternoon").check();
+    await page.goto("/app");
+    await appReady(page);
+  }
+  await expect(page.getByTestId("draft-count")).toHaveText("2 drafts");
+
+  await server.down();
+  await server.up(["--release-label", "two"]);
+  await page.reload();
+  await appReady(page);
+  await expect(page.getByTestId("update-ready")).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByTestId("draft-count")).toHaveText("2 drafts");
+
+  // Closing the app lets the new version take over at the next open.
+  await page.close();
+  page = await context.newPage();
+  await page.goto("/app");
+  await appReady(page);
+  await page.waitForFunction((old) => caches.keys().then((keys) => keys.length === 1 && keys.join() !== old), before, { timeout: 20_000 });
+  await expect(page.getByTestId("draft-count")).toHaveText("2 drafts");
+  await page.getByRole("button", { name: /^Continue/ }).first().click();
+  await expect(page.getByRole("heading", { name: "When was your visit?" })).toBeVisible();
+  await expect(page.getByLabel("Afternoon")).toBeChecked();
+  await context.close();
+});
+
+test("with no network the app opens from the cache to an interactive form", async () => {
+  const server = await serve();
+  const { context } = await openPhone(server);
+  const page = context.pages()[0] ?? (await context.newPage());
+  await installAndEnrol(page, server);
+  await goOffline(context, server);
+  const fresh = await context.newPage();
+  await fresh.goto("/app");
+  await appReady(fresh);
+  await fresh.getByRole("button", { name: "Start a new form" }).click();
+  await fresh.getByLabel("Search by name or town").fill("heron");
+  await expect(fresh.getByLabel(/Heron House/)).toBeVisible();
+  // The shared validation runs on the phone too.
+  await fresh.getByLabel("Search by name or town").fill("");
+  await continueOn(fresh);
+  await expect(fresh.locator(".nhsuk-error-summary")).toBeFocused();
+  await expect(fresh).toHaveTitle(/^Error: /);
+  await axe(fresh);
+  await context.close();
+});

@@ -1,0 +1,76 @@
+//! What the offline app needs from the server besides sync: its service
+//! worker, the whole register (cached on the phone for the service picker)
+//! and the enrolled device's profile.
+
+use std::path::Path;
+
+use app::domain::{
+    register::{RegisterPage, RegisterQuery},
+    sync::DeviceProfile,
+};
+use axum::{
+    extract::State,
+    http::header::{CACHE_CONTROL, CONTENT_TYPE},
+    response::IntoResponse,
+    routing::get,
+    Json, Router,
+};
+use sha2::{Digest, Sha256};
+
+use super::{error::AppError, extract::EnrolledDevice, AppState};
+use crate::store::SharedStore;
+
+/// More services than any commissioning unit's area holds.
+const WHOLE_REGISTER: u32 = 5_000;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/sw.js", get(service_worker))
+        .route("/api/v1/register", get(register))
+        .route("/api/v1/devices/me", get(me))
+}
+
+/// The service worker's script, with a version that changes whenever the
+/// built files (or the release label) do, so each release installs anew.
+#[derive(Clone, Debug)]
+pub struct ServiceWorker {
+    pub version: String,
+    script: String,
+}
+
+impl ServiceWorker {
+    pub fn for_site(site_root: &Path, release_label: &str) -> Self {
+        let mut hash = Sha256::new();
+        hash.update(release_label.as_bytes());
+        for file in ["chf.js", "chf_bg.wasm", "chf.css"] {
+            // A missing file (tests without a built site) just leaves the hash as it is.
+            if let Ok(bytes) = std::fs::read(site_root.join("pkg").join(file)) {
+                hash.update(&bytes);
+            }
+        }
+        let version: String = hash.finalize().iter().take(8).map(|byte| format!("{byte:02x}")).collect();
+        let script = include_str!("../../assets/sw.js").replace("__VERSION__", &version);
+        Self { version, script }
+    }
+}
+
+async fn service_worker(State(worker): State<std::sync::Arc<ServiceWorker>>) -> impl IntoResponse {
+    // Always revalidated: the browser must see a new version as soon as it is deployed.
+    ([(CONTENT_TYPE, "text/javascript; charset=utf-8"), (CACHE_CONTROL, "no-cache")], worker.script.clone())
+}
+
+/// The whole register, by name: the phone searches it itself when offline.
+async fn register(State(store): State<SharedStore>) -> Result<impl IntoResponse, AppError> {
+    let page: RegisterPage = store.search_register(&RegisterQuery::new(""), WHOLE_REGISTER).await?;
+    Ok(([(CACHE_CONTROL, "no-cache")], Json(page.services)))
+}
+
+async fn me(State(state): State<AppState>, EnrolledDevice(device): EnrolledDevice) -> Json<DeviceProfile> {
+    Json(DeviceProfile {
+        name: device.name,
+        role: device.role,
+        organisation: device.organisation,
+        draft_expiry_days: state.draft_expiry_days,
+        safeguarding_route: state.safeguarding_route,
+    })
+}

@@ -1,0 +1,69 @@
+//! `POST /api/v1/sync`: a phone's outbox, a batch at a time. Each item is
+//! stored exactly once (its id is the idempotency key) and gets its own
+//! outcome, so one bad observation never holds the others back.
+
+use std::sync::{
+    atomic::{AtomicU32, Ordering},
+    Arc,
+};
+
+use app::domain::sync::{ItemOutcome, SyncBatch, SyncReply, MAX_BATCH};
+use axum::{extract::State, http::StatusCode, response::IntoResponse, routing::post, Json, Router};
+
+use super::{
+    error::AppError,
+    extract::{ApiJson, EnrolledDevice},
+    submissions::accept,
+    AppState,
+};
+use crate::store::{Device, SharedStore};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/v1/sync", post(sync))
+}
+
+/// Test-only fault: how many more committed batches to answer as if the
+/// reply were lost. Zero in every real deployment.
+#[derive(Clone, Debug, Default)]
+pub struct LostReplies(pub Arc<AtomicU32>);
+
+impl LostReplies {
+    fn take_one(&self) -> bool {
+        self.0.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| left.checked_sub(1)).is_ok()
+    }
+}
+
+async fn sync(
+    State(state): State<AppState>,
+    EnrolledDevice(device): EnrolledDevice,
+    ApiJson(batch): ApiJson<SyncBatch>,
+) -> Result<axum::response::Response, AppError> {
+    if batch.items.len() > MAX_BATCH {
+        return Err(AppError::invalid("items", format!("Send at most {MAX_BATCH} items at a time")));
+    }
+    let reply = store_each(&state.store, &device, &batch).await?;
+    if state.lost_replies.take_one() {
+        tracing::warn!(items = batch.items.len(), "test fault: batch stored, reply withheld");
+        return Ok((StatusCode::SERVICE_UNAVAILABLE, "reply lost (test fault)").into_response());
+    }
+    Ok(Json(reply).into_response())
+}
+
+/// One outcome per item. A rejection is final for that item (the phone shows
+/// it); a failure of ours stops the batch so the phone retries it all later.
+async fn store_each(store: &SharedStore, device: &Device, batch: &SyncBatch) -> Result<SyncReply, AppError> {
+    let mut outcomes = Vec::with_capacity(batch.items.len());
+    for item in &batch.items {
+        let outcome = match accept(store, device, item).await {
+            Ok((StatusCode::CREATED, receipt)) => ItemOutcome::Accepted { id: item.id, receipt },
+            Ok((_, receipt)) => ItemOutcome::AlreadyReceived { id: item.id, receipt },
+            Err(AppError::Invalid(fields)) => {
+                ItemOutcome::Rejected { id: item.id, reason: AppError::Invalid(Vec::new()).to_string(), fields }
+            }
+            Err(err @ AppError::Conflict(_)) => ItemOutcome::Rejected { id: item.id, reason: err.to_string(), fields: Vec::new() },
+            Err(other) => return Err(other),
+        };
+        outcomes.push(outcome);
+    }
+    Ok(SyncReply { outcomes })
+}

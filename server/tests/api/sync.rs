@@ -1,0 +1,111 @@
+//! `POST /api/v1/sync`: a phone's outbox, one outcome per item, each item
+//! stored exactly once however often it is sent.
+
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use crate::helpers::{feedback, spawn_app, spawn_app_with, TestApp};
+
+async fn sync(app: &TestApp, token: Option<&str>, items: &[&Value]) -> reqwest::Response {
+    app.post_json("/api/v1/sync", &json!({ "items": items }), token).await
+}
+
+async fn outcomes(response: reqwest::Response) -> Vec<Value> {
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.expect("JSON");
+    body["outcomes"].as_array().expect("outcomes").clone()
+}
+
+fn id_of(item: &Value) -> Uuid {
+    item["id"].as_str().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn each_item_gets_its_own_outcome_in_order() {
+    let app = spawn_app().await;
+    let token = app.enrolled_device().await;
+    let good = feedback(&[("staffing", json!("serious_concerns")), ("staffing_comment", json!("One carer for 20"))]);
+    let invalid = feedback(&[("service", json!("")), ("visit_time", json!("midnight"))]);
+    let first = outcomes(sync(&app, Some(&token), &[&good]).await).await;
+    assert_eq!(first[0]["status"], "accepted");
+    assert_eq!(first[0]["receipt"]["severity"], "red");
+
+    let mut changed = good.clone();
+    changed["answers"]["staffing"] = json!("good");
+    let second = outcomes(sync(&app, Some(&token), &[&good, &invalid, &changed]).await).await;
+    let statuses: Vec<&str> = second.iter().map(|o| o["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["already_received", "rejected", "rejected"]);
+    assert_eq!(second[0]["receipt"], first[0]["receipt"], "the original receipt comes back");
+    let fields: Vec<&str> = second[1]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["service", "visit_time"]);
+    assert!(second[2]["reason"].as_str().unwrap().contains("different submission"));
+
+    let stored = app.store.submission(id_of(&good)).await.unwrap().expect("stored once");
+    assert_eq!(stored.receipt.severity.code(), "red", "the changed copy did not overwrite it");
+    assert!(app.store.submission(id_of(&invalid)).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_lost_reply_then_a_retry_stores_the_batch_once() {
+    let app = spawn_app_with(|settings| settings.test_lose_sync_replies = 1).await;
+    let token = app.enrolled_device().await;
+    let items = [feedback(&[]), feedback(&[("environment", json!("some_concerns"))])];
+    let refs: Vec<&Value> = items.iter().collect();
+    let lost = sync(&app, Some(&token), &refs).await;
+    assert_eq!(lost.status(), 503, "the phone hears nothing useful");
+    for item in &items {
+        assert!(app.store.submission(id_of(item)).await.unwrap().is_some(), "but the server committed it");
+    }
+    let retry = outcomes(sync(&app, Some(&token), &refs).await).await;
+    assert!(retry.iter().all(|o| o["status"] == "already_received"), "{retry:?}");
+}
+
+#[tokio::test]
+async fn only_enrolled_unrevoked_devices_may_sync() {
+    let app = spawn_app().await;
+    let token = app.enrolled_device().await;
+    let item = feedback(&[]);
+    assert_eq!(sync(&app, None, &[&item]).await.status(), 401);
+    assert_eq!(sync(&app, Some("not-a-token"), &[&item]).await.status(), 401);
+    let device = app.store.device_by_token(&server::credentials::hash_secret(&token)).await.unwrap().unwrap();
+    app.store.revoke_device(device.id).await.unwrap();
+    assert_eq!(sync(&app, Some(&token), &[&item]).await.status(), 403);
+    assert!(app.store.submission(id_of(&item)).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn bad_batches_are_refused_with_a_clear_error() {
+    let app = spawn_app().await;
+    let token = app.enrolled_device().await;
+    let many: Vec<Value> = (0..26).map(|_| feedback(&[])).collect();
+    let response = sync(&app, Some(&token), &many.iter().collect::<Vec<_>>()).await;
+    assert_eq!(response.status(), 422);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["fields"][0]["field"], "items");
+
+    let malformed = app
+        .client
+        .post(format!("{}/api/v1/sync", app.address))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body("{\"items\": [")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(malformed.status(), 400);
+    let not_items = app.post_json("/api/v1/sync", &json!({ "items": "none" }), Some(&token)).await;
+    assert_eq!(not_items.status(), 400);
+    assert!(not_items.text().await.unwrap().contains("items"));
+}
+
+#[tokio::test]
+async fn hostile_text_is_stored_as_text() {
+    let app = spawn_app().await;
+    let token = app.enrolled_device().await;
+    let script = "<script>alert(1)</script>'); DROP TABLE submissions;--";
+    let item = feedback(&[("staffing", json!("some_concerns")), ("staffing_comment", json!(script))]);
+    let done = outcomes(sync(&app, Some(&token), &[&item]).await).await;
+    assert_eq!(done[0]["status"], "accepted");
+    let stored = app.store.submission(id_of(&item)).await.unwrap().unwrap();
+    assert!(serde_json::to_string(&stored.answers).unwrap().contains("DROP TABLE"));
+}
