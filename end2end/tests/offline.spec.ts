@@ -61,8 +61,8 @@ async function installAndEnrol(page: Page, server: AppServer) {
   await expect(page).toHaveURL(/\/app$/);
   await appReady(page);
   await expect(page.getByTestId("enrolled-as")).toHaveText(/Nurse B Example/);
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null && localStorage.getItem("chf.register.v1") !== null);
-  await page.waitForFunction(async () => (await caches.keys()).length === 1 && (await (await caches.open((await caches.keys())[0])).keys()).length >= 10);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null && localStorage.getItem("chf.register.v1") !== null, null, { timeout: 20_000 });
+  await page.waitForFunction(async () => (await caches.keys()).length === 1 && (await (await caches.open((await caches.keys())[0])).keys()).length >= 10, null, { timeout: 20_000 });
 }
 
 async function continueOn(page: Page) {
@@ -202,12 +202,12 @@ test("the server is down for a while: the phone backs off, then delivers without
   await context.close();
 });
 
-test("two tabs sending at once: each form goes up in one request only, and arrives once", async () => {
+test("two tabs coming back online at once: each form goes up in one request only, and arrives once", async () => {
   const server = await serve();
   const { context } = await openPhone(server);
   const first = context.pages()[0] ?? (await context.newPage());
   await installAndEnrol(first, server);
-  await server.down();
+  await goOffline(context, server);
   for (let n = 0; n < 3; n++) {
     await fillAppForm(first);
     await send(first);
@@ -219,16 +219,19 @@ test("two tabs sending at once: each form goes up in one request only, and arriv
   await appReady(second);
   await expect(second.getByTestId("outbox-status")).toHaveText(/3 forms waiting/);
 
+  // Which forms each request the server answered carried.
   const carried = new Map<string, number>();
   const count = (page: Page) =>
-    page.on("request", (request) => {
-      if (request.method() !== "POST" || !request.url().endsWith("/api/v1/sync")) return;
+    page.on("response", (response) => {
+      const request = response.request();
+      if (request.method() !== "POST" || !request.url().endsWith("/api/v1/sync") || response.status() !== 200) return;
       for (const item of JSON.parse(request.postData() ?? "{}").items ?? []) carried.set(item.id, (carried.get(item.id) ?? 0) + 1);
     });
-  await server.up();
   count(first);
   count(second);
-  await Promise.all([first.getByRole("button", { name: "Send now" }).click(), second.getByRole("button", { name: "Send now" }).click()]);
+  await server.up();
+  // Both tabs get the `online` event at the same moment, and both try to send.
+  await context.setOffline(false);
   await expect(first.getByTestId("outbox-status")).toHaveText("Nothing waiting to be sent.", { timeout: 30_000 });
   await expect(second.getByTestId("outbox-status")).toHaveText("Nothing waiting to be sent.", { timeout: 30_000 });
   expect(server.submissionIds()).toHaveLength(3);
@@ -267,7 +270,10 @@ test("a new version is deployed while drafts exist: every draft survives the upd
   await appReady(page);
   await page.waitForFunction((old) => caches.keys().then((keys) => keys.length === 1 && keys.join() !== old), before, { timeout: 20_000 });
   await expect(page.getByTestId("draft-count")).toHaveText("2 drafts");
+  // "Continue" resumes at the first page still to answer; the answers given are all there.
   await page.getByRole("button", { name: /^Continue/ }).first().click();
+  await expect(page.getByRole("heading", { name: "How did the residents appear?" })).toBeVisible();
+  for (let n = 0; n < 3; n++) await page.getByRole("link", { name: "Back", exact: true }).click();
   await expect(page.getByRole("heading", { name: "When was your visit?" })).toBeVisible();
   await expect(page.getByLabel("Afternoon")).toBeChecked();
   await context.close();
@@ -291,5 +297,32 @@ test("with no network the app opens from the cache to an interactive form", asyn
   await expect(fresh.locator(".nhsuk-error-summary")).toBeFocused();
   await expect(fresh).toHaveTitle(/^Error: /);
   await axe(fresh);
+  await context.close();
+});
+
+test("an unsent draft is flagged three days before it expires, then deleted after 14 days", async () => {
+  const server = await serve();
+  const { context } = await openPhone(server);
+  const page = context.pages()[0] ?? (await context.newPage());
+  await installAndEnrol(page, server);
+  for (let n = 0; n < 2; n++) {
+    await page.getByRole("button", { name: "Start a new form" }).click();
+    await expect(page.getByRole("heading", { name: /Which service did you visit/ })).toBeVisible();
+    await page.goto("/app");
+    await appReady(page);
+  }
+  // Age the drafts as if the phone had sat in a drawer: 12 and 15 days.
+  await page.evaluate(() => {
+    const day = 24 * 60 * 60 * 1000;
+    const drafts = JSON.parse(localStorage.getItem("chf.drafts.v1")!);
+    drafts[0].updated_at = Date.now() - 12 * day;
+    drafts[1].updated_at = Date.now() - 15 * day;
+    localStorage.setItem("chf.drafts.v1", JSON.stringify(drafts));
+  });
+  await page.reload();
+  await appReady(page);
+  await expect(page.getByTestId("draft-count")).toHaveText("1 draft");
+  await expect(page.getByTestId("expiry-warning")).toHaveText("Deleted in 2 days unless you send it");
+  await axe(page);
   await context.close();
 });

@@ -11,7 +11,7 @@ const REGISTER = "/api/v1/register";
 const SHELL = [
   APP,
   "/pkg/chf.js",
-  "/pkg/chf_bg.wasm",
+  "/pkg/chf.wasm",
   "/pkg/chf.css",
   "/manifest.webmanifest",
   "/favicon.svg",

@@ -42,7 +42,7 @@ impl ServiceWorker {
     pub fn for_site(site_root: &Path, release_label: &str) -> Self {
         let mut hash = Sha256::new();
         hash.update(release_label.as_bytes());
-        for file in ["chf.js", "chf_bg.wasm", "chf.css"] {
+        for file in ["chf.js", "chf.wasm", "chf.css"] {
             // A missing file (tests without a built site) just leaves the hash as it is.
             if let Ok(bytes) = std::fs::read(site_root.join("pkg").join(file)) {
                 hash.update(&bytes);

@@ -58,7 +58,8 @@ fn Question(data: PageData) -> impl IntoView {
     let PageData { form_title, page, values, problems, back_href, return_to_check, services, safeguarding, today } = data;
     let action = format!("/feedback/{}{}", page.slug, if return_to_check { "?return=check" } else { "" });
     let back_href = if return_to_check { "/feedback/check".to_owned() } else { back_href };
-    let first_is_heading = page.questions.first().is_some_and(|q| q.label == page.title);
+    // The service picker draws no label of its own, so its page needs the h1.
+    let first_is_heading = page.questions.first().is_some_and(|q| q.label == page.title && !matches!(q.kind, QuestionKind::ServicePicker));
     let title = if problems.is_empty() { page.title.clone() } else { format!("Error: {}", page.title) };
     let cx = FieldContext { page: page.clone(), values, problems: problems.clone(), today, safeguarding };
     let is_picker = page.questions.iter().any(|q| matches!(q.kind, QuestionKind::ServicePicker));

@@ -62,4 +62,5 @@ pub fn DonePage(id: Uuid) -> impl IntoView {
         <OutboxStatus/>
         <p><a href=HOME_HREF>"Go to the start"</a></p>
     }
+    .into_any()
 }

@@ -42,6 +42,7 @@ pub fn Home() -> impl IntoView {
             <button class="nhsuk-button" type="button" on:click=start.clone()>"Start a new form"</button>
         </Show>
     }
+    .into_any()
 }
 
 #[component]
@@ -89,6 +90,7 @@ fn Drafts() -> impl IntoView {
             </For>
         </ul>
     }
+    .into_any()
 }
 
 #[component]

@@ -49,6 +49,7 @@ pub fn OutboxStatus() -> impl IntoView {
             </Show>
         </div>
     }
+    .into_any()
 }
 
 #[component]

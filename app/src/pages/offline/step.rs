@@ -80,7 +80,8 @@ pub fn StepPage(draft: Uuid, slug: String, change: bool) -> impl IntoView {
         }
     };
 
-    let first_is_heading = page.questions.first().is_some_and(|q| q.label == page.title);
+    // The service picker draws no label of its own, so its page needs the h1.
+    let first_is_heading = page.questions.first().is_some_and(|q| q.label == page.title && !matches!(q.kind, QuestionKind::ServicePicker));
     let is_picker = page.questions.iter().any(|q| matches!(q.kind, QuestionKind::ServicePicker));
     let search = RwSignal::new(String::new());
     let title = move || {

@@ -6,7 +6,7 @@ use js_sys::{Function, Reflect};
 use leptos::{prelude::*, task::spawn_local};
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{MessageEvent, ServiceWorkerRegistration, ServiceWorkerState};
+use web_sys::{MessageEvent, ServiceWorker, ServiceWorkerRegistration, ServiceWorkerState};
 
 use super::{state::OfflineState, sync};
 
@@ -31,26 +31,39 @@ pub fn register(state: OfflineState) {
 }
 
 fn watch_for_updates(registration: &ServiceWorkerRegistration, state: OfflineState) {
-    let has_controller = || window().navigator().service_worker().controller().is_some();
-    // A worker waiting already: installed while the app was open before.
+    // A worker already waiting was installed while the app was open before;
+    // one installing now may have started before this page could listen.
     if registration.waiting().is_some() && has_controller() {
         state.update_ready.set(true);
     }
+    if let Some(installing) = registration.installing() {
+        watch_install(installing, state);
+    }
     let found = registration.clone();
     let on_update = Closure::<dyn Fn()>::new(move || {
-        let Some(installing) = found.installing() else { return };
-        let watched = installing.clone();
-        let on_state = Closure::<dyn Fn()>::new(move || {
-            // The first install has no controller: that is not an update.
-            if watched.state() == ServiceWorkerState::Installed && has_controller() {
-                state.update_ready.set(true);
-            }
-        });
-        installing.set_onstatechange(Some(on_state.as_ref().unchecked_ref()));
-        on_state.forget();
+        if let Some(installing) = found.installing() {
+            watch_install(installing, state);
+        }
     });
     registration.set_onupdatefound(Some(on_update.as_ref().unchecked_ref()));
     on_update.forget();
+}
+
+fn has_controller() -> bool {
+    window().navigator().service_worker().controller().is_some()
+}
+
+/// Once installed, a new worker waits for the next open: say so, unless it
+/// is the very first install (no controller yet), which is not an update.
+fn watch_install(installing: ServiceWorker, state: OfflineState) {
+    let watched = installing.clone();
+    let on_state = Closure::<dyn Fn()>::new(move || {
+        if watched.state() == ServiceWorkerState::Installed && has_controller() {
+            state.update_ready.set(true);
+        }
+    });
+    installing.set_onstatechange(Some(on_state.as_ref().unchecked_ref()));
+    on_state.forget();
 }
 
 /// Asks the browser not to evict our storage when space runs low.
