@@ -17,7 +17,7 @@ use super::{
 use crate::domain::forms::{self, RawAnswers, RawValue, PROFESSIONAL_FEEDBACK};
 
 /// Drafts this close to expiry carry a warning.
-const WARN_DAYS_BEFORE_EXPIRY: f64 = 3.0;
+const WARN_DAYS_BEFORE_EXPIRY: i64 = 3;
 
 #[component]
 pub fn Home() -> impl IntoView {
@@ -102,10 +102,10 @@ fn DraftItem(draft: LocalDraft) -> impl IntoView {
         _ => None,
     };
     let title = chosen.unwrap_or_else(|| "Service not chosen yet".to_owned());
-    let days_left = (f64::from(state.expiry_days()) - (clock::now() - draft.updated_at) / DAY_MS).ceil();
+    let days_left = (f64::from(state.expiry_days()) - (clock::now() - draft.updated_at) / DAY_MS).ceil() as i64;
     let warning = (days_left <= WARN_DAYS_BEFORE_EXPIRY).then(|| {
-        let days = days_left.max(1.0);
-        let text = if days <= 1.0 { "Deleted tomorrow unless you send it".to_owned() } else { format!("Deleted in {days} days unless you send it") };
+        let days = days_left.max(1);
+        let text = if days <= 1 { "Deleted tomorrow unless you send it".to_owned() } else { format!("Deleted in {days} days unless you send it") };
         view! { <strong class="nhsuk-tag nhsuk-tag--orange" data-testid="expiry-warning">{text}</strong> }
     });
     let resume = resume_href(&draft);
