@@ -65,6 +65,15 @@ async function installAndEnrol(page: Page, server: AppServer) {
   await page.waitForFunction(async () => (await caches.keys()).length === 1 && (await (await caches.open((await caches.keys())[0])).keys()).length >= 10, null, { timeout: 20_000 });
 }
 
+/** A server of its own and a phone that has visited once online and enrolled. */
+async function installedPhone(flags: string[] = []) {
+  const server = await serve(flags);
+  const { context, profile } = await openPhone(server);
+  const page = context.pages()[0] ?? (await context.newPage());
+  await installAndEnrol(page, server);
+  return { server, context, profile, page };
+}
+
 async function continueOn(page: Page) {
   await page.getByRole("button", { name: "Continue" }).click();
 }
@@ -122,10 +131,9 @@ async function goOffline(context: BrowserContext, server: AppServer) {
 }
 
 test("online once, then three forms with no signal survive a browser restart and arrive exactly once", async () => {
-  const server = await serve();
-  let { context, profile } = await openPhone(server);
-  let page = context.pages()[0] ?? (await context.newPage());
-  await installAndEnrol(page, server);
+  const installed = await installedPhone();
+  const { server, profile } = installed;
+  let { context, page } = installed;
 
   await goOffline(context, server);
   await page.reload();
@@ -168,10 +176,7 @@ test("online once, then three forms with no signal survive a browser restart and
 });
 
 test("a reply lost after the server stored the batch: the retry makes no duplicate", async () => {
-  const server = await serve(["--test-lose-sync-replies", "1"]);
-  const { context } = await openPhone(server);
-  const page = context.pages()[0] ?? (await context.newPage());
-  await installAndEnrol(page, server);
+  const { server, context, page } = await installedPhone(["--test-lose-sync-replies", "1"]);
   await fillAppForm(page);
   const id = await send(page);
   // The first reply is lost: the phone keeps the form and says why.
@@ -185,10 +190,7 @@ test("a reply lost after the server stored the batch: the retry makes no duplica
 });
 
 test("the server is down for a while: the phone backs off, then delivers without a reload", async () => {
-  const server = await serve();
-  const { context } = await openPhone(server);
-  const page = context.pages()[0] ?? (await context.newPage());
-  await installAndEnrol(page, server);
+  const { server, context, page } = await installedPhone();
   await server.down();
   await fillAppForm(page, { staffing: "Serious concerns" });
   const id = await send(page);
@@ -203,10 +205,7 @@ test("the server is down for a while: the phone backs off, then delivers without
 });
 
 test("two tabs coming back online at once: each form goes up in one request only, and arrives once", async () => {
-  const server = await serve();
-  const { context } = await openPhone(server);
-  const first = context.pages()[0] ?? (await context.newPage());
-  await installAndEnrol(first, server);
+  const { server, context, page: first } = await installedPhone();
   await goOffline(context, server);
   for (let n = 0; n < 3; n++) {
     await fillAppForm(first);
@@ -240,10 +239,9 @@ test("two tabs coming back online at once: each form goes up in one request only
 });
 
 test("a new version is deployed while drafts exist: every draft survives the update", async () => {
-  const server = await serve(["--release-label", "one"]);
-  const { context } = await openPhone(server);
-  let page = context.pages()[0] ?? (await context.newPage());
-  await installAndEnrol(page, server);
+  const installed = await installedPhone(["--release-label", "one"]);
+  const { server, context } = installed;
+  let page = installed.page;
   const before = await page.evaluate(async () => (await caches.keys()).join());
   for (let n = 0; n < 2; n++) {
     await page.getByRole("button", { name: "Start a new form" }).click();
@@ -280,10 +278,7 @@ test("a new version is deployed while drafts exist: every draft survives the upd
 });
 
 test("with no network the app opens from the cache to an interactive form", async () => {
-  const server = await serve();
-  const { context } = await openPhone(server);
-  const page = context.pages()[0] ?? (await context.newPage());
-  await installAndEnrol(page, server);
+  const { server, context, page } = await installedPhone();
   await goOffline(context, server);
   const fresh = await context.newPage();
   await fresh.goto("/app");
@@ -301,10 +296,7 @@ test("with no network the app opens from the cache to an interactive form", asyn
 });
 
 test("an unsent draft is flagged three days before it expires, then deleted after 14 days", async () => {
-  const server = await serve();
-  const { context } = await openPhone(server);
-  const page = context.pages()[0] ?? (await context.newPage());
-  await installAndEnrol(page, server);
+  const { server, context, page } = await installedPhone();
   for (let n = 0; n < 2; n++) {
     await page.getByRole("button", { name: "Start a new form" }).click();
     await expect(page.getByRole("heading", { name: /Which service did you visit/ })).toBeVisible();
