@@ -295,7 +295,7 @@ test("with no network the app opens from the cache to an interactive form", asyn
   await context.close();
 });
 
-test("an unsent draft is flagged three days before it expires, then deleted after 14 days", async () => {
+test("an unsent draft is flagged three days before it expires, deleted after 14 days, or deleted by hand", async () => {
   const { server, context, page } = await installedPhone();
   for (let n = 0; n < 2; n++) {
     await page.getByRole("button", { name: "Start a new form" }).click();
@@ -316,5 +316,15 @@ test("an unsent draft is flagged three days before it expires, then deleted afte
   await expect(page.getByTestId("draft-count")).toHaveText("1 draft");
   await expect(page.getByTestId("expiry-warning")).toHaveText("Deleted in 2 days unless you send it");
   await axe(page);
+  // Deleting asks first; cancelling keeps the draft.
+  page.once("dialog", (dialog) => dialog.dismiss());
+  await page.getByRole("button", { name: /^Delete/ }).click();
+  await expect(page.getByTestId("draft-count")).toHaveText("1 draft");
+  page.once("dialog", (dialog) => dialog.accept());
+  await page.getByRole("button", { name: /^Delete/ }).click();
+  await expect(page.getByTestId("draft-count")).toHaveText("No drafts on this phone.");
+  await page.reload();
+  await appReady(page);
+  await expect(page.getByTestId("draft-count")).toHaveText("No drafts on this phone.");
   await context.close();
 });
