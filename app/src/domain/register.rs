@@ -98,6 +98,13 @@ pub struct Service {
     pub ratings: CqcRatings,
 }
 
+impl Service {
+    /// How a service reads in a summary: "Heron House, Puddlecombe".
+    pub fn name_and_town(&self) -> String {
+        format!("{}, {}", self.name.as_str(), self.town.as_str())
+    }
+}
+
 /// A search of the register by name or town.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegisterQuery {

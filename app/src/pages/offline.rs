@@ -88,7 +88,7 @@ fn service_name(register: &[Service], location_id: &str) -> Option<String> {
     register
         .iter()
         .find(|service| service.location_id.as_str() == location_id)
-        .map(|service| format!("{}, {}", service.name.as_str(), service.town.as_str()))
+        .map(Service::name_and_town)
 }
 
 #[component]

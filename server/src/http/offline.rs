@@ -34,7 +34,6 @@ pub fn router() -> Router<AppState> {
 /// built files (or the release label) do, so each release installs anew.
 #[derive(Clone, Debug)]
 pub struct ServiceWorker {
-    pub version: String,
     script: String,
 }
 
@@ -50,7 +49,7 @@ impl ServiceWorker {
         }
         let version: String = hash.finalize().iter().take(8).map(|byte| format!("{byte:02x}")).collect();
         let script = include_str!("../../assets/sw.js").replace("__VERSION__", &version);
-        Self { version, script }
+        Self { script }
     }
 }
 

@@ -57,10 +57,14 @@ async fn store_each(store: &SharedStore, device: &Device, batch: &SyncBatch) -> 
         let outcome = match accept(store, device, item).await {
             Ok((StatusCode::CREATED, receipt)) => ItemOutcome::Accepted { id: item.id, receipt },
             Ok((_, receipt)) => ItemOutcome::AlreadyReceived { id: item.id, receipt },
-            Err(AppError::Invalid(fields)) => {
-                ItemOutcome::Rejected { id: item.id, reason: AppError::Invalid(Vec::new()).to_string(), fields }
+            Err(err @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+                let reason = err.to_string();
+                let fields = match err {
+                    AppError::Invalid(fields) => fields,
+                    _ => Vec::new(),
+                };
+                ItemOutcome::Rejected { id: item.id, reason, fields }
             }
-            Err(err @ AppError::Conflict(_)) => ItemOutcome::Rejected { id: item.id, reason: err.to_string(), fields: Vec::new() },
             Err(other) => return Err(other),
         };
         outcomes.push(outcome);

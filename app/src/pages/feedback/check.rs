@@ -28,7 +28,7 @@ pub async fn feedback_check() -> Result<Result<CheckData, Gate>, ServerFnError> 
         let text = match answers.get(&question.id) {
             Some(Answer::Service(id)) => {
                 let found = journey.store.service(id).await.map_err(internal)?;
-                found.map_or(text, |s| format!("{}, {}", s.name.as_str(), s.town.as_str()))
+                found.map_or(text, |s| s.name_and_town())
             }
             _ => text,
         };

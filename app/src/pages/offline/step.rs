@@ -43,7 +43,9 @@ pub fn StepPage(draft: Uuid, slug: String, change: bool) -> impl IntoView {
         form.previous_page(&slug, &earlier).map_or_else(|| HOME_HREF.to_owned(), |previous| step_href(draft, &previous.slug))
     };
     let posted = move || form_ref.get_untracked().map(|form| form_pairs(&form)).unwrap_or_default();
-    // Saved as typed or ticked, so closing the tab loses nothing.
+    // Saved as typed or ticked, so closing the tab loses nothing. Both `input`
+    // and `change` trigger it: older browsers fire only `change` for radios
+    // and checkboxes; a second save of the same answers is harmless.
     let save_as_given = move || {
         let pairs = posted();
         let saved = phone::edit_draft(draft, clock::now(), |d| page.apply(&mut d.answers, &pairs));
