@@ -9,17 +9,19 @@ use chrono::{DateTime, FixedOffset, Utc};
 use uuid::Uuid;
 
 use crate::domain::{
+    accounts::{Email, Role, StaffName},
     device::{OrganisationName, ProfessionalName, ProfessionalRole},
-    forms::{Answers, Assessment},
+    forms::{Answers, Assessment, Severity},
     register::{CqcLocationId, RegisterPage, RegisterQuery, Service},
     submission::Receipt,
+    triage::{Outcome, Status},
 };
 
 /// Everything a backend must do. Callers hold a [`SharedStore`] and never
 /// know which database is behind it.
-pub trait Store: RegisterStore + DeviceStore + SubmissionStore + DraftStore {}
+pub trait Store: RegisterStore + DeviceStore + SubmissionStore + DraftStore + AccountStore + TriageStore {}
 
-impl<T: RegisterStore + DeviceStore + SubmissionStore + DraftStore> Store for T {}
+impl<T: RegisterStore + DeviceStore + SubmissionStore + DraftStore + AccountStore + TriageStore> Store for T {}
 
 /// The store as the server shares it between requests.
 pub type SharedStore = Arc<dyn Store>;
@@ -76,6 +78,42 @@ pub trait DraftStore: Send + Sync + 'static {
     async fn save_draft(&self, device_id: Uuid, draft: &Draft) -> Result<(), StoreError>;
 
     async fn delete_draft(&self, device_id: Uuid, form_id: &str) -> Result<(), StoreError>;
+}
+
+/// Staff accounts and their server-side sessions.
+#[async_trait::async_trait]
+pub trait AccountStore: Send + Sync + 'static {
+    /// Fails with [`StoreError::Conflict`] when the email is taken.
+    async fn add_user(&self, user: &NewUser) -> Result<i64, StoreError>;
+
+    /// The user with this email and their password hash.
+    async fn user_by_email(&self, email: &Email) -> Result<Option<(User, String)>, StoreError>;
+
+    /// Everyone who can be assigned an observation, by name.
+    async fn users(&self) -> Result<Vec<User>, StoreError>;
+
+    async fn start_session(&self, session: &NewSession) -> Result<(), StoreError>;
+
+    /// The live session with this token hash, if it has not expired at `now`.
+    async fn session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<StaffSession>, StoreError>;
+
+    async fn end_session(&self, token_hash: &str) -> Result<(), StoreError>;
+}
+
+/// Observations as commissioners see them, and the steps they take.
+#[async_trait::async_trait]
+pub trait TriageStore: Send + Sync + 'static {
+    /// One page of the inbox: most severe first, then unacknowledged, then oldest.
+    async fn inbox(&self, filter: &InboxFilter, page: u32, per_page: u32) -> Result<InboxPage, StoreError>;
+
+    async fn observation(&self, id: Uuid) -> Result<Option<Observation>, StoreError>;
+
+    /// The service's other observations, newest first.
+    async fn service_observations(&self, service: &CqcLocationId, limit: u32) -> Result<Vec<InboxItem>, StoreError>;
+
+    /// Applies a step if the observation is still at `expected_version`, and
+    /// appends it to the audit trail, both or neither.
+    async fn apply_step(&self, id: Uuid, expected_version: i64, change: &TriageChange) -> Result<StepApplied, StoreError>;
 }
 
 /// A form being filled in: its future submission id, the raw answers as
@@ -157,6 +195,119 @@ pub struct StoredSubmission {
     pub service: CqcLocationId,
     pub answers: Answers,
     pub submitted_at: DateTime<FixedOffset>,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    pub email: Email,
+    pub name: StaffName,
+    pub role: Role,
+    pub password_hash: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewSession {
+    pub token_hash: String,
+    pub user_id: i64,
+    pub csrf_token: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A logged-in member of staff, with the token their forms must echo.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaffSession {
+    pub user: User,
+    pub csrf_token: String,
+}
+
+/// Which observations the inbox shows; empty parts match everything.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct InboxFilter {
+    pub severities: Vec<Severity>,
+    /// Empty: every status except closed.
+    pub statuses: Vec<Status>,
+    pub service: Option<CqcLocationId>,
+    pub assignee: Option<i64>,
+    /// The visitor's role, as the form's code.
+    pub role: Option<String>,
+    /// Words that must appear in the answers' text.
+    pub text: Option<String>,
+    pub received_from: Option<chrono::NaiveDate>,
+    pub received_to: Option<chrono::NaiveDate>,
+}
+
+/// One row of the inbox.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InboxItem {
+    pub id: Uuid,
+    pub service: CqcLocationId,
+    pub service_name: String,
+    pub severity: Severity,
+    pub severity_reason: String,
+    pub status: Status,
+    pub assignee: Option<String>,
+    pub received_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InboxPage {
+    pub items: Vec<InboxItem>,
+    /// How many observations match the filter in all.
+    pub total: u64,
+}
+
+/// An observation with where it is in the workflow and its audit trail.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Observation {
+    pub submission: StoredSubmission,
+    pub status: Status,
+    pub assignee: Option<User>,
+    pub outcome: Option<Outcome>,
+    pub version: i64,
+    /// Who sent it: the device's name, role and organisation.
+    pub visitor: Device,
+    pub events: Vec<TriageEvent>,
+}
+
+/// One line of the audit trail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TriageEvent {
+    pub at: DateTime<Utc>,
+    pub user_name: String,
+    pub kind: String,
+    pub detail: String,
+    pub note: String,
+}
+
+/// What a step changes: the new state, and its line in the audit trail.
+#[derive(Clone, Debug)]
+pub struct TriageChange {
+    pub status: Status,
+    /// `Some` when the step assigns.
+    pub assignee: Option<i64>,
+    pub outcome: Option<Outcome>,
+    /// Set by the step that first acknowledges.
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    pub user_id: i64,
+    pub event: TriageEvent,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StepApplied {
+    /// Applied; the observation's new version.
+    Done(i64),
+    /// Someone else changed it first.
+    Stale,
+    NotFound,
 }
 
 /// Why a storage call failed.

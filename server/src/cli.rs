@@ -2,12 +2,15 @@
 
 use anyhow::Context;
 
-use app::domain::device::OrganisationName;
+use app::domain::{
+    accounts::{Email, Role, StaffName, MIN_PASSWORD_CHARS},
+    device::OrganisationName,
+};
 
 use crate::{
-    credentials::{hash_secret, new_access_code, normalise_access_code},
+    credentials::{hash_password, hash_secret, new_access_code, new_password, normalise_access_code},
     register,
-    settings::{Cli, Command, DeviceCommand, OrgCommand, RegisterCommand, ServeArgs, Settings},
+    settings::{Cli, Command, DeviceCommand, OrgCommand, RegisterCommand, RoleArg, ServeArgs, Settings, UserCommand},
     startup::Application,
     store,
 };
@@ -18,6 +21,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Register { action } => run_register(&cli.settings, action).await,
         Command::Org { action: OrgCommand::Add { name } } => add_organisation(&cli.settings, &name).await,
         Command::Device { action: DeviceCommand::Revoke { id } } => revoke_device(&cli.settings, id).await,
+        Command::User { action: UserCommand::Add { email, name, role } } => add_user(&cli.settings, &email, &name, role).await,
     }
 }
 
@@ -61,6 +65,31 @@ async fn revoke_device(settings: &Settings, id: uuid::Uuid) -> anyhow::Result<()
     let store = store::open(settings).await?;
     anyhow::ensure!(store.revoke_device(id).await?, "there is no device {id}");
     println!("Device {id} can no longer send observations.");
+    Ok(())
+}
+
+async fn add_user(settings: &Settings, email: &str, name: &str, role: RoleArg) -> anyhow::Result<()> {
+    let email = Email::parse(email)?;
+    let name = StaffName::parse(name)?;
+    let role = match role {
+        RoleArg::Commissioner => Role::Commissioner,
+        RoleArg::Admin => Role::Admin,
+    };
+    let given = std::env::var("CHF_PASSWORD").ok().filter(|password| !password.is_empty());
+    if let Some(password) = &given {
+        anyhow::ensure!(
+            password.chars().count() >= MIN_PASSWORD_CHARS,
+            "CHF_PASSWORD must be at least {MIN_PASSWORD_CHARS} characters"
+        );
+    }
+    let password = given.clone().unwrap_or_else(new_password);
+    let store = store::open(settings).await?;
+    let password_hash = hash_password(&password).map_err(|err| anyhow::anyhow!("cannot hash the password: {err}"))?;
+    store.add_user(&app::store::NewUser { email: email.clone(), name, role, password_hash }).await?;
+    match given {
+        Some(_) => println!("Added {} ({}).", email.as_str(), role.code()),
+        None => println!("Added {} ({}). Their password, shown only now: {password}", email.as_str(), role.code()),
+    }
     Ok(())
 }
 

@@ -1,7 +1,8 @@
-//! Random secrets (device tokens, organisation access codes) and their
-//! hashes. The secrets have 60 to 256 bits of entropy, so a plain SHA-256 is
-//! enough to keep them useless if the database leaks, and it lets us look a
-//! token up by its hash in one indexed query.
+//! Random secrets (device tokens, organisation access codes, session tokens)
+//! and their hashes. The secrets have 60 to 256 bits of entropy, so a plain
+//! SHA-256 is enough to keep them useless if the database leaks, and it lets
+//! us look a token up by its hash in one indexed query. Staff passwords are
+//! chosen by people, so they get argon2id instead.
 
 pub use app::session::hash_secret;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
@@ -15,6 +16,27 @@ const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 pub fn new_device_token() -> String {
     let bytes: [u8; 32] = rand::rng().random();
     URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// A generated staff password: 16 characters from the unambiguous alphabet (about 79 bits).
+pub fn new_password() -> String {
+    let mut rng = rand::rng();
+    (0..16).map(|_| char::from(CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())])).collect()
+}
+
+/// An argon2id hash in PHC form, with the library's default cost (19 MiB, 2 passes).
+pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    let salt_bytes: [u8; 16] = rand::rng().random();
+    let salt = SaltString::encode_b64(&salt_bytes)?;
+    Ok(argon2::Argon2::default().hash_password(password.as_bytes(), &salt)?.to_string())
+}
+
+/// Whether `password` matches a stored hash; a malformed hash never matches.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    PasswordHash::new(hash)
+        .is_ok_and(|parsed| argon2::Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
 /// An access code like `K7QM-4RTX-9PWB` (about 59 bits).
@@ -46,6 +68,17 @@ mod tests {
     #[test]
     fn typed_codes_match_however_they_are_written() {
         assert_eq!(normalise_access_code(" k7qm 4rtx-9pwb "), "K7QM4RTX9PWB");
+    }
+
+    #[test]
+    fn passwords_are_hashed_with_argon2id_and_salted() {
+        let hash = hash_password("correct horse battery").unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert_ne!(hash, hash_password("correct horse battery").unwrap(), "each hash has its own salt");
+        assert!(verify_password("correct horse battery", &hash));
+        assert!(!verify_password("correct horse batterz", &hash));
+        assert!(!verify_password("anything", "not a hash"));
+        assert_eq!(new_password().len(), 16);
     }
 
     #[test]

@@ -8,10 +8,13 @@ mod health;
 mod journey;
 mod offline;
 mod security;
+mod staff;
 mod submissions;
 mod sync;
+mod triage;
 
 pub use offline::ServiceWorker;
+pub use staff::LoginThrottle;
 pub use sync::LostReplies;
 
 pub use error::AppError;
@@ -42,6 +45,12 @@ pub struct AppState {
     /// Days before an unsent draft is deleted from a phone.
     pub draft_expiry_days: u32,
     pub service_worker: std::sync::Arc<ServiceWorker>,
+    /// Working days to acknowledge red and amber observations.
+    pub response_targets: app::domain::triage::ResponseTargets,
+    /// How long a staff login lasts.
+    #[from_ref(skip)]
+    pub session_hours: u32,
+    pub login_throttle: LoginThrottle,
     /// Test-only fault injection; zero outside tests.
     pub lost_replies: LostReplies,
 }
@@ -62,6 +71,8 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         .merge(sync::router())
         .merge(offline::router())
         .merge(journey::router())
+        .merge(staff::router())
+        .merge(triage::router())
         .leptos_routes_with_context(&state, generate_route_list(App), provide_store.clone(), move || {
             shell(options.clone())
         })

@@ -34,6 +34,33 @@ pub enum Command {
         #[command(subcommand)]
         action: DeviceCommand,
     },
+    /// Manage the accounts of the commissioning unit's staff.
+    User {
+        #[command(subcommand)]
+        action: UserCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add an account. The password is read from CHF_PASSWORD if set; otherwise
+    /// one is generated and printed, shown only this once.
+    Add {
+        /// Login email address.
+        #[arg(long)]
+        email: String,
+        /// Name shown in the audit trail.
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    Commissioner,
+    Admin,
 }
 
 #[derive(Debug, Subcommand)]
@@ -98,6 +125,15 @@ pub struct Settings {
     /// the built files already changes with every release.
     #[arg(long, env = "CHF_RELEASE_LABEL", default_value = "", global = true)]
     pub release_label: String,
+    /// Working days a red observation has to be acknowledged before it is overdue.
+    #[arg(long, env = "CHF_RED_TARGET_DAYS", default_value_t = 1, global = true)]
+    pub red_target_days: u32,
+    /// Working days an amber observation has to be acknowledged before it is overdue.
+    #[arg(long, env = "CHF_AMBER_TARGET_DAYS", default_value_t = 5, global = true)]
+    pub amber_target_days: u32,
+    /// Hours a staff login lasts.
+    #[arg(long, env = "CHF_SESSION_HOURS", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=168), global = true)]
+    pub session_hours: u32,
     /// TEST ONLY: commit the first N sync batches but answer them with 503, as
     /// if the reply were lost on the way to the phone.
     #[arg(long, env = "CHF_TEST_LOSE_SYNC_REPLIES", default_value_t = 0, hide = true, global = true)]
@@ -125,6 +161,9 @@ impl Settings {
             safeguarding_route: DEFAULT_SAFEGUARDING_ROUTE.to_owned(),
             draft_expiry_days: 14,
             release_label: String::new(),
+            red_target_days: 1,
+            amber_target_days: 5,
+            session_hours: 12,
             test_lose_sync_replies: 0,
         }
     }

@@ -43,6 +43,12 @@ impl Application {
             safeguarding_route: settings.safeguarding_route.clone(),
             draft_expiry_days: settings.draft_expiry_days,
             service_worker: std::sync::Arc::new(http::ServiceWorker::for_site(&settings.site_root, &settings.release_label)),
+            response_targets: app::domain::triage::ResponseTargets {
+                red_working_days: settings.red_target_days,
+                amber_working_days: settings.amber_target_days,
+            },
+            session_hours: settings.session_hours,
+            login_throttle: http::LoginThrottle::default(),
             lost_replies: http::LostReplies(std::sync::Arc::new(settings.test_lose_sync_replies.into())),
         };
         let router = http::router(state, settings.max_body_bytes);

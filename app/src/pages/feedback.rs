@@ -6,7 +6,7 @@
 
 pub(crate) mod check;
 mod enrol;
-pub(crate) mod error_summary;
+pub mod error_summary;
 pub(crate) mod fields;
 pub(crate) mod question;
 mod sent;

@@ -5,6 +5,8 @@
 
 mod service_card;
 
+pub use service_card::RatingTag;
+
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

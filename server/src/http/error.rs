@@ -24,6 +24,12 @@ pub enum AppError {
     /// 403: the device's enrolment was revoked.
     #[error("This device's enrolment was withdrawn. Ask your organisation for a new access code.")]
     Revoked,
+    /// 401: a staff page or API call without a live session.
+    #[error("Log in to see this.")]
+    NotLoggedIn,
+    /// 403: a post without this session's CSRF token, or from another site.
+    #[error("This request was refused. Go back, reload the page and try again.")]
+    Forbidden,
     /// 409: the request clashes with something already stored.
     #[error("{0}")]
     Conflict(String),
@@ -57,7 +63,8 @@ impl AppError {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::NotEnrolled => StatusCode::UNAUTHORIZED,
-            Self::Revoked => StatusCode::FORBIDDEN,
+            Self::Revoked | Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::NotLoggedIn => StatusCode::UNAUTHORIZED,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::NotJson => StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -3,10 +3,12 @@
 
 use std::{str::FromStr, time::Duration};
 
+mod accounts;
 mod devices;
 mod drafts;
 mod register;
 mod submissions;
+mod triage;
 
 use sqlx::{
     migrate::Migrator,

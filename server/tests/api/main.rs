@@ -11,3 +11,4 @@ mod security;
 mod startup;
 mod submissions;
 mod sync;
+mod triage;

@@ -44,7 +44,7 @@ pub fn ServiceCard(service: Service) -> impl IntoView {
 
 /// A rating as a coloured tag; its words carry the meaning, the colour only helps.
 #[component]
-fn RatingTag(rating: Option<CqcRating>) -> impl IntoView {
+pub fn RatingTag(rating: Option<CqcRating>) -> impl IntoView {
     let (colour, label) = match rating {
         Some(CqcRating::Outstanding) => ("green", "Outstanding"),
         Some(CqcRating::Good) => ("blue", "Good"),

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::{corrupt, database, SqliteStore};
 use crate::store::{NewSubmission, Recorded, StoreError, StoredSubmission, SubmissionStore};
 
-const COLUMNS: &str = "id, device_id, form_id, form_version, service_location_id, answers, content_hash, \
+pub(super) const COLUMNS: &str = "id, device_id, form_id, form_version, service_location_id, answers, content_hash, \
     severity, severity_reason, submitted_at, received_at";
 
 #[async_trait::async_trait]
@@ -74,7 +74,7 @@ impl SubmissionStore for SqliteStore {
     }
 }
 
-fn stored_from_row(row: &SqliteRow) -> Result<StoredSubmission, StoreError> {
+pub(super) fn stored_from_row(row: &SqliteRow) -> Result<StoredSubmission, StoreError> {
     let text = |column: &str| -> Result<String, StoreError> { row.try_get(column).map_err(database) };
     let uuid = |column: &str| Uuid::parse_str(&text(column)?).map_err(corrupt);
     let severity = text("severity")?;

@@ -1,0 +1,262 @@
+//! Triage of observations by the commissioning unit: the workflow
+//! New → Triaged → Action → Closed, which step is allowed when, and when an
+//! observation is overdue. Stated once here; the server applies it.
+
+use chrono::{DateTime, Datelike, Duration, Utc, Weekday};
+use serde::{Deserialize, Serialize};
+
+use super::{field::FieldError, forms::Severity};
+
+/// The longest note kept with a step.
+pub const MAX_NOTE_CHARS: usize = 2000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    New,
+    Triaged,
+    Action,
+    Closed,
+}
+
+impl Status {
+    pub const ALL: [Self; 4] = [Self::New, Self::Triaged, Self::Action, Self::Closed];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::New => "new",
+            Self::Triaged => "triaged",
+            Self::Action => "action",
+            Self::Closed => "closed",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::New => "New",
+            Self::Triaged => "Triaged",
+            Self::Action => "Action",
+            Self::Closed => "Closed",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|status| status.code() == code)
+    }
+}
+
+/// What was done about an observation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    IntelligenceOnly,
+    QualitySupportVisit,
+    ProviderConcerns,
+    SafeguardingReferral,
+    ReferredToCqc,
+}
+
+impl Outcome {
+    pub const ALL: [Self; 5] = [
+        Self::IntelligenceOnly,
+        Self::QualitySupportVisit,
+        Self::ProviderConcerns,
+        Self::SafeguardingReferral,
+        Self::ReferredToCqc,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::IntelligenceOnly => "intelligence_only",
+            Self::QualitySupportVisit => "quality_support_visit",
+            Self::ProviderConcerns => "provider_concerns",
+            Self::SafeguardingReferral => "safeguarding_referral",
+            Self::ReferredToCqc => "referred_to_cqc",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::IntelligenceOnly => "Logged as intelligence only",
+            Self::QualitySupportVisit => "Quality support visit",
+            Self::ProviderConcerns => "Provider concerns process",
+            Self::SafeguardingReferral => "Safeguarding referral",
+            Self::ReferredToCqc => "Referred to CQC",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|outcome| outcome.code() == code)
+    }
+}
+
+/// One step a commissioner takes on an observation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Acknowledge (when new) or reassign, to the named officer.
+    Assign { officer: i64 },
+    Note,
+    RecordOutcome(Outcome),
+    Close,
+    Reopen,
+}
+
+impl Step {
+    /// The step's code in the audit trail.
+    pub fn kind(&self, from: Status) -> &'static str {
+        match self {
+            Self::Assign { .. } if from == Status::New => "acknowledged",
+            Self::Assign { .. } => "assigned",
+            Self::Note => "note",
+            Self::RecordOutcome(_) => "outcome",
+            Self::Close => "closed",
+            Self::Reopen => "reopened",
+        }
+    }
+
+    /// The status after this step, or why it cannot be taken now.
+    pub fn from(&self, status: Status) -> Result<Status, &'static str> {
+        use Status::*;
+        match (self, status) {
+            (Self::Note, status) => Ok(status),
+            (_, Closed) if *self != Self::Reopen => Err("This observation is closed. Reopen it first."),
+            (Self::Assign { .. }, New) => Ok(Triaged),
+            (Self::Assign { .. }, status) => Ok(status),
+            (Self::RecordOutcome(_), New) => Err("Acknowledge this observation before recording an outcome."),
+            (Self::RecordOutcome(_), _) => Ok(Action),
+            (Self::Close, Action) => Ok(Closed),
+            (Self::Close, _) => Err("Record an outcome before closing this observation."),
+            (Self::Reopen, Closed) => Ok(Triaged),
+            (Self::Reopen, _) => Err("Only a closed observation can be reopened."),
+        }
+    }
+
+    /// A note is needed where the step means nothing without one.
+    pub fn needs_note(&self) -> bool {
+        matches!(self, Self::Note | Self::Reopen)
+    }
+}
+
+/// Checks a step's note: required for some steps, never over the limit.
+pub fn parse_note(step: &Step, raw: &str) -> Result<String, FieldError> {
+    let note = raw.trim();
+    if note.is_empty() && step.needs_note() {
+        return Err(FieldError::new("note", "Enter a note"));
+    }
+    if note.chars().count() > MAX_NOTE_CHARS {
+        return Err(FieldError::new("note", format!("Note must be {MAX_NOTE_CHARS} characters or fewer")));
+    }
+    Ok(note.to_owned())
+}
+
+/// How many working days each severity has to be acknowledged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResponseTargets {
+    pub red_working_days: u32,
+    pub amber_working_days: u32,
+}
+
+impl Default for ResponseTargets {
+    fn default() -> Self {
+        Self { red_working_days: 1, amber_working_days: 5 }
+    }
+}
+
+impl ResponseTargets {
+    /// When an observation received at `received` must be acknowledged by;
+    /// green observations have no target.
+    pub fn due_by(&self, severity: Severity, received: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let days = match severity {
+            Severity::Red => self.red_working_days,
+            Severity::Amber => self.amber_working_days,
+            Severity::Green => return None,
+        };
+        Some(add_working_days(received, days))
+    }
+
+    /// Overdue: still unacknowledged after its target.
+    pub fn is_overdue(&self, severity: Severity, status: Status, received: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+        status == Status::New && self.due_by(severity, received).is_some_and(|due| now > due)
+    }
+}
+
+/// The same time `days` working days (Monday to Friday) later. Something
+/// received at the weekend counts from Monday's start.
+fn add_working_days(from: DateTime<Utc>, days: u32) -> DateTime<Utc> {
+    let mut at = from;
+    while is_weekend(at) {
+        at = (at + Duration::days(1)).date_naive().and_hms_opt(0, 0, 0).map_or(at, |t| t.and_utc());
+    }
+    let mut left = days;
+    while left > 0 {
+        at += Duration::days(1);
+        if !is_weekend(at) {
+            left -= 1;
+        }
+    }
+    at
+}
+
+fn is_weekend(at: DateTime<Utc>) -> bool {
+    matches!(at.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(day: u32, hour: u32) -> DateTime<Utc> {
+        // November 2026: the 20th is a Friday, the 23rd a Monday.
+        Utc.with_ymd_and_hms(2026, 11, day, hour, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn the_workflow_goes_new_triaged_action_closed() {
+        let assign = Step::Assign { officer: 1 };
+        assert_eq!(assign.from(Status::New), Ok(Status::Triaged));
+        assert_eq!(Step::RecordOutcome(Outcome::ReferredToCqc).from(Status::Triaged), Ok(Status::Action));
+        assert_eq!(Step::Close.from(Status::Action), Ok(Status::Closed));
+        assert_eq!(Step::Reopen.from(Status::Closed), Ok(Status::Triaged));
+        assert_eq!(assign.kind(Status::New), "acknowledged");
+        assert_eq!(assign.kind(Status::Action), "assigned");
+    }
+
+    #[test]
+    fn steps_out_of_order_are_refused_with_a_reason() {
+        assert!(Step::RecordOutcome(Outcome::IntelligenceOnly).from(Status::New).is_err());
+        assert!(Step::Close.from(Status::New).is_err());
+        assert!(Step::Close.from(Status::Triaged).is_err());
+        assert!(Step::Reopen.from(Status::Action).is_err());
+        assert!(Step::Assign { officer: 1 }.from(Status::Closed).is_err());
+        assert_eq!(Step::Note.from(Status::Closed), Ok(Status::Closed), "notes can be added at any time");
+    }
+
+    #[test]
+    fn notes_are_required_where_they_carry_the_step_and_limited_in_length() {
+        assert_eq!(parse_note(&Step::Note, "  ").unwrap_err().field, "note");
+        assert_eq!(parse_note(&Step::Reopen, "").unwrap_err().message, "Enter a note");
+        assert_eq!(parse_note(&Step::Close, "").unwrap(), "");
+        assert!(parse_note(&Step::Note, &"x".repeat(MAX_NOTE_CHARS + 1)).is_err());
+        assert_eq!(parse_note(&Step::Note, " Called the manager ").unwrap(), "Called the manager");
+    }
+
+    #[test]
+    fn targets_count_working_days_only() {
+        let targets = ResponseTargets::default();
+        assert_eq!(targets.due_by(Severity::Red, at(23, 10)), Some(at(24, 10)), "Monday to Tuesday");
+        assert_eq!(targets.due_by(Severity::Red, at(20, 10)), Some(at(23, 10)), "Friday to Monday");
+        assert_eq!(targets.due_by(Severity::Red, at(21, 10)), Some(at(24, 0)), "Saturday counts from Monday");
+        assert_eq!(targets.due_by(Severity::Amber, at(23, 9)), Some(at(30, 9)), "5 working days is a week");
+        assert_eq!(targets.due_by(Severity::Green, at(23, 9)), None);
+    }
+
+    #[test]
+    fn only_unacknowledged_observations_past_their_target_are_overdue() {
+        let targets = ResponseTargets::default();
+        assert!(targets.is_overdue(Severity::Red, Status::New, at(23, 10), at(24, 11)));
+        assert!(!targets.is_overdue(Severity::Red, Status::New, at(23, 10), at(24, 9)));
+        assert!(!targets.is_overdue(Severity::Red, Status::Triaged, at(23, 10), at(30, 9)));
+        assert!(!targets.is_overdue(Severity::Green, Status::New, at(2, 10), at(30, 9)));
+    }
+}

@@ -1,0 +1,249 @@
+//! Staff log in with an email and password and get a server-side session:
+//! the `chf_session` cookie holds a random token (HttpOnly, SameSite=Lax,
+//! Secure behind TLS) and the database keeps only its hash. Every form a
+//! session posts carries the session's CSRF token, and its origin is checked.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use app::domain::accounts::Email;
+use axum::{
+    extract::{FromRequestParts, Query, State},
+    http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode},
+    response::{Html, IntoResponse, Redirect, Response},
+    routing::{get, post},
+    Form, Router,
+};
+use chrono::Utc;
+use serde::Deserialize;
+
+use super::{error::AppError, triage::pages, AppState};
+use crate::{
+    credentials::{hash_password, hash_secret, new_device_token, verify_password},
+    store::{NewSession, StaffSession},
+};
+
+pub const SESSION_COOKIE: &str = "chf_session";
+
+/// Failed logins allowed per account in [`THROTTLE_WINDOW`] before it is paused.
+const MAX_FAILURES: usize = 5;
+const THROTTLE_WINDOW: Duration = Duration::from_secs(15 * 60);
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_page).post(log_in))
+        .route("/logout", post(log_out))
+}
+
+/// A logged-in commissioner or admin. Anyone else is sent to the login page
+/// (or, for the JSON API, answered 401).
+pub struct Staff(pub StaffSession);
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = session_token(&parts.headers);
+        let session = match token {
+            Some(token) => state.store.session(&hash_secret(token), Utc::now()).await.map_err(|e| AppError::from(e).into_response())?,
+            None => None,
+        };
+        match session {
+            Some(session) => Ok(Self(session)),
+            None if parts.uri.path().starts_with("/api/") => Err(AppError::NotLoggedIn.into_response()),
+            None => {
+                let next = parts.uri.path_and_query().map_or("/triage", |p| p.as_str());
+                let query = serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
+                Err(Redirect::to(&format!("/login?{query}")).into_response())
+            }
+        }
+    }
+}
+
+impl Staff {
+    /// Refuses a post whose CSRF token is not this session's, or that comes from another site.
+    pub fn check_post(&self, headers: &HeaderMap, csrf: &str) -> Result<(), AppError> {
+        if csrf.is_empty() || csrf != self.0.csrf_token || !same_origin(headers) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(())
+    }
+}
+
+/// The session token a request carries in its cookie.
+fn session_token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|cookies| cookies.split(';'))
+        .find_map(|cookie| cookie.trim().strip_prefix(SESSION_COOKIE)?.strip_prefix('='))
+        .map(str::trim)
+        .filter(|token| !token.is_empty())
+}
+
+/// Browsers send `Origin` with every form post; when it is there it must be
+/// this host. (Old browsers that omit it still need the CSRF token.)
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    origin.split_once("://").is_some_and(|(_, rest)| rest == host)
+}
+
+/// Counts failed logins per account, in memory: a restart forgets them, which
+/// costs an attacker a restart for every 5 guesses.
+#[derive(Clone, Default)]
+pub struct LoginThrottle(Arc<Mutex<HashMap<String, Vec<Instant>>>>);
+
+impl LoginThrottle {
+    fn recent_failures(&self, email: &str) -> usize {
+        let mut failures = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let list = failures.entry(email.to_owned()).or_default();
+        list.retain(|at| at.elapsed() < THROTTLE_WINDOW);
+        list.len()
+    }
+
+    fn fail(&self, email: &str) {
+        let mut failures = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        failures.entry(email.to_owned()).or_default().push(Instant::now());
+    }
+
+    fn clear(&self, email: &str) {
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(email);
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct LoginQuery {
+    next: Option<String>,
+    logged_out: Option<String>,
+}
+
+async fn login_page(Query(query): Query<LoginQuery>) -> Html<String> {
+    let notice = query.logged_out.is_some().then_some("You have logged out.");
+    pages::login(&pages::LoginForm { next: safe_next(query.next.as_deref()), notice, ..Default::default() })
+}
+
+#[derive(Deserialize)]
+struct LoginPost {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+async fn log_in(State(state): State<AppState>, headers: HeaderMap, Form(post): Form<LoginPost>) -> Result<Response, AppError> {
+    if !same_origin(&headers) {
+        return Err(AppError::Forbidden);
+    }
+    let next = safe_next(Some(&post.next));
+    let refuse = |status: StatusCode, field: &'static str, message: &str| {
+        let form = pages::LoginForm { email: post.email.clone(), next: next.clone(), problem: Some((field, message.to_owned())), notice: None };
+        (status, pages::login(&form)).into_response()
+    };
+    let email = match Email::parse(&post.email) {
+        Ok(email) => email,
+        Err(problem) => return Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, "email", &problem.message)),
+    };
+    if post.password.is_empty() {
+        return Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, "password", "Enter your password"));
+    }
+    if state.login_throttle.recent_failures(email.as_str()) >= MAX_FAILURES {
+        let message = "Too many failed attempts to log in to this account. Wait 15 minutes, then try again.";
+        return Ok(refuse(StatusCode::TOO_MANY_REQUESTS, "email", message));
+    }
+    let found = state.store.user_by_email(&email).await?;
+    if !password_matches(post.password.clone(), found.as_ref().map(|(_, hash)| hash.clone())).await {
+        state.login_throttle.fail(email.as_str());
+        tracing::info!("failed login");
+        return Ok(refuse(StatusCode::UNAUTHORIZED, "email", "The email address or password is not right"));
+    }
+    let Some((user, _)) = found else { return Err(AppError::Forbidden) };
+    state.login_throttle.clear(email.as_str());
+    let token = new_device_token();
+    let now = Utc::now();
+    let session = NewSession {
+        token_hash: hash_secret(&token),
+        user_id: user.id,
+        csrf_token: new_device_token(),
+        created_at: now,
+        expires_at: now + chrono::Duration::hours(i64::from(state.session_hours)),
+    };
+    state.store.start_session(&session).await?;
+    tracing::info!(user = user.id, "logged in");
+    let secure = if state.secure_cookies { "; Secure" } else { "" };
+    let max_age = state.session_hours * 3600;
+    let cookie = format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}");
+    let cookie = HeaderValue::from_str(&cookie).map_err(|_| AppError::BadRequest("bad token".into()))?;
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response())
+}
+
+/// Verifies off the async threads (argon2 takes tens of milliseconds). An
+/// unknown email is checked against a throwaway hash, so timing does not
+/// tell which emails have accounts.
+async fn password_matches(password: String, hash: Option<String>) -> bool {
+    tokio::task::spawn_blocking(move || match hash {
+        Some(hash) => verify_password(&password, &hash),
+        None => {
+            let _ = hash_password(&password);
+            false
+        }
+    })
+    .await
+    .unwrap_or(false)
+}
+
+#[derive(Deserialize)]
+struct LogoutPost {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn log_out(staff: Staff, headers: HeaderMap, State(state): State<AppState>, Form(post): Form<LogoutPost>) -> Result<Response, AppError> {
+    staff.check_post(&headers, &post.csrf)?;
+    if let Some(token) = session_token(&headers) {
+        state.store.end_session(&hash_secret(token)).await?;
+    }
+    let cookie = HeaderValue::from_static("chf_session=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0");
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/login?logged_out=1")).into_response())
+}
+
+/// Only our own triage pages are followed after login, never another site.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with("/triage") && !path.contains("//") && !path.contains('\\') => path.to_owned(),
+        _ => "/triage".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn after_login_only_triage_pages_are_followed() {
+        assert_eq!(safe_next(Some("/triage/observations/abc?x=1")), "/triage/observations/abc?x=1");
+        assert_eq!(safe_next(Some("https://evil.example/triage")), "/triage");
+        assert_eq!(safe_next(Some("/triage//evil.example")), "/triage");
+        assert_eq!(safe_next(Some("/feedback")), "/triage");
+        assert_eq!(safe_next(None), "/triage");
+    }
+
+    #[test]
+    fn posts_from_other_sites_are_refused() {
+        let headers = |origin: &'static str| -> HeaderMap {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::HOST, HeaderValue::from_static("chf.example:3000"));
+            headers.insert(header::ORIGIN, HeaderValue::from_static(origin));
+            headers
+        };
+        assert!(same_origin(&headers("http://chf.example:3000")));
+        assert!(!same_origin(&headers("https://evil.example")));
+        assert!(same_origin(&HeaderMap::new()), "no Origin header: the CSRF token decides");
+    }
+}

@@ -1,0 +1,103 @@
+//! The staff pages, rendered on the server as plain HTML with Leptos views.
+//! They load no WebAssembly: commissioners work at desks, every action is an
+//! ordinary form post, and keeping these pages out of the phone app keeps its
+//! bundle small.
+
+use app::{
+    domain::FieldError,
+    pages::{feedback::error_summary::ErrorSummary, register::RatingTag},
+};
+use axum::response::Html;
+use leptos::{prelude::*, tachys::view::RenderHtml};
+
+use crate::store::StaffSession;
+
+mod login;
+mod inbox;
+mod observation;
+
+pub use inbox::{inbox, InboxView};
+pub use login::{login, LoginForm};
+pub use observation::{observation, ObservationView, StepProblem};
+
+/// A whole page: the head, the staff header (with "Log out" when logged in), and `body`.
+fn document(title: &str, staff: Option<&StaffSession>, body: impl IntoView + 'static) -> Html<String> {
+    let title = format!("{title} – Care Home Feedback");
+    let nav = staff.map(|staff| {
+        let csrf = staff.csrf_token.clone();
+        let name = staff.user.name.clone();
+        view! {
+            <nav class="site-header__nav" aria-label="Main">
+                <a href="/triage">"Inbox"</a>
+                <a href="/">"Register of services"</a>
+                <form method="post" action="/logout" class="site-header__logout">
+                    <input type="hidden" name="csrf" value=csrf/>
+                    <button type="submit" class="site-header__button">
+                        "Log out" <span class="nhsuk-u-visually-hidden">{format!(" {name}")}</span>
+                    </button>
+                </form>
+            </nav>
+        }
+    });
+    let page = view! {
+        <html lang="en-GB">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <title>{title}</title>
+                <link rel="stylesheet" href="/pkg/chf.css"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+            </head>
+            <body>
+                <a class="nhsuk-skip-link" href="#main">"Skip to main content"</a>
+                <header class="site-header">
+                    <div class="nhsuk-width-container">
+                        <a class="site-header__name" href="/triage">"Care Home Feedback"</a>
+                        {nav}
+                    </div>
+                </header>
+                <main id="main" class="nhsuk-width-container">{body}</main>
+            </body>
+        </html>
+    };
+    let html = Owner::new().with(|| page.to_html());
+    Html(format!("<!DOCTYPE html>{html}"))
+}
+
+/// The page for an observation that does not exist (or a mistyped address).
+pub fn not_found(staff: &StaffSession) -> Html<String> {
+    document(
+        "Observation not found",
+        Some(staff),
+        view! {
+            <h1>"Observation not found"</h1>
+            <p>"If you typed the web address, check it is correct."</p>
+            <p><a href="/triage">"Go to the inbox"</a></p>
+        },
+    )
+}
+
+/// The problems of a posted form, at the top of the page.
+fn problems_summary(problems: Vec<FieldError>) -> impl IntoView {
+    view! { <ErrorSummary problems/> }
+}
+
+/// A severity as a tag: the word carries the meaning, the colour only helps.
+fn severity_tag(severity: app::domain::forms::Severity) -> impl IntoView {
+    use app::domain::forms::Severity;
+    let (class, label) = match severity {
+        Severity::Red => ("nhsuk-tag nhsuk-tag--red", "Red"),
+        Severity::Amber => ("nhsuk-tag nhsuk-tag--orange", "Amber"),
+        Severity::Green => ("nhsuk-tag nhsuk-tag--green", "Green"),
+    };
+    view! { <strong class=class>{label}</strong> }
+}
+
+fn rating_tag(rating: Option<app::domain::register::CqcRating>) -> impl IntoView {
+    view! { <RatingTag rating/> }
+}
+
+/// "23 November 2026, 10:04" (UTC, as the server stores it).
+fn when(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%-d %B %Y, %H:%M").to_string()
+}

@@ -1,0 +1,336 @@
+//! One observation: what was seen, why it is this severity, the service and
+//! its other observations, the steps that can be taken now, and the timeline.
+
+use app::{
+    domain::{
+        register::Service,
+        triage::{Outcome, ResponseTargets, Status, MAX_NOTE_CHARS},
+        FieldError,
+    },
+    pages::feedback::error_summary::FieldErrorMessage,
+};
+use axum::response::Html;
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+
+use super::{document, problems_summary, rating_tag, severity_tag, when};
+use crate::store::{InboxItem, Observation, StaffSession, TriageEvent, User};
+
+pub struct ObservationView<'a> {
+    pub staff: &'a StaffSession,
+    pub observation: Observation,
+    pub service: Option<Service>,
+    /// (question, answer in words), in form order.
+    pub answers: Vec<(String, String)>,
+    pub risk_of_harm: bool,
+    /// The same service's other observations, newest first.
+    pub others: Vec<InboxItem>,
+    pub officers: Vec<User>,
+    pub targets: ResponseTargets,
+    pub now: DateTime<Utc>,
+    pub problem: Option<StepProblem>,
+}
+
+/// Why a step was not taken, with what was typed so nothing is lost.
+#[derive(Clone, Debug, Default)]
+pub struct StepProblem {
+    /// The step's form: "assign", "note", "outcome", "close" or "reopen".
+    pub step: String,
+    /// The id of the field at fault.
+    pub field: String,
+    pub message: String,
+    pub note: String,
+}
+
+pub fn observation(view: ObservationView<'_>) -> Html<String> {
+    let obs = &view.observation;
+    let receipt = &obs.submission.receipt;
+    let service_name = view.service.as_ref().map_or_else(|| obs.submission.service.as_str().to_owned(), Service::name_and_town);
+    let title = format!("Observation about {service_name}");
+    let overdue = view.targets.is_overdue(receipt.severity, obs.status, receipt.received_at, view.now);
+    let due = view.targets.due_by(receipt.severity, receipt.received_at).filter(|_| obs.status == Status::New);
+    let problem = view.problem.clone().map(|problem| held_by_shown_form(problem, obs.status));
+    let problems: Vec<FieldError> = problem.iter().map(|p| FieldError::new(&p.field, p.message.clone())).collect();
+    let forms = StepForms {
+        csrf: view.staff.csrf_token.clone(),
+        version: obs.version,
+        action: format!("/triage/observations/{}", receipt.id),
+        problem,
+    };
+    let assignee = obs.assignee.as_ref().map_or_else(|| "Not assigned".to_owned(), |user| user.name.clone());
+    let visitor = format!("{}, {} ({})", obs.visitor.name, obs.visitor.role.replace('_', " "), obs.visitor.organisation);
+    let body = view! {
+        <a class="nhsuk-back-link" href="/triage">"Back to the inbox"</a>
+        {problems_summary(problems)}
+        <span class="nhsuk-caption-l">{format!("Received {}", when(receipt.received_at))}</span>
+        <h1>{title.clone()}</h1>
+        <p class="inbox__tags">
+            {severity_tag(receipt.severity)}
+            {overdue.then(|| view! { <strong class="nhsuk-tag nhsuk-tag--red">"Overdue"</strong> })}
+            <strong class="nhsuk-tag nhsuk-tag--grey">{obs.status.label()}</strong>
+        </p>
+        <p><strong>"Why: "</strong>{receipt.severity_reason.clone()}</p>
+        {view.risk_of_harm.then(|| view! {
+            <div class="nhsuk-warning-callout">
+                <h2 class="nhsuk-warning-callout__label">"Risk of harm reported"</h2>
+                <p>"The visitor said someone may be at immediate risk of harm and was shown the safeguarding route."</p>
+            </div>
+        })}
+        <dl class="nhsuk-summary-list">
+            {summary_row("Status", obs.status.label().to_owned())}
+            {summary_row("Assigned to", assignee)}
+            {obs.outcome.map(|outcome| summary_row("Outcome", outcome.label().to_owned()))}
+            {due.map(|due| summary_row("Acknowledge by", when(due)))}
+            {summary_row("Sent by", visitor)}
+            {summary_row("Form", format!("{} version {}", obs.submission.form_id, obs.submission.form_version))}
+            {summary_row("Visitor's clock", obs.submission.submitted_at.format("%-d %B %Y, %H:%M %:z").to_string())}
+        </dl>
+        <h2>"What to do next"</h2>
+        {forms.for_status(obs.status, &view.officers, obs.assignee.as_ref().map(|u| u.id))}
+        <h2 id="timeline">"Timeline"</h2>
+        {timeline(&obs.events, receipt.received_at)}
+        <h2>"Answers"</h2>
+        <dl class="nhsuk-summary-list">
+            {view.answers.into_iter().map(|(question, answer)| summary_row_owned(question, answer)).collect_view()}
+        </dl>
+        {view.service.map(service_panel)}
+        {others(view.others, receipt.id)}
+    };
+    document(&title, Some(view.staff), body)
+}
+
+fn summary_row(key: &'static str, value: String) -> impl IntoView {
+    summary_row_owned(key.to_owned(), value)
+}
+
+fn summary_row_owned(key: String, value: String) -> impl IntoView {
+    view! {
+        <div class="nhsuk-summary-list__row">
+            <dt class="nhsuk-summary-list__key">{key}</dt>
+            <dd class="nhsuk-summary-list__value">{value}</dd>
+        </div>
+    }
+}
+
+/// The steps whose forms show in each status; "note" is always there.
+fn shown_steps(status: Status) -> &'static [&'static str] {
+    match status {
+        Status::New => &["assign", "note"],
+        Status::Triaged => &["assign", "outcome", "note"],
+        Status::Action => &["assign", "outcome", "close", "note"],
+        Status::Closed => &["reopen", "note"],
+    }
+}
+
+/// A refused step whose form is not on the page (say, closing a new
+/// observation) hands its message and typed note to the "Add a note" form,
+/// so the error links to a field and nothing typed is lost.
+fn held_by_shown_form(problem: StepProblem, status: Status) -> StepProblem {
+    if shown_steps(status).contains(&problem.step.as_str()) {
+        return problem;
+    }
+    StepProblem { step: "note".to_owned(), field: "note-note".to_owned(), ..problem }
+}
+
+/// The forms of the steps the workflow allows now, each with its own note.
+struct StepForms {
+    csrf: String,
+    version: i64,
+    action: String,
+    problem: Option<StepProblem>,
+}
+
+impl StepForms {
+    fn for_status(&self, status: Status, officers: &[User], assignee: Option<i64>) -> impl IntoView {
+        let assign_label = if status == Status::New { "Acknowledge and assign" } else { "Assign to someone else" };
+        let shown = shown_steps(status);
+        view! {
+            {shown.contains(&"assign").then(|| self.assign(assign_label, officers, assignee))}
+            {shown.contains(&"outcome").then(|| self.outcome())}
+            {shown.contains(&"close").then(|| self.simple("close", "Close this observation", "Close", false))}
+            {shown.contains(&"reopen").then(|| self.simple("reopen", "Reopen this observation", "Reopen", true))}
+            {self.simple("note", "Add a note", "Add note", true)}
+        }
+    }
+
+    /// The problem, if it belongs to this step's `field`.
+    fn error(&self, step: &str, field: &str) -> Option<String> {
+        self.problem.as_ref().filter(|p| p.step == step && p.field == field).map(|p| p.message.clone())
+    }
+
+    fn typed_note(&self, step: &str) -> String {
+        self.problem.as_ref().filter(|p| p.step == step).map(|p| p.note.clone()).unwrap_or_default()
+    }
+
+    fn hidden(&self, step: &'static str) -> impl IntoView {
+        view! {
+            <input type="hidden" name="csrf" value=self.csrf.clone()/>
+            <input type="hidden" name="version" value=self.version.to_string()/>
+            <input type="hidden" name="step" value=step/>
+        }
+    }
+
+    fn note(&self, step: &'static str, required: bool) -> impl IntoView {
+        let id = format!("{step}-note");
+        let error = self.error(step, &id);
+        let group = if error.is_some() { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" };
+        let label = if required { "Note" } else { "Note (optional)" };
+        let described = error.as_ref().map(|_| format!("{id}-error"));
+        view! {
+            <div class=group>
+                <label class="nhsuk-label" for=id.clone()>{label}</label>
+                <FieldErrorMessage id=id.clone() message=error/>
+                <textarea class="nhsuk-textarea" id=id name="note" rows="3" maxlength=MAX_NOTE_CHARS.to_string() aria-describedby=described>
+                    {self.typed_note(step)}
+                </textarea>
+            </div>
+        }
+    }
+
+    fn assign(&self, heading: &'static str, officers: &[User], assignee: Option<i64>) -> impl IntoView {
+        let error = self.error("assign", "assign-officer");
+        let group = if error.is_some() { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" };
+        let options = officers
+            .iter()
+            .map(|officer| {
+                let selected = Some(officer.id) == assignee;
+                view! { <option value=officer.id.to_string() selected=selected>{officer.name.clone()}</option> }
+            })
+            .collect_view();
+        view! {
+            <form method="post" action=self.action.clone() class="step" novalidate>
+                <h3>{heading}</h3>
+                {self.hidden("assign")}
+                <div class=group>
+                    <label class="nhsuk-label" for="assign-officer">"Officer"</label>
+                    <FieldErrorMessage id="assign-officer".to_owned() message=error/>
+                    <select class="nhsuk-select" id="assign-officer" name="officer">
+                        <option value="">"Choose an officer"</option>
+                        {options}
+                    </select>
+                </div>
+                {self.note("assign", false)}
+                <button class="nhsuk-button" type="submit">{heading}</button>
+            </form>
+        }
+    }
+
+    fn outcome(&self) -> impl IntoView {
+        let error = self.error("outcome", "outcome-choice");
+        let group = if error.is_some() { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" };
+        let radios = Outcome::ALL
+            .into_iter()
+            .enumerate()
+            .map(|(index, outcome)| {
+                let id = if index == 0 { "outcome-choice".to_owned() } else { format!("outcome-{}", outcome.code()) };
+                view! {
+                    <div class="nhsuk-radios__item">
+                        <input class="nhsuk-radios__input" id=id.clone() name="outcome" type="radio" value=outcome.code()/>
+                        <label class="nhsuk-label nhsuk-radios__label" for=id>{outcome.label()}</label>
+                    </div>
+                }
+            })
+            .collect_view();
+        view! {
+            <form method="post" action=self.action.clone() class="step" novalidate>
+                {self.hidden("outcome")}
+                <div class=group>
+                    <fieldset class="nhsuk-fieldset">
+                        <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s"><h3 class="nhsuk-fieldset__heading">"Record an outcome"</h3></legend>
+                        <FieldErrorMessage id="outcome-choice".to_owned() message=error/>
+                        <div class="nhsuk-radios">{radios}</div>
+                    </fieldset>
+                </div>
+                {self.note("outcome", false)}
+                <button class="nhsuk-button" type="submit">"Record outcome"</button>
+            </form>
+        }
+    }
+
+    fn simple(&self, step: &'static str, heading: &'static str, button: &'static str, note_required: bool) -> impl IntoView {
+        let class = if step == "note" { "nhsuk-button nhsuk-button--secondary" } else { "nhsuk-button" };
+        view! {
+            <form method="post" action=self.action.clone() class="step" novalidate>
+                <h3>{heading}</h3>
+                {self.hidden(step)}
+                {self.note(step, note_required)}
+                <button class=class type="submit">{button}</button>
+            </form>
+        }
+    }
+}
+
+/// Every step, oldest first, from the observation's arrival on.
+fn timeline(events: &[TriageEvent], received: DateTime<Utc>) -> impl IntoView {
+    let steps = events
+        .iter()
+        .map(|event| {
+            let what = match (event.kind.as_str(), event.detail.as_str()) {
+                ("acknowledged", detail) => format!("Acknowledged and assigned to {detail}"),
+                ("assigned", detail) => format!("Assigned to {detail}"),
+                ("outcome", detail) => format!("Outcome recorded: {detail}"),
+                ("closed", _) => "Closed".to_owned(),
+                ("reopened", _) => "Reopened".to_owned(),
+                _ => "Note added".to_owned(),
+            };
+            let note = (!event.note.is_empty()).then(|| view! { <p class="timeline__note">{event.note.clone()}</p> });
+            view! {
+                <li class="timeline__item">
+                    <p class="timeline__what"><strong>{what}</strong></p>
+                    <p class="timeline__meta">{format!("{} by {}", when(event.at), event.user_name)}</p>
+                    {note}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <ol class="timeline">
+            <li class="timeline__item">
+                <p class="timeline__what"><strong>"Received"</strong></p>
+                <p class="timeline__meta">{when(received)}</p>
+            </li>
+            {steps}
+        </ol>
+    }
+}
+
+fn service_panel(service: Service) -> impl IntoView {
+    let ratings = service.ratings.clone();
+    let rows = ratings
+        .key_questions()
+        .into_iter()
+        .map(|(question, rating)| view! { <div class="ratings__row"><dt>{question}</dt><dd>{rating_tag(rating)}</dd></div> })
+        .collect_view();
+    view! {
+        <h2>"The service"</h2>
+        <p>{format!("{} · {} · CQC location {}", service.name_and_town(), service.kind.label(), service.location_id.as_str())}</p>
+        <dl class="ratings">
+            <div class="ratings__row"><dt>"CQC overall"</dt><dd>{rating_tag(ratings.overall)}</dd></div>
+            {rows}
+        </dl>
+    }
+}
+
+fn others(items: Vec<InboxItem>, this: uuid::Uuid) -> impl IntoView {
+    let items: Vec<InboxItem> = items.into_iter().filter(|item| item.id != this).collect();
+    let list = match items.is_empty() {
+        true => view! { <p>"There are no other observations about this service."</p> }.into_any(),
+        false => view! {
+            <ul class="nhsuk-list">
+                {items
+                    .into_iter()
+                    .map(|item| {
+                        let href = format!("/triage/observations/{}", item.id);
+                        let text = format!("{}: {} ({})", when(item.received_at), item.severity_reason, item.status.label());
+                        view! { <li>{severity_tag(item.severity)}" "<a href=href>{text}</a></li> }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+        .into_any(),
+    };
+    view! {
+        <h2>"Other recent observations about this service"</h2>
+        {list}
+    }
+}

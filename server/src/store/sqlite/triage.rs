@@ -1,0 +1,230 @@
+//! The inbox, observations and the audit trail in SQLite.
+
+use app::domain::{
+    forms::Severity,
+    register::CqcLocationId,
+    triage::{Outcome, Status},
+};
+use chrono::{DateTime, Duration, Utc};
+use sqlx::{sqlite::SqliteRow, QueryBuilder, Row, Sqlite};
+use uuid::Uuid;
+
+use super::{
+    accounts::timestamp,
+    corrupt, database,
+    submissions::{stored_from_row, COLUMNS},
+    SqliteStore,
+};
+use crate::store::{
+    Device, InboxFilter, InboxItem, InboxPage, Observation, StepApplied, StoreError, TriageChange, TriageEvent,
+    TriageStore, User,
+};
+
+const ITEM_COLUMNS: &str = "s.id, s.service_location_id, COALESCE(v.name, s.service_location_id) AS service_name, \
+    s.severity, s.severity_reason, s.status, u.name AS assignee, s.received_at";
+
+const ITEM_JOINS: &str = " FROM submissions s LEFT JOIN services v ON v.location_id = s.service_location_id \
+    LEFT JOIN users u ON u.id = s.assignee_id";
+
+#[async_trait::async_trait]
+impl TriageStore for SqliteStore {
+    async fn inbox(&self, filter: &InboxFilter, page: u32, per_page: u32) -> Result<InboxPage, StoreError> {
+        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM submissions s");
+        push_filter(&mut count, filter);
+        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await.map_err(database)?;
+
+        let mut select = QueryBuilder::<Sqlite>::new(format!("SELECT {ITEM_COLUMNS}{ITEM_JOINS}"));
+        push_filter(&mut select, filter);
+        select
+            .push(" ORDER BY s.severity_rank, s.acknowledged_at IS NOT NULL, s.received_at LIMIT ")
+            .push_bind(i64::from(per_page))
+            .push(" OFFSET ")
+            .push_bind(i64::from(page.saturating_sub(1)) * i64::from(per_page));
+        let rows = select.build().fetch_all(&self.pool).await.map_err(database)?;
+        Ok(InboxPage {
+            items: rows.iter().map(item_from_row).collect::<Result<_, _>>()?,
+            total: u64::try_from(total).map_err(corrupt)?,
+        })
+    }
+
+    async fn observation(&self, id: Uuid) -> Result<Option<Observation>, StoreError> {
+        let columns = COLUMNS.split(", ").map(|c| format!("s.{c}")).collect::<Vec<_>>().join(", ");
+        let row = sqlx::query(&format!(
+            "SELECT {columns}, s.status, s.outcome, s.triage_version, \
+             u.id AS assignee_id, u.email AS assignee_email, u.name AS assignee_name, u.role AS assignee_role, \
+             d.name AS device_name, d.role AS device_role, o.name AS organisation, d.revoked_at IS NOT NULL AS revoked \
+             FROM submissions s JOIN devices d ON d.id = s.device_id JOIN organisations o ON o.id = d.organisation_id \
+             LEFT JOIN users u ON u.id = s.assignee_id WHERE s.id = ?"
+        ))
+        .bind(id.to_string())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(database)?;
+        let Some(row) = row else { return Ok(None) };
+        let submission = stored_from_row(&row)?;
+        let events = sqlx::query("SELECT at, user_name, kind, detail, note FROM triage_events WHERE submission_id = ? ORDER BY id")
+            .bind(id.to_string())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(database)?
+            .iter()
+            .map(event_from_row)
+            .collect::<Result<_, _>>()?;
+        let text = |column: &str| -> Result<String, StoreError> { row.try_get(column).map_err(database) };
+        let assignee = match row.try_get::<Option<i64>, _>("assignee_id").map_err(database)? {
+            Some(id) => Some(User {
+                id,
+                email: text("assignee_email")?,
+                name: text("assignee_name")?,
+                role: app::domain::accounts::Role::parse(&text("assignee_role")?).ok_or_else(|| corrupt("role"))?,
+            }),
+            None => None,
+        };
+        let outcome = row.try_get::<Option<String>, _>("outcome").map_err(database)?;
+        Ok(Some(Observation {
+            visitor: Device {
+                id: submission.device_id,
+                name: text("device_name")?,
+                organisation: text("organisation")?,
+                role: text("device_role")?,
+                revoked: row.try_get("revoked").map_err(database)?,
+            },
+            submission,
+            status: parse_status(&text("status")?)?,
+            assignee,
+            outcome: outcome.map(|code| Outcome::parse(&code).ok_or_else(|| corrupt(format!("outcome {code}")))).transpose()?,
+            version: row.try_get("triage_version").map_err(database)?,
+            events,
+        }))
+    }
+
+    async fn service_observations(&self, service: &CqcLocationId, limit: u32) -> Result<Vec<InboxItem>, StoreError> {
+        sqlx::query(&format!(
+            "SELECT {ITEM_COLUMNS}{ITEM_JOINS} WHERE s.service_location_id = ? ORDER BY s.received_at DESC LIMIT ?"
+        ))
+        .bind(service.as_str())
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(database)?
+        .iter()
+        .map(item_from_row)
+        .collect()
+    }
+
+    async fn apply_step(&self, id: Uuid, expected_version: i64, change: &TriageChange) -> Result<StepApplied, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(database)?;
+        let updated = sqlx::query(
+            "UPDATE submissions SET status = ?, assignee_id = COALESCE(?, assignee_id), outcome = COALESCE(?, outcome), \
+             acknowledged_at = COALESCE(acknowledged_at, ?), triage_version = triage_version + 1 \
+             WHERE id = ? AND triage_version = ?",
+        )
+        .bind(change.status.code())
+        .bind(change.assignee)
+        .bind(change.outcome.map(Outcome::code))
+        .bind(change.acknowledged_at.map(timestamp))
+        .bind(id.to_string())
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await
+        .map_err(database)?
+        .rows_affected();
+        if updated == 0 {
+            let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM submissions WHERE id = ?")
+                .bind(id.to_string())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(database)?;
+            return Ok(if exists.is_some() { StepApplied::Stale } else { StepApplied::NotFound });
+        }
+        let event = &change.event;
+        sqlx::query("INSERT INTO triage_events (submission_id, at, user_id, user_name, kind, detail, note) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .bind(id.to_string())
+            .bind(timestamp(event.at))
+            .bind(change.user_id)
+            .bind(&event.user_name)
+            .bind(&event.kind)
+            .bind(&event.detail)
+            .bind(&event.note)
+            .execute(&mut *tx)
+            .await
+            .map_err(database)?;
+        tx.commit().await.map_err(database)?;
+        Ok(StepApplied::Done(expected_version + 1))
+    }
+}
+
+fn push_filter(query: &mut QueryBuilder<'_, Sqlite>, filter: &InboxFilter) {
+    query.push(" WHERE 1 = 1");
+    if !filter.severities.is_empty() {
+        query.push(" AND s.severity IN (");
+        let mut list = query.separated(", ");
+        for severity in &filter.severities {
+            list.push_bind(severity.code());
+        }
+        query.push(")");
+    }
+    if filter.statuses.is_empty() {
+        query.push(" AND s.status <> 'closed'");
+    } else {
+        query.push(" AND s.status IN (");
+        let mut list = query.separated(", ");
+        for status in &filter.statuses {
+            list.push_bind(status.code());
+        }
+        query.push(")");
+    }
+    if let Some(service) = &filter.service {
+        query.push(" AND s.service_location_id = ").push_bind(service.as_str().to_owned());
+    }
+    if let Some(assignee) = filter.assignee {
+        query.push(" AND s.assignee_id = ").push_bind(assignee);
+    }
+    if let Some(role) = &filter.role {
+        query.push(" AND json_extract(s.answers, '$.role.value') = ").push_bind(role.clone());
+    }
+    for word in filter.text.iter().flat_map(|text| text.split_whitespace()) {
+        query.push(" AND s.answers LIKE ").push_bind(format!("%{}%", escape_like(word))).push(" ESCAPE '\\'");
+    }
+    if let Some(from) = filter.received_from {
+        query.push(" AND s.received_at >= ").push_bind(from.to_string());
+    }
+    if let Some(to) = filter.received_to {
+        query.push(" AND s.received_at < ").push_bind((to + Duration::days(1)).to_string());
+    }
+}
+
+/// `%` and `_` typed in a search are meant literally.
+fn escape_like(word: &str) -> String {
+    word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+fn parse_status(code: &str) -> Result<Status, StoreError> {
+    Status::parse(code).ok_or_else(|| corrupt(format!("status {code}")))
+}
+
+fn item_from_row(row: &SqliteRow) -> Result<InboxItem, StoreError> {
+    let text = |column: &str| -> Result<String, StoreError> { row.try_get(column).map_err(database) };
+    let severity = text("severity")?;
+    Ok(InboxItem {
+        id: Uuid::parse_str(&text("id")?).map_err(corrupt)?,
+        service: CqcLocationId::parse(&text("service_location_id")?).map_err(corrupt)?,
+        service_name: text("service_name")?,
+        severity: Severity::parse(&severity).ok_or_else(|| corrupt(format!("severity {severity}")))?,
+        severity_reason: text("severity_reason")?,
+        status: parse_status(&text("status")?)?,
+        assignee: row.try_get("assignee").map_err(database)?,
+        received_at: DateTime::parse_from_rfc3339(&text("received_at")?).map_err(corrupt)?.with_timezone(&Utc),
+    })
+}
+
+fn event_from_row(row: &SqliteRow) -> Result<TriageEvent, StoreError> {
+    let text = |column: &str| -> Result<String, StoreError> { row.try_get(column).map_err(database) };
+    Ok(TriageEvent {
+        at: DateTime::parse_from_rfc3339(&text("at")?).map_err(corrupt)?.with_timezone(&Utc),
+        user_name: text("user_name")?,
+        kind: text("kind")?,
+        detail: text("detail")?,
+        note: text("note")?,
+    })
+}

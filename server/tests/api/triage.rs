@@ -1,0 +1,429 @@
+//! Triage: staff login, who may see what, the inbox order and filters, the
+//! workflow with its audit trail, and two commissioners acting at once.
+
+use app::{
+    domain::{
+        accounts::{Email, Role, StaffName},
+        forms::{Assessment, Severity},
+        register::CqcLocationId,
+    },
+    store::{NewSubmission, NewUser},
+};
+use chrono::{Duration, Utc};
+use serde_json::json;
+use server::credentials::{hash_password, hash_secret};
+use uuid::Uuid;
+
+use crate::helpers::{feedback, spawn_app, TestApp};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// A logged-in member of staff: their session cookie and CSRF token.
+struct Staff {
+    id: i64,
+    cookie: String,
+    csrf: String,
+}
+
+impl TestApp {
+    async fn add_user(&self, email: &str, name: &str, role: Role) -> i64 {
+        let user = NewUser {
+            email: Email::parse(email).unwrap(),
+            name: StaffName::parse(name).unwrap(),
+            role,
+            password_hash: hash_password(PASSWORD).unwrap(),
+        };
+        self.store.add_user(&user).await.unwrap()
+    }
+
+    async fn post_login(&self, email: &str, password: &str) -> reqwest::Response {
+        self.client
+            .post(format!("{}/login", self.address))
+            .form(&[("email", email), ("password", password), ("next", "/triage")])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn staff(&self, email: &str, name: &str, role: Role) -> Staff {
+        let id = self.add_user(email, name, role).await;
+        let response = self.post_login(email, PASSWORD).await;
+        assert_eq!(response.status(), 303);
+        let set_cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+        let cookie = set_cookie.split(';').next().unwrap().to_owned();
+        let html = self.get_as(Some(&cookie), "/triage").await.text().await.unwrap();
+        Staff { id, cookie, csrf: csrf_in(&html) }
+    }
+
+    async fn get_as(&self, cookie: Option<&str>, path: &str) -> reqwest::Response {
+        let mut request = self.client.get(format!("{}{path}", self.address));
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        request.send().await.unwrap()
+    }
+
+    async fn post_as(&self, cookie: Option<&str>, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let mut request = self.client.post(format!("{}{path}", self.address)).form(form);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        request.send().await.unwrap()
+    }
+
+    /// Takes a step as `staff`, at the observation's current version.
+    async fn step(&self, staff: &Staff, id: Uuid, fields: &[(&str, &str)]) -> reqwest::Response {
+        let version = self.store.observation(id).await.unwrap().unwrap().version.to_string();
+        let mut form = vec![("csrf", staff.csrf.as_str()), ("version", version.as_str())];
+        form.extend_from_slice(fields);
+        self.post_as(Some(&staff.cookie), &format!("/triage/observations/{id}"), &form).await
+    }
+
+    /// A submission through the API, with these answers changed.
+    async fn observation_with(&self, token: &str, answers: &[(&str, serde_json::Value)]) -> Uuid {
+        let body = feedback(answers);
+        assert_eq!(self.submit(token, &body).await.status(), 201);
+        body["id"].as_str().unwrap().parse().unwrap()
+    }
+
+    /// A submission stored directly, as if received `days_ago`.
+    async fn observation_received(&self, token: &str, severity: Severity, days_ago: i64) -> Uuid {
+        let device = self.store.device_by_token(&hash_secret(token)).await.unwrap().unwrap();
+        let id = Uuid::new_v4();
+        let received = Utc::now() - Duration::days(days_ago);
+        let submission = NewSubmission {
+            id,
+            device_id: device.id,
+            form_id: "professional-feedback".into(),
+            form_version: 1,
+            service: CqcLocationId::parse("1-000000002").unwrap(),
+            answers: Default::default(),
+            content_hash: id.to_string(),
+            assessment: Assessment { severity, reason: format!("{} test", severity.code()) },
+            submitted_at: received.fixed_offset(),
+            received_at: received,
+        };
+        self.store.record_submission(&submission).await.unwrap();
+        id
+    }
+}
+
+fn csrf_in(html: &str) -> String {
+    let start = html.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+fn location(response: &reqwest::Response) -> &str {
+    response.headers()["location"].to_str().unwrap()
+}
+
+fn serious_staffing() -> Vec<(&'static str, serde_json::Value)> {
+    vec![("staffing", json!("serious_concerns")), ("staffing_comment", json!("Only one carer on the floor at lunch"))]
+}
+
+#[tokio::test]
+async fn staff_log_in_with_a_password_and_get_an_httponly_session_kept_only_as_a_hash() {
+    let app = spawn_app().await;
+    app.add_user("jo@example.org", "Jo Commissioner", Role::Commissioner).await;
+    let page = app.get_html("/login").await;
+    assert!(page.contains("<h1>Log in to triage observations</h1>"));
+
+    let wrong = app.post_login("jo@example.org", "not the password").await;
+    assert_eq!(wrong.status(), 401);
+    assert!(wrong.text().await.unwrap().contains("The email address or password is not right"));
+    let unknown = app.post_login("nobody@example.org", PASSWORD).await;
+    assert_eq!(unknown.status(), 401, "an unknown email reads the same as a wrong password");
+    let blank = app.post_login("", "").await;
+    assert_eq!(blank.status(), 422);
+    assert!(blank.text().await.unwrap().contains("href=\"#email\""), "the error summary links to the field");
+
+    let response = app.post_login("JO@example.org", PASSWORD).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/triage");
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("chf_session="));
+    for attribute in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=43200"] {
+        assert!(cookie.contains(attribute), "{attribute} in {cookie}");
+    }
+    assert!(!cookie.contains("Secure"), "Secure only behind TLS");
+    let token = cookie.split(';').next().unwrap().trim_start_matches("chf_session=");
+    assert!(app.store.session(token, Utc::now()).await.unwrap().is_none(), "the raw token is not stored");
+    assert!(app.store.session(&hash_secret(token), Utc::now()).await.unwrap().is_some());
+    assert!(app.store.session(&hash_secret(token), Utc::now() + Duration::hours(13)).await.unwrap().is_none(), "sessions expire");
+}
+
+#[tokio::test]
+async fn five_failed_logins_pause_the_account_even_for_the_right_password() {
+    let app = spawn_app().await;
+    app.add_user("jo@example.org", "Jo", Role::Commissioner).await;
+    for _ in 0..5 {
+        assert_eq!(app.post_login("jo@example.org", "guess").await.status(), 401);
+    }
+    let paused = app.post_login("jo@example.org", PASSWORD).await;
+    assert_eq!(paused.status(), 429);
+    assert!(paused.text().await.unwrap().contains("Too many failed attempts"));
+    app.add_user("sam@example.org", "Sam", Role::Commissioner).await;
+    assert_eq!(app.post_login("sam@example.org", PASSWORD).await.status(), 303, "other accounts are not affected");
+}
+
+#[tokio::test]
+async fn logging_out_ends_the_session_on_the_server() {
+    let app = spawn_app().await;
+    let jo = app.staff("jo@example.org", "Jo", Role::Commissioner).await;
+    let refused = app.post_as(Some(&jo.cookie), "/logout", &[("csrf", "wrong")]).await;
+    assert_eq!(refused.status(), 403, "logging out needs the CSRF token too");
+    let response = app.post_as(Some(&jo.cookie), "/logout", &[("csrf", &jo.csrf)]).await;
+    assert_eq!(response.status(), 303);
+    assert!(response.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
+    let after = app.get_as(Some(&jo.cookie), "/triage").await;
+    assert_eq!(after.status(), 303, "the old cookie no longer works");
+}
+
+#[tokio::test]
+async fn every_triage_route_refuses_anyone_but_commissioners_and_admins() {
+    let app = spawn_app().await;
+    let token = app.enrolled_device().await;
+    let id = app.observation_with(&token, &serious_staffing()).await;
+    let commissioner = app.staff("jo@example.org", "Jo", Role::Commissioner).await;
+    let admin = app.staff("ada@example.org", "Ada", Role::Admin).await;
+    let observation = format!("/triage/observations/{id}");
+    let device_cookie = format!("chf_device={token}");
+
+    // Anonymous and a professional's device: sent to log in, nothing shown or changed.
+    for cookie in [None, Some(device_cookie.as_str())] {
+        for path in ["/triage", observation.as_str(), "/triage?severity=red"] {
+            let response = app.get_as(cookie, path).await;
+            assert_eq!(response.status(), 303, "GET {path} as {cookie:?}");
+            assert!(location(&response).starts_with("/login?next=%2Ftriage"), "{path}");
+            assert!(!response.text().await.unwrap().contains("Only one carer"));
+        }
+        let post = app.post_as(cookie, &observation, &[("step", "note"), ("note", "x"), ("version", "0"), ("csrf", "")]).await;
+        assert_eq!(post.status(), 303, "POST as {cookie:?}");
+        assert_eq!(app.post_as(cookie, "/logout", &[("csrf", "")]).await.status(), 303);
+        let bearer = app.client.get(format!("{}/triage", app.address)).bearer_auth(&token).send().await.unwrap();
+        assert_eq!(bearer.status(), 303, "a device token gives no access to triage");
+    }
+    assert!(app.store.observation(id).await.unwrap().unwrap().events.is_empty());
+
+    // Commissioners and admins: both can read and act.
+    for staff in [&commissioner, &admin] {
+        for path in ["/triage", observation.as_str()] {
+            let response = app.get_as(Some(&staff.cookie), path).await;
+            assert_eq!(response.status(), 200, "GET {path}");
+            assert!(response.text().await.unwrap().contains("Only one carer") || path == "/triage");
+        }
+        assert_eq!(app.step(staff, id, &[("step", "note"), ("note", "Seen")]).await.status(), 303);
+    }
+    assert_eq!(app.store.observation(id).await.unwrap().unwrap().events.len(), 2);
+}
+
+#[tokio::test]
+async fn the_inbox_lists_red_then_amber_then_green_oldest_unacknowledged_first_and_marks_overdue() {
+    let app = spawn_app().await;
+    let token = app.enrolled_device().await;
+    let green = app.observation_received(&token, Severity::Green, 9).await;
+    let new_red = app.observation_received(&token, Severity::Red, 0).await;
+    let amber = app.observation_received(&token, Severity::Amber, 1).await;
+    let old_red = app.observation_received(&token, Severity::Red, 8).await;
+    let acknowledged_red = app.observation_received(&token, Severity::Red, 9).await;
+    let jo = app.staff("jo@example.org", "Jo", Role::Commissioner).await;
+    let officer = jo.id.to_string();
+    assert_eq!(app.step(&jo, acknowledged_red, &[("step", "assign"), ("officer", &officer)]).await.status(), 303);
+
+    let html = app.get_as(Some(&jo.cookie), "/triage").await.text().await.unwrap();
+    let order: Vec<usize> = [old_red, new_red, acknowledged_red, amber, green]
+        .iter()
+        .map(|id| html.find(&id.to_string()).unwrap_or_else(|| panic!("{id} listed")))
+        .collect();
+    assert!(order.windows(2).all(|pair| pair[0] < pair[1]), "inbox order {order:?}");
+    assert!(html.contains("5 observations"));
+    let item = |id: Uuid| {
+        let start = html.find(&id.to_string()).unwrap();
+        html[start..].split("</li>").next().unwrap().to_owned()
+    };
+    assert!(item(old_red).contains("Overdue"), "red unacknowledged for 8 days");
+    assert!(!item(new_red).contains("Overdue"), "red received today");
+    assert!(!item(acknowledged_red).contains("Overdue"), "acknowledged in time or not, it is no longer waiting");
+    assert!(!item(green).contains("Overdue"), "green has no target");
+}
+
+#[tokio::test]
+async fn the_inbox_filters_by_severity_status_assignee_and_words_and_pages_through() {
+    let app = spawn_app().await;
+    let token = app.enrolled_device().await;
+    let red = app.observation_with(&token, &serious_staffing()).await;
+    let amber = app.observation_with(&token, &[("environment", json!("some_concerns")), ("environment_comment", json!("Call bell 100% broken <script>alert(1)</script>"))]).await;
+    let green = app.observation_with(&token, &[]).await;
+    let jo = app.staff("jo@example.org", "Jo", Role::Commissioner).await;
+    let officer = jo.id.to_string();
+    app.step(&jo, amber, &[("step", "assign"), ("officer", &officer)]).await;
+
+    let ids = |html: &str| [red, amber, green].into_iter().filter(|id| html.contains(&id.to_string())).collect::<Vec<_>>();
+    let page = |query: &'static str| {
+        let cookie = jo.cookie.clone();
+        let app = &app;
+        async move { app.get_as(Some(&cookie), &format!("/triage?{query}")).await.text().await.unwrap() }
+    };
+    assert_eq!(ids(&page("severity=red").await), [red]);
+    assert_eq!(ids(&page("severity=red&severity=green").await), [red, green]);
+    assert_eq!(ids(&page("mine=yes").await), [amber]);
+    assert_eq!(ids(&page("status=new").await), [red, green]);
+    assert_eq!(ids(&page("q=call+BELL").await), [amber], "words match without case");
+    assert_eq!(ids(&page("q=100%25").await), [amber], "% is a literal character");
+    assert_eq!(ids(&page("q=50%25").await), Vec::<Uuid>::new());
+    assert_eq!(ids(&page("role=nurse").await), Vec::<Uuid>::new());
+    assert_eq!(ids(&page("role=gp&service=1-000000001").await).len(), 3);
+    let today = Utc::now().date_naive();
+    assert_eq!(ids(&page(Box::leak(format!("from={today}&to={today}").into_boxed_str())).await).len(), 3);
+
+    let bad = app.get_as(Some(&jo.cookie), "/triage?from=2026-02-30&severity=purple").await;
+    assert_eq!(bad.status(), 422);
+    let html = bad.text().await.unwrap();
+    assert!(html.contains("href=\"#from\"") && html.contains("Enter a real date"));
+    assert!(html.contains("href=\"#severity\""));
+
+    let amber_page = app.get_as(Some(&jo.cookie), &format!("/triage/observations/{amber}")).await.text().await.unwrap();
+    assert!(amber_page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "hostile text is shown as text");
+    assert!(!amber_page.contains("<script>alert(1)"));
+}
+
+#[tokio::test]
+async fn an_observation_goes_from_new_to_closed_and_every_step_is_in_the_timeline() {
+    let app = spawn_app().await;
+    let token = app.enrolled_device().await;
+    let id = app.observation_with(&token, &serious_staffing()).await;
+    let jo = app.staff("jo@example.org", "Jo Commissioner", Role::Commissioner).await;
+    let sam = app.add_user("sam@example.org", "Sam Officer", Role::Commissioner).await.to_string();
+
+    let steps: [&[(&str, &str)]; 5] = [
+        &[("step", "assign"), ("officer", &sam), ("note", "Sam knows the home")],
+        &[("step", "note"), ("note", "Phoned the manager; two agency staff booked")],
+        &[("step", "outcome"), ("outcome", "quality_support_visit"), ("note", "Visit on Thursday")],
+        &[("step", "close"), ("note", "")],
+        &[("step", "reopen"), ("note", "Another report came in")],
+    ];
+    for fields in steps {
+        let response = app.step(&jo, id, fields).await;
+        assert_eq!(response.status(), 303, "{fields:?}: {}", response.text().await.unwrap_or_default());
+    }
+    let observation = app.store.observation(id).await.unwrap().unwrap();
+    assert_eq!(observation.status, app::domain::triage::Status::Triaged);
+    assert_eq!(observation.assignee.unwrap().name, "Sam Officer");
+    assert_eq!(observation.version, 5);
+    let kinds: Vec<&str> = observation.events.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["acknowledged", "note", "outcome", "closed", "reopened"]);
+    assert!(observation.events.iter().all(|e| e.user_name == "Jo Commissioner"));
+
+    let html = app.get_as(Some(&jo.cookie), &format!("/triage/observations/{id}")).await.text().await.unwrap();
+    for line in [
+        "Acknowledged and assigned to Sam Officer",
+        "Phoned the manager; two agency staff booked",
+        "Outcome recorded: Quality support visit",
+        "Closed",
+        "Reopened",
+        "Another report came in",
+    ] {
+        assert!(html.contains(line), "{line}");
+    }
+    assert!(html.contains("Only one carer on the floor at lunch"), "the answers are shown");
+    assert!(html.contains("Serious concerns: staffing"), "and why it is red");
+}
+
+#[tokio::test]
+async fn steps_out_of_order_or_incomplete_are_refused_and_change_nothing() {
+    let app = spawn_app().await;
+    let token = app.enrolled_device().await;
+    let id = app.observation_with(&token, &serious_staffing()).await;
+    let jo = app.staff("jo@example.org", "Jo", Role::Commissioner).await;
+
+    let early = app.step(&jo, id, &[("step", "close"), ("note", "Nothing to do")]).await;
+    assert_eq!(early.status(), 409);
+    let html = early.text().await.unwrap();
+    assert!(html.contains("Record an outcome before closing this observation."));
+    assert!(html.contains("Nothing to do"), "the typed note is kept");
+    let empty_note = app.step(&jo, id, &[("step", "note"), ("note", "   ")]).await;
+    assert_eq!(empty_note.status(), 422);
+    assert!(empty_note.text().await.unwrap().contains("href=\"#note-note\""));
+    assert_eq!(app.step(&jo, id, &[("step", "assign"), ("officer", "999")]).await.status(), 422);
+    assert_eq!(app.step(&jo, id, &[("step", "outcome"), ("outcome", "prison")]).await.status(), 422);
+    assert_eq!(app.step(&jo, id, &[("step", "delete")]).await.status(), 400);
+    let long = "x".repeat(2001);
+    assert_eq!(app.step(&jo, id, &[("step", "note"), ("note", &long)]).await.status(), 422);
+
+    let version = "0".to_owned();
+    let path = format!("/triage/observations/{id}");
+    let forged = app.post_as(Some(&jo.cookie), &path, &[("csrf", "forged"), ("version", &version), ("step", "note"), ("note", "x")]).await;
+    assert_eq!(forged.status(), 403);
+    let cross_site = app
+        .client
+        .post(format!("{}{path}", app.address))
+        .header("cookie", &jo.cookie)
+        .header("origin", "https://evil.example")
+        .form(&[("csrf", jo.csrf.as_str()), ("version", "0"), ("step", "note"), ("note", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross_site.status(), 403);
+    let missing_path = format!("/triage/observations/{}", Uuid::new_v4());
+    let missing = app.post_as(Some(&jo.cookie), &missing_path, &[("csrf", &jo.csrf), ("version", "0"), ("step", "note"), ("note", "x")]).await;
+    assert_eq!(missing.status(), 404);
+
+    let observation = app.store.observation(id).await.unwrap().unwrap();
+    assert!(observation.events.is_empty());
+    assert_eq!(observation.version, 0);
+}
+
+#[tokio::test]
+async fn two_commissioners_acting_at_once_cannot_overwrite_each_other() {
+    let app = spawn_app().await;
+    let token = app.enrolled_device().await;
+    let id = app.observation_with(&token, &serious_staffing()).await;
+    let jo = app.staff("jo@example.org", "Jo", Role::Commissioner).await;
+    let sam = app.staff("sam@example.org", "Sam", Role::Commissioner).await;
+    let path = format!("/triage/observations/{id}");
+
+    // Both opened the page at version 0; Jo assigns first.
+    let jo_id = jo.id.to_string();
+    let sam_id = sam.id.to_string();
+    let first = app.post_as(Some(&jo.cookie), &path, &[("csrf", &jo.csrf), ("version", "0"), ("step", "assign"), ("officer", &jo_id)]).await;
+    assert_eq!(first.status(), 303);
+    let second = app
+        .post_as(Some(&sam.cookie), &path, &[("csrf", &sam.csrf), ("version", "0"), ("step", "assign"), ("officer", &sam_id), ("note", "I'll take it")])
+        .await;
+    assert_eq!(second.status(), 409);
+    let html = second.text().await.unwrap();
+    assert!(html.contains("Someone else changed this observation"));
+    assert!(html.contains("I&#x27;ll take it") || html.contains("I'll take it"), "Sam's note is still there");
+    assert!(html.contains("Acknowledged and assigned to Jo"), "and the page shows what Jo did");
+
+    // Truly at once: ten posts on the same version, exactly one wins.
+    let version = app.store.observation(id).await.unwrap().unwrap().version.to_string();
+    let posts = (0..10).map(|n| {
+        let (app, path, version, sam) = (&app, &path, &version, &sam);
+        async move {
+            let note = format!("note {n}");
+            app.post_as(Some(&sam.cookie), path, &[("csrf", &sam.csrf), ("version", version), ("step", "note"), ("note", &note)]).await.status()
+        }
+    });
+    let statuses = futures::future::join_all(posts).await;
+    assert_eq!(statuses.iter().filter(|s| **s == 303).count(), 1, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 9, "{statuses:?}");
+    assert_eq!(app.store.observation(id).await.unwrap().unwrap().events.len(), 2);
+}
+
+#[tokio::test]
+async fn the_audit_trail_cannot_be_changed_or_deleted_even_in_the_database() {
+    let app = spawn_app().await;
+    let token = app.enrolled_device().await;
+    let id = app.observation_with(&token, &[]).await;
+    let jo = app.staff("jo@example.org", "Jo", Role::Commissioner).await;
+    app.step(&jo, id, &[("step", "note"), ("note", "Original")]).await;
+
+    let url = format!("sqlite://{}", app.data_dir.path().join("chf.db").display());
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let update = sqlx::query("UPDATE triage_events SET note = 'Rewritten'").execute(&pool).await;
+    assert!(update.unwrap_err().to_string().contains("the audit trail cannot be changed"));
+    let delete = sqlx::query("DELETE FROM triage_events").execute(&pool).await;
+    assert!(delete.unwrap_err().to_string().contains("the audit trail cannot be deleted"));
+    assert_eq!(app.store.observation(id).await.unwrap().unwrap().events[0].note, "Original");
+}
