@@ -29,6 +29,12 @@ async fn serve(settings: &Settings, args: ServeArgs) -> anyhow::Result<()> {
     let app = Application::build(settings).await?;
     if args.demo {
         report_demo_load(register::demo::load_if_empty(app.store().as_ref()).await?);
+        if let Some(loaded) = crate::demo::load_if_empty(app.store().as_ref()).await? {
+            println!(
+                "Loaded {} fictional demo observations. Log in at /login as {} with the password {} (shown only now).",
+                loaded.observations, loaded.email, loaded.password
+            );
+        }
     }
     println!("Care Home Feedback is running at http://{}", app.address());
     app.run_until_stopped().await.context("the server stopped with an error")

@@ -34,6 +34,7 @@ async fn serve_prints_its_address_and_stops_cleanly_on_sigterm() {
         lines.push(line);
     };
     assert!(lines.iter().any(|l| l.contains("Loaded the fictional demo register: 109 services")), "{lines:?}");
+    assert!(lines.iter().any(|l| l.contains("Loaded 36 fictional demo observations. Log in at /login as commissioner@example.org")), "{lines:?}");
 
     let body = reqwest::get(format!("{address}/healthz")).await.unwrap().text().await.unwrap();
     assert_eq!(body, "ok");

@@ -427,3 +427,21 @@ async fn the_audit_trail_cannot_be_changed_or_deleted_even_in_the_database() {
     assert!(delete.unwrap_err().to_string().contains("the audit trail cannot be deleted"));
     assert_eq!(app.store.observation(id).await.unwrap().unwrap().events[0].note, "Original");
 }
+
+#[tokio::test]
+async fn the_demo_loads_valid_observations_once_with_a_commissioner_who_can_log_in() {
+    let app = spawn_app().await;
+    server::register::demo::load_if_empty(app.store.as_ref()).await.unwrap();
+    let loaded = server::demo::load_if_empty(app.store.as_ref()).await.unwrap().expect("loaded into an empty database");
+    assert!(server::demo::load_if_empty(app.store.as_ref()).await.unwrap().is_none(), "and only once");
+    let response = app.post_login(loaded.email, &loaded.password).await;
+    assert_eq!(response.status(), 303);
+    let cookie = response.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let html = app.get_as(Some(&cookie), "/triage?status=all").await.text().await.unwrap();
+    assert!(html.contains("36 observations"), "{html}");
+    for severity in ["red", "amber", "green"] {
+        assert!(html.contains(&format!("data-severity=\"{severity}\"")) || severity == "green", "{severity} observations in the demo");
+    }
+    let open = app.get_as(Some(&cookie), "/triage").await.text().await.unwrap();
+    assert!(open.contains("18 observations"), "half are closed");
+}
