@@ -15,6 +15,7 @@ mod triage;
 
 pub use offline::ServiceWorker;
 pub use staff::LoginThrottle;
+pub use triage::Arrivals;
 pub use sync::LostReplies;
 
 pub use error::AppError;
@@ -51,6 +52,8 @@ pub struct AppState {
     #[from_ref(skip)]
     pub session_hours: u32,
     pub login_throttle: LoginThrottle,
+    /// Announces new observations to open inboxes.
+    pub arrivals: Arrivals,
     /// Test-only fault injection; zero outside tests.
     pub lost_replies: LostReplies,
 }

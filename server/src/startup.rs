@@ -30,12 +30,14 @@ pub struct Application {
     address: SocketAddr,
     router: axum::Router,
     store: SharedStore,
+    arrivals: http::Arrivals,
 }
 
 impl Application {
     /// Opens the database (applying migrations) and binds the listener.
     pub async fn build(settings: &Settings) -> Result<Self, StartError> {
         let store = store::open(settings).await?;
+        let arrivals = http::Arrivals::default();
         let state = AppState {
             leptos_options: leptos_options(settings),
             store: store.clone(),
@@ -49,13 +51,14 @@ impl Application {
             },
             session_hours: settings.session_hours,
             login_throttle: http::LoginThrottle::default(),
+            arrivals: arrivals.clone(),
             lost_replies: http::LostReplies(std::sync::Arc::new(settings.test_lose_sync_replies.into())),
         };
         let router = http::router(state, settings.max_body_bytes);
         let bind_error = |source| StartError::Bind { addr: settings.addr, source };
         let listener = TcpListener::bind(settings.addr).await.map_err(bind_error)?;
         let address = listener.local_addr().map_err(bind_error)?;
-        Ok(Self { listener, address, router, store })
+        Ok(Self { listener, address, router, store, arrivals })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -78,6 +81,11 @@ impl Application {
     /// Serves until `signal` completes.
     pub async fn run_until(self, signal: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         tracing::info!(address = %self.address, "listening");
+        let arrivals = self.arrivals;
+        let signal = async move {
+            signal.await;
+            arrivals.shut_down();
+        };
         axum::serve(self.listener, self.router)
             .with_graceful_shutdown(signal)
             .await?;

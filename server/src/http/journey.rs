@@ -27,7 +27,7 @@ use super::{
     devices::enrol_device,
     error::AppError,
     submissions::{accept, latest_date_on_earth},
-    AppState,
+    AppState, Arrivals,
 };
 use crate::store::SharedStore;
 
@@ -110,6 +110,7 @@ fn form_of(draft: &Draft) -> Result<&'static FormDefinition, AppError> {
 
 async fn save_page(
     State(store): State<SharedStore>,
+    State(arrivals): State<Arrivals>,
     Path(slug): Path<String>,
     Query(return_to): Query<ReturnTo>,
     headers: HeaderMap,
@@ -117,7 +118,7 @@ async fn save_page(
 ) -> Result<Redirect, AppError> {
     // `/feedback/check` shares the page route with the questions, for GET and POST alike.
     if slug == "check" {
-        return send(&store, &headers).await;
+        return send(&store, &arrivals, &headers).await;
     }
     let (device, mut draft) = match device_and_draft(&store, &headers).await? {
         Ok(found) => found,
@@ -143,7 +144,7 @@ async fn save_page(
     Ok(Redirect::to(&next))
 }
 
-async fn send(store: &SharedStore, headers: &HeaderMap) -> Result<Redirect, AppError> {
+async fn send(store: &SharedStore, arrivals: &Arrivals, headers: &HeaderMap) -> Result<Redirect, AppError> {
     let (device, mut draft) = match device_and_draft(store, headers).await? {
         Ok(found) => found,
         Err(elsewhere) => return Ok(elsewhere),
@@ -162,7 +163,7 @@ async fn send(store: &SharedStore, headers: &HeaderMap) -> Result<Redirect, AppE
         answers: draft.answers.clone(),
         submitted_at: Utc::now().fixed_offset(),
     };
-    accept(store, &device, &request).await?;
+    accept(store, arrivals, &device, &request).await?;
     store.delete_draft(device.id, FORM_ID).await?;
     Ok(Redirect::to(&format!("/feedback/sent/{}", draft.id)))
 }

@@ -10,7 +10,7 @@ use app::domain::{
 use axum::{extract::State, http::StatusCode, routing::post, Json, Router};
 use chrono::{NaiveDate, Utc};
 
-use super::{error::AppError, extract::{ApiJson, EnrolledDevice}, AppState};
+use super::{error::AppError, extract::{ApiJson, EnrolledDevice}, AppState, Arrivals};
 use crate::{
     credentials::hash_secret,
     store::{Device, NewSubmission, Recorded, SharedStore},
@@ -22,17 +22,23 @@ pub fn router() -> Router<AppState> {
 
 async fn submit(
     State(store): State<SharedStore>,
+    State(arrivals): State<Arrivals>,
     EnrolledDevice(device): EnrolledDevice,
     ApiJson(request): ApiJson<SubmissionRequest>,
 ) -> Result<(StatusCode, Json<Receipt>), AppError> {
-    let (status, receipt) = accept(&store, &device, &request).await?;
+    let (status, receipt) = accept(&store, &arrivals, &device, &request).await?;
     Ok((status, Json(receipt)))
 }
 
 /// Validates, assesses and stores a submission once: `201` when new, `200`
 /// when this exact submission was already received. The JSON API and the
 /// "Send" button of the server-rendered journey both come here.
-pub async fn accept(store: &SharedStore, device: &Device, request: &SubmissionRequest) -> Result<(StatusCode, Receipt), AppError> {
+pub async fn accept(
+    store: &SharedStore,
+    arrivals: &Arrivals,
+    device: &Device,
+    request: &SubmissionRequest,
+) -> Result<(StatusCode, Receipt), AppError> {
     let form = forms::find(&request.form_id, request.form_version)
         .ok_or_else(|| unknown_form(&request.form_id, request.form_version))?;
     let answers = form.validate(&request.answers, latest_date_on_earth()).map_err(AppError::Invalid)?;
@@ -55,6 +61,7 @@ pub async fn accept(store: &SharedStore, device: &Device, request: &SubmissionRe
     match store.record_submission(&submission).await? {
         Recorded::New(receipt) => {
             tracing::info!(submission = %receipt.id, device = %device.id, severity = receipt.severity.code(), "submission recorded");
+            arrivals.announce(receipt.id);
             Ok((StatusCode::CREATED, receipt))
         }
         Recorded::AlreadyReceived(receipt) => Ok((StatusCode::OK, receipt)),

@@ -14,7 +14,7 @@ use super::{
     error::AppError,
     extract::{ApiJson, EnrolledDevice},
     submissions::accept,
-    AppState,
+    AppState, Arrivals,
 };
 use crate::store::{Device, SharedStore};
 
@@ -41,7 +41,7 @@ async fn sync(
     if batch.items.len() > MAX_BATCH {
         return Err(AppError::invalid("items", format!("Send at most {MAX_BATCH} items at a time")));
     }
-    let reply = store_each(&state.store, &device, &batch).await?;
+    let reply = store_each(&state.store, &state.arrivals, &device, &batch).await?;
     if state.lost_replies.take_one() {
         tracing::warn!(items = batch.items.len(), "test fault: batch stored, reply withheld");
         return Ok((StatusCode::SERVICE_UNAVAILABLE, "reply lost (test fault)").into_response());
@@ -51,10 +51,10 @@ async fn sync(
 
 /// One outcome per item. A rejection is final for that item (the phone shows
 /// it); a failure of ours stops the batch so the phone retries it all later.
-async fn store_each(store: &SharedStore, device: &Device, batch: &SyncBatch) -> Result<SyncReply, AppError> {
+async fn store_each(store: &SharedStore, arrivals: &Arrivals, device: &Device, batch: &SyncBatch) -> Result<SyncReply, AppError> {
     let mut outcomes = Vec::with_capacity(batch.items.len());
     for item in &batch.items {
-        let outcome = match accept(store, device, item).await {
+        let outcome = match accept(store, arrivals, device, item).await {
             Ok((StatusCode::CREATED, receipt)) => ItemOutcome::Accepted { id: item.id, receipt },
             Ok((_, receipt)) => ItemOutcome::AlreadyReceived { id: item.id, receipt },
             Err(err @ (AppError::Invalid(_) | AppError::Conflict(_))) => {

@@ -3,8 +3,12 @@
 //! checked against the workflow in `app::domain::triage`, written with the
 //! version it was based on, and appended to the audit trail.
 
+mod export;
 pub mod filter;
+mod live;
 pub mod pages;
+
+pub use live::Arrivals;
 
 use app::domain::{
     device::ProfessionalRole,
@@ -36,6 +40,8 @@ const OTHERS_SHOWN: u32 = 10;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/triage", get(inbox))
+        .route("/triage/events", get(live::events))
+        .route("/triage/export.csv", get(export::export))
         .route("/triage/observations/{id}", get(observation).post(take_step))
 }
 

@@ -191,7 +191,7 @@ async fn every_triage_route_refuses_anyone_but_commissioners_and_admins() {
 
     // Anonymous and a professional's device: sent to log in, nothing shown or changed.
     for cookie in [None, Some(device_cookie.as_str())] {
-        for path in ["/triage", observation.as_str(), "/triage?severity=red"] {
+        for path in ["/triage", observation.as_str(), "/triage?severity=red", "/triage/events", "/triage/export.csv"] {
             let response = app.get_as(cookie, path).await;
             assert_eq!(response.status(), 303, "GET {path} as {cookie:?}");
             assert!(location(&response).starts_with("/login?next=%2Ftriage"), "{path}");
@@ -207,10 +207,11 @@ async fn every_triage_route_refuses_anyone_but_commissioners_and_admins() {
 
     // Commissioners and admins: both can read and act.
     for staff in [&commissioner, &admin] {
-        for path in ["/triage", observation.as_str()] {
+        for path in ["/triage", observation.as_str(), "/triage/export.csv"] {
             let response = app.get_as(Some(&staff.cookie), path).await;
             assert_eq!(response.status(), 200, "GET {path}");
-            assert!(response.text().await.unwrap().contains("Only one carer") || path == "/triage");
+            let body = response.text().await.unwrap();
+            assert!(body.contains(&id.to_string()), "{path} shows the observation");
         }
         assert_eq!(app.step(staff, id, &[("step", "note"), ("note", "Seen")]).await.status(), 303);
     }
@@ -444,4 +445,71 @@ async fn the_demo_loads_valid_observations_once_with_a_commissioner_who_can_log_
     }
     let open = app.get_as(Some(&cookie), "/triage").await.text().await.unwrap();
     assert!(open.contains("18 observations"), "half are closed");
+}
+
+#[tokio::test]
+async fn an_open_inbox_hears_of_each_new_observation_as_a_server_sent_event() {
+    let app = spawn_app().await;
+    let token = app.enrolled_device().await;
+    let jo = app.staff("jo@example.org", "Jo", Role::Commissioner).await;
+    assert_eq!(app.get_as(None, "/triage/events").await.status(), 303, "anonymous: sent to log in");
+    let device_cookie = format!("chf_device={token}");
+    assert_eq!(app.get_as(Some(&device_cookie), "/triage/events").await.status(), 303, "a device: sent to log in");
+
+    let mut events = app.get_as(Some(&jo.cookie), "/triage/events").await;
+    assert_eq!(events.status(), 200);
+    assert_eq!(events.headers()["content-type"], "text/event-stream");
+    let id = app.observation_with(&token, &serious_staffing()).await;
+    let mut received = String::new();
+    while !received.contains(&id.to_string()) {
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(5), events.chunk())
+            .await
+            .expect("an event within 5 s")
+            .unwrap()
+            .expect("the stream stays open");
+        received.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(received.contains(&format!("event: observation\ndata: {id}")), "{received}");
+    let inbox = app.get_as(Some(&jo.cookie), "/triage").await.text().await.unwrap();
+    assert!(inbox.contains("<script src=\"/triage.js\" defer"), "the inbox loads the script that listens");
+}
+
+#[tokio::test]
+async fn the_filtered_inbox_exports_as_csv_with_formulas_defused() {
+    let app = spawn_app().await;
+    let token = app.enrolled_device().await;
+    let red = app.observation_with(&token, &serious_staffing()).await;
+    let green = app.observation_with(&token, &[]).await;
+    let jo = app.staff("jo@example.org", "=cmd|' /C calc'!A0", Role::Commissioner).await;
+    let officer = jo.id.to_string();
+    app.step(&jo, red, &[("step", "assign"), ("officer", &officer)]).await;
+    assert_eq!(app.get_as(None, "/triage/export.csv").await.status(), 303);
+
+    let response = app.get_as(Some(&jo.cookie), "/triage/export.csv?severity=red").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "text/csv; charset=utf-8");
+    assert!(response.headers()["content-disposition"].to_str().unwrap().starts_with("attachment; filename=\"observations-"));
+    let body = response.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    let headers: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+    assert_eq!(
+        headers,
+        ["id", "received_at", "service_location_id", "service_name", "severity", "severity_reason", "status", "assigned_to", "overdue", "link"]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1, "only the red one: {body}");
+    assert_eq!(&rows[0][0], red.to_string());
+    assert_eq!(&rows[0][4], "red");
+    assert_eq!(&rows[0][5], "Serious concerns: staffing");
+    assert_eq!(&rows[0][6], "triaged");
+    assert_eq!(&rows[0][7], "'=cmd|' /C calc'!A0", "a formula is written as text");
+    assert_eq!(&rows[0][8], "no");
+    assert!(!body.contains(&green.to_string()));
+
+    let all = app.get_as(Some(&jo.cookie), "/triage/export.csv").await.text().await.unwrap();
+    assert_eq!(all.lines().count(), 3, "header and two rows");
+    let bad = app.get_as(Some(&jo.cookie), "/triage/export.csv?from=yesterday").await;
+    assert_eq!(bad.status(), 422);
+    let error: serde_json::Value = bad.json().await.unwrap();
+    assert_eq!(error["fields"][0]["field"], "from");
 }

@@ -22,6 +22,16 @@ pub use observation::{observation, ObservationView, StepProblem};
 
 /// A whole page: the head, the staff header (with "Log out" when logged in), and `body`.
 fn document(title: &str, staff: Option<&StaffSession>, body: impl IntoView + 'static) -> Html<String> {
+    document_with_script(title, staff, None, body)
+}
+
+/// [`document`], loading one of our own scripts (deferred; the page works without it).
+fn document_with_script(
+    title: &str,
+    staff: Option<&StaffSession>,
+    script: Option<&'static str>,
+    body: impl IntoView + 'static,
+) -> Html<String> {
     let title = format!("{title} – Care Home Feedback");
     let nav = staff.map(|staff| {
         let csrf = staff.csrf_token.clone();
@@ -47,6 +57,7 @@ fn document(title: &str, staff: Option<&StaffSession>, body: impl IntoView + 'st
                 <title>{title}</title>
                 <link rel="stylesheet" href="/pkg/chf.css"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                {script.map(|src| view! { <script src=src defer></script> })}
             </head>
             <body>
                 <a class="nhsuk-skip-link" href="#main">"Skip to main content"</a>

@@ -9,7 +9,7 @@ use axum::response::Html;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
-use super::{document, problems_summary, severity_tag, when};
+use super::{document_with_script, problems_summary, severity_tag, when};
 use crate::{
     http::triage::filter::InboxParams,
     store::{InboxItem, InboxPage, StaffSession},
@@ -38,6 +38,7 @@ pub fn inbox(view: InboxView<'_>) -> Html<String> {
     };
     let previous = (current > 1).then(|| view.params.href(view.params.page - 1));
     let next = (current < pages).then(|| view.params.href(view.params.page + 1));
+    let export = view.params.href(1).replacen("/triage?", "/triage/export.csv?", 1);
     let (targets, now) = (view.targets, view.now);
     let items = view.page.items.into_iter().map(|item| inbox_item(item, targets, now)).collect_view();
     let body = view! {
@@ -45,6 +46,7 @@ pub fn inbox(view: InboxView<'_>) -> Html<String> {
         <h1>"Inbox"</h1>
         {filters(view.params, view.services, view.roles)}
         <p class="results-summary" id="results" aria-live="polite">{count}</p>
+        <p><a href=export>"Download these observations as CSV"</a></p>
         <ol class="inbox">{items}</ol>
         <nav class="pager" aria-label="Pages of observations">
             {previous.map(|href| view! { <a class="pager__link" href=href rel="prev">"Previous page"</a> })}
@@ -52,7 +54,7 @@ pub fn inbox(view: InboxView<'_>) -> Html<String> {
             {next.map(|href| view! { <a class="pager__link" href=href rel="next">"Next page"</a> })}
         </nav>
     };
-    document("Inbox", Some(view.staff), body)
+    document_with_script("Inbox", Some(view.staff), Some("/triage.js"), body)
 }
 
 fn inbox_item(item: InboxItem, targets: ResponseTargets, now: DateTime<Utc>) -> impl IntoView {
