@@ -56,9 +56,19 @@ export class AppServer {
     return out.trim().split(" ").pop()!;
   }
 
-  /** Stored submissions, straight from the database file. */
+  /** Adds a staff account with `server user add` and the given password. */
+  addUser(email: string, name: string, role: "commissioner" | "admin", password: string): void {
+    execFileSync(serverBin, ["--data-dir", this.dataDir, "user", "add", "--email", email, "--name", name, "--role", role], {
+      env: { ...process.env, RUST_LOG: "warn", CHF_PASSWORD: password },
+    });
+  }
+
+  /** Stored submissions (not the demo's), straight from the database file. */
   submissionIds(): string[] {
-    const script = "import json, sqlite3, sys; print(json.dumps([r[0] for r in sqlite3.connect(sys.argv[1]).execute('SELECT id FROM submissions')]))";
+    const script =
+      "import json, sqlite3, sys; print(json.dumps([r[0] for r in sqlite3.connect(sys.argv[1]).execute(" +
+      "\"SELECT s.id FROM submissions s JOIN devices d ON d.id = s.device_id JOIN organisations o ON o.id = d.organisation_id " +
+      "WHERE o.name <> 'Demo Surgery (fictional)'\")]))";
     return JSON.parse(execFileSync("python3", ["-c", script, join(this.dataDir, "chf.db")]).toString());
   }
 }

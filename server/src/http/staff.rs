@@ -85,12 +85,18 @@ fn session_token(headers: &HeaderMap) -> Option<&str> {
         .filter(|token| !token.is_empty())
 }
 
-/// Browsers send `Origin` with every form post; when it is there it must be
-/// this host. (Old browsers that omit it still need the CSRF token.)
+/// Refuses posts another site makes a browser send. Browsers mark each
+/// request with `Sec-Fetch-Site`; older ones send at least `Origin`, which
+/// under our `no-referrer` policy may be `null` (then the CSRF token decides).
 fn same_origin(headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    origin.split_once("://").is_some_and(|(_, rest)| rest == host)
+    let text = |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
+    if let Some(site) = text("sec-fetch-site") {
+        return matches!(site, "same-origin" | "none");
+    }
+    match text("origin") {
+        None | Some("null") => true,
+        Some(origin) => origin.split_once("://").is_some_and(|(_, rest)| Some(rest) == text("host")),
+    }
 }
 
 /// Counts failed logins per account, in memory: a restart forgets them, which
@@ -245,5 +251,13 @@ mod tests {
         assert!(same_origin(&headers("http://chf.example:3000")));
         assert!(!same_origin(&headers("https://evil.example")));
         assert!(same_origin(&HeaderMap::new()), "no Origin header: the CSRF token decides");
+        let fetch_site = |site: &'static str| -> HeaderMap {
+            let mut headers = headers("null");
+            headers.insert("sec-fetch-site", HeaderValue::from_static(site));
+            headers
+        };
+        assert!(same_origin(&fetch_site("same-origin")));
+        assert!(!same_origin(&fetch_site("cross-site")));
+        assert!(!same_origin(&fetch_site("same-site")), "a sibling subdomain is another site to us");
     }
 }

@@ -1,0 +1,206 @@
+// Triage in a real browser: a commissioner logs in, takes an urgent
+// observation from new to closed and reads the timeline; a new observation
+// appears in an open inbox without a reload; two commissioners clash; the
+// CSV export. Each test has its own server and database (with the demo data).
+import { test, expect, Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { AppServer } from "./app-server";
+
+const WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+const PASSWORD = "correct horse battery staple";
+
+test.describe.configure({ timeout: 90_000 });
+
+/** Zero axe violations, and nothing wider than the screen. */
+async function checkPage(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(WCAG).analyze();
+  expect(results.violations.map((v) => `${page.url()} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(", ")})`)).toEqual([]);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, `horizontal overflow on ${page.url()}`).toBeLessThanOrEqual(0);
+}
+
+/** An enrolled device's token, through the real enrolment API. */
+async function deviceToken(server: AppServer): Promise<string> {
+  const code = server.addOrganisation(`Nettlebury Practice ${Date.now()}`);
+  const response = await fetch(`${server.url}/api/v1/devices`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name: "Nurse B Example", role: "district_nurse", access_code: code }),
+  });
+  expect(response.status).toBe(201);
+  return (await response.json()).token;
+}
+
+/** Sends an observation as a phone would and returns its id. */
+async function sendObservation(server: AppServer, token: string, answers: Record<string, unknown>): Promise<string> {
+  const id = crypto.randomUUID();
+  const today = new Date().toISOString().slice(0, 10);
+  const body = {
+    id,
+    form_id: "professional-feedback",
+    form_version: 1,
+    submitted_at: new Date().toISOString(),
+    answers: {
+      service: "1-000000007",
+      visit_date: today,
+      visit_time: "morning",
+      role: "district_nurse",
+      organisation: "Nettlebury Practice",
+      appearance: "good",
+      environment: "good",
+      interaction: "good",
+      staffing: "good",
+      risk_of_harm: "no",
+      shared_with_staff: "yes",
+      shared_with_role: "Deputy manager",
+      contact_ok: "no",
+      ...answers,
+    },
+  };
+  const response = await fetch(`${server.url}/api/v1/submissions`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
+  expect(response.status).toBe(201);
+  return id;
+}
+
+async function logIn(page: Page, server: AppServer, email: string, check = false) {
+  await page.goto(`${server.url}/triage`);
+  await expect(page).toHaveURL(/\/login\?next=%2Ftriage$/);
+  if (check) {
+    await checkPage(page);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await expect(page.getByRole("alert")).toBeFocused();
+    await expect(page.getByRole("link", { name: "Enter your email address" })).toBeVisible();
+    await checkPage(page);
+  }
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page).toHaveURL(/\/triage$/);
+}
+
+test("a commissioner takes an urgent observation from new to closed and reads the timeline", async ({ page }) => {
+  const server = await AppServer.start();
+  try {
+    server.addUser("jo@example.org", "Jo Test", "commissioner", PASSWORD);
+    const token = await deviceToken(server);
+    const id = await sendObservation(server, token, {
+      staffing: "serious_concerns",
+      staffing_comment: "One carer for twenty residents at breakfast",
+      concern_types: ["lack_of_supervision"],
+    });
+
+    await logIn(page, server, "jo@example.org", true);
+    await expect(page.getByRole("heading", { level: 1, name: "Inbox" })).toBeVisible();
+    await checkPage(page);
+    const item = page.locator(".inbox__item", { has: page.locator(`a[href="/triage/observations/${id}"]`) });
+    await expect(item).toContainText("Red");
+    await expect(item).toContainText("Serious concerns: staffing");
+    await item.getByRole("link").click();
+
+    await expect(page.getByText("One carer for twenty residents at breakfast")).toBeVisible();
+    await checkPage(page);
+
+    // A note with nothing in it: the error summary takes focus and links to the field.
+    await page.getByRole("button", { name: "Add note" }).click();
+    await expect(page.getByRole("alert")).toBeFocused();
+    await checkPage(page);
+    await page.getByRole("link", { name: "Enter a note" }).click();
+    await expect(page.locator("#note-note")).toBeFocused();
+
+    await page.getByLabel("Officer").selectOption({ label: "Jo Test" });
+    await page.locator("#assign-note").fill("Calling the manager now");
+    await page.getByRole("button", { name: "Acknowledge and assign" }).click();
+    await expect(page.getByText("Acknowledged and assigned to Jo Test")).toBeVisible();
+
+    await page.getByLabel("Safeguarding referral").check();
+    await page.locator("#outcome-note").fill("Referred to the adult safeguarding team");
+    await page.getByRole("button", { name: "Record outcome" }).click();
+    await expect(page.getByText("Outcome recorded: Safeguarding referral")).toBeVisible();
+
+    await page.getByRole("button", { name: "Close", exact: true }).click();
+    await expect(page.locator(".inbox__tags")).toContainText("Closed");
+    await checkPage(page);
+
+    const timeline = page.locator(".timeline__what");
+    await expect(timeline).toHaveText([
+      "Received",
+      "Acknowledged and assigned to Jo Test",
+      "Outcome recorded: Safeguarding referral",
+      "Closed",
+    ]);
+    await expect(page.locator(".timeline")).toContainText("Calling the manager now");
+    await expect(page.locator(".timeline")).toContainText("by Jo Test");
+    await expect(page.getByRole("button", { name: "Reopen" })).toBeVisible();
+
+    // Closed observations leave the default (open) inbox.
+    await page.getByRole("link", { name: "Back to the inbox" }).click();
+    await expect(page.locator(`a[href="/triage/observations/${id}"]`)).toHaveCount(0);
+  } finally {
+    await server.down();
+  }
+});
+
+test("a new observation appears in an open inbox without a reload, and the CSV has its columns", async ({ page }) => {
+  const server = await AppServer.start();
+  try {
+    server.addUser("jo@example.org", "Jo Test", "commissioner", PASSWORD);
+    const token = await deviceToken(server);
+    await logIn(page, server, "jo@example.org");
+    await page.evaluate(() => ((window as any).notReloaded = true));
+    const before = await page.locator("#results").textContent();
+
+    const id = await sendObservation(server, token, { environment: "some_concerns", environment_comment: "Lounge cold", concern_types: ["poor_environment"] });
+    await expect(page.locator(`a[href="/triage/observations/${id}"]`)).toBeVisible();
+    await expect(page.locator("#results")).not.toHaveText(before!);
+    expect(await page.evaluate(() => (window as any).notReloaded)).toBe(true);
+    await checkPage(page);
+
+    const csv = await page.request.get(`${server.url}/triage/export.csv?severity=amber`);
+    expect(csv.status()).toBe(200);
+    const lines = (await csv.text()).trim().split("\r\n");
+    expect(lines[0]).toBe("id,received_at,service_location_id,service_name,severity,severity_reason,status,assigned_to,overdue,link");
+    expect(lines.some((line) => line.startsWith(`${id},`))).toBe(true);
+    expect(lines.slice(1).every((line) => line.split(",")[4] === "amber")).toBe(true);
+  } finally {
+    await server.down();
+  }
+});
+
+test("two commissioners acting at once: the second is told, and keeps what they typed", async ({ browser }) => {
+  const server = await AppServer.start();
+  // Two people: two browser contexts, each with its own session cookie.
+  const joContext = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const samContext = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const jo = await joContext.newPage();
+  const sam = await samContext.newPage();
+  try {
+    server.addUser("jo@example.org", "Jo Test", "commissioner", PASSWORD);
+    server.addUser("sam@example.org", "Sam Test", "commissioner", PASSWORD);
+    const token = await deviceToken(server);
+    const id = await sendObservation(server, token, { appearance: "serious_concerns", appearance_comment: "Residents in nightwear at noon" });
+    await logIn(jo, server, "jo@example.org");
+    await logIn(sam, server, "sam@example.org");
+    await jo.goto(`${server.url}/triage/observations/${id}`);
+    await sam.goto(`${server.url}/triage/observations/${id}`);
+
+    await jo.getByLabel("Officer").selectOption({ label: "Jo Test" });
+    await jo.getByRole("button", { name: "Acknowledge and assign" }).click();
+    await expect(jo.getByText("Acknowledged and assigned to Jo Test")).toBeVisible();
+
+    await sam.getByLabel("Officer").selectOption({ label: "Sam Test" });
+    await sam.locator("#assign-note").fill("I know this home well");
+    await sam.getByRole("button", { name: "Acknowledge and assign" }).click();
+    await expect(sam.getByRole("alert")).toContainText("Someone else changed this observation");
+    await expect(sam.locator("#assign-note")).toHaveValue("I know this home well");
+    await expect(sam.getByText("Acknowledged and assigned to Jo Test")).toBeVisible();
+    await checkPage(sam);
+  } finally {
+    await joContext.close();
+    await samContext.close();
+    await server.down();
+  }
+});
