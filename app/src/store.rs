@@ -111,6 +111,13 @@ pub trait TriageStore: Send + Sync + 'static {
     /// The service's other observations, newest first.
     async fn service_observations(&self, service: &CqcLocationId, limit: u32) -> Result<Vec<InboxItem>, StoreError>;
 
+    /// How each rating question was answered about a service, per month.
+    async fn area_ratings(&self, service: &CqcLocationId, areas: &[&str]) -> Result<Vec<AreaMonth>, StoreError>;
+
+    /// Services with at least `threshold` amber or red observations received
+    /// since `since`, with how many, most first.
+    async fn flagged_services(&self, since: DateTime<Utc>, threshold: u32) -> Result<Vec<(CqcLocationId, String, u32)>, StoreError>;
+
     /// Applies a step if the observation is still at `expected_version`, and
     /// appends it to the audit trail, both or neither.
     async fn apply_step(&self, id: Uuid, expected_version: i64, change: &TriageChange) -> Result<StepApplied, StoreError>;
@@ -286,6 +293,15 @@ pub struct TriageEvent {
     pub kind: String,
     pub detail: String,
     pub note: String,
+}
+
+/// How many times one area got one rating in one month ("2026-11").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AreaMonth {
+    pub area: String,
+    pub month: String,
+    pub rating: String,
+    pub count: u32,
 }
 
 /// What a step changes: the new state, and its line in the audit trail.

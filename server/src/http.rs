@@ -48,6 +48,8 @@ pub struct AppState {
     pub service_worker: std::sync::Arc<ServiceWorker>,
     /// Working days to acknowledge red and amber observations.
     pub response_targets: app::domain::triage::ResponseTargets,
+    /// When a service is flagged for a pattern of concerns.
+    pub pattern_rule: app::domain::triage::PatternRule,
     /// How long a staff login lasts.
     #[from_ref(skip)]
     pub session_hours: u32,

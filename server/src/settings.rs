@@ -131,6 +131,12 @@ pub struct Settings {
     /// Working days an amber observation has to be acknowledged before it is overdue.
     #[arg(long, env = "CHF_AMBER_TARGET_DAYS", default_value_t = 5, global = true)]
     pub amber_target_days: u32,
+    /// Amber or red observations within the pattern window that flag a service.
+    #[arg(long, env = "CHF_PATTERN_THRESHOLD", default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    pub pattern_threshold: u32,
+    /// Days the pattern window looks back.
+    #[arg(long, env = "CHF_PATTERN_WINDOW_DAYS", default_value_t = 28, value_parser = clap::value_parser!(u32).range(1..=3650), global = true)]
+    pub pattern_window_days: u32,
     /// Hours a staff login lasts.
     #[arg(long, env = "CHF_SESSION_HOURS", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=168), global = true)]
     pub session_hours: u32,
@@ -164,6 +170,8 @@ impl Settings {
             red_target_days: 1,
             amber_target_days: 5,
             session_hours: 12,
+            pattern_threshold: 2,
+            pattern_window_days: 28,
             test_lose_sync_replies: 0,
         }
     }

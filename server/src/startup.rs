@@ -50,6 +50,10 @@ impl Application {
                 amber_working_days: settings.amber_target_days,
             },
             session_hours: settings.session_hours,
+            pattern_rule: app::domain::triage::PatternRule {
+                threshold: settings.pattern_threshold,
+                window_days: settings.pattern_window_days,
+            },
             login_throttle: http::LoginThrottle::default(),
             arrivals: arrivals.clone(),
             lost_replies: http::LostReplies(std::sync::Arc::new(settings.test_lose_sync_replies.into())),

@@ -180,6 +180,38 @@ impl ResponseTargets {
     }
 }
 
+/// When a service is flagged: this many amber or red observations within the window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatternRule {
+    pub threshold: u32,
+    pub window_days: u32,
+}
+
+impl Default for PatternRule {
+    fn default() -> Self {
+        Self { threshold: 2, window_days: 28 }
+    }
+}
+
+impl PatternRule {
+    /// The start of the window that ends at `now`.
+    pub fn since(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        now - Duration::days(i64::from(self.window_days))
+    }
+
+    pub fn describe(&self, count: u32) -> String {
+        format!("{count} amber or red observations in the last {} days", self.window_days)
+    }
+}
+
+/// The rating questions charted on a service's page, with their labels.
+pub const CHARTED_AREAS: [(&str, &str); 4] = [
+    ("appearance", "Residents' appearance"),
+    ("environment", "Environment"),
+    ("interaction", "Staff and resident interaction"),
+    ("staffing", "Staffing"),
+];
+
 /// The same time `days` working days (Monday to Friday) later. Something
 /// received at the weekend counts from Monday's start.
 fn add_working_days(from: DateTime<Utc>, days: u32) -> DateTime<Utc> {

@@ -7,6 +7,7 @@ mod export;
 pub mod filter;
 mod live;
 pub mod pages;
+mod services;
 
 pub use live::Arrivals;
 
@@ -42,6 +43,8 @@ pub fn router() -> Router<AppState> {
         .route("/triage", get(inbox))
         .route("/triage/events", get(live::events))
         .route("/triage/export.csv", get(export::export))
+        .route("/triage/services", get(services::flagged))
+        .route("/triage/services/{id}", get(services::service))
         .route("/triage/observations/{id}", get(observation).post(take_step))
 }
 

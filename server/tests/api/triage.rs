@@ -513,3 +513,35 @@ async fn the_filtered_inbox_exports_as_csv_with_formulas_defused() {
     let error: serde_json::Value = bad.json().await.unwrap();
     assert_eq!(error["fields"][0]["field"], "from");
 }
+
+#[tokio::test]
+async fn a_service_shows_its_picture_over_time_and_two_concerns_in_28_days_flag_it() {
+    let app = spawn_app().await;
+    let token = app.enrolled_device().await;
+    let jo = app.staff("jo@example.org", "Jo", Role::Commissioner).await;
+    let first = app.observation_with(&token, &serious_staffing()).await;
+    let flagged = app.get_as(Some(&jo.cookie), "/triage/services").await.text().await.unwrap();
+    assert!(flagged.contains("No service is flagged."), "one concern is not a pattern");
+
+    app.observation_with(&token, &[("environment", json!("some_concerns")), ("environment_comment", json!("Cold lounge"))]).await;
+    app.observation_with(&token, &[]).await;
+    let flagged = app.get_as(Some(&jo.cookie), "/triage/services").await.text().await.unwrap();
+    assert!(flagged.contains("href=\"/triage/services/1-000000001\""), "{flagged}");
+    assert!(flagged.contains("2 amber or red observations in the last 28 days"));
+
+    let response = app.get_as(Some(&jo.cookie), "/triage/services/1-000000001").await;
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Pattern of concerns"));
+    assert!(html.contains(&first.to_string()), "its observations are listed");
+    let month = Utc::now().format("%Y-%m").to_string();
+    // Staffing this month: 1 serious, 2 good (the other two were good on staffing).
+    let staffing = html.split("<h3>Staffing</h3>").nth(1).unwrap();
+    assert!(staffing.contains(&format!("<th scope=\"row\">{month}</th><td>2</td><td>0</td><td>1</td>")), "{staffing}");
+    assert!(staffing.contains("class=\"chart__bars\""), "{staffing}");
+
+    assert_eq!(app.get_as(Some(&jo.cookie), "/triage/services/1-999999999").await.status(), 404);
+    assert_eq!(app.get_as(None, "/triage/services/1-000000001").await.status(), 303);
+    let device_cookie = format!("chf_device={token}");
+    assert_eq!(app.get_as(Some(&device_cookie), "/triage/services").await.status(), 303);
+}

@@ -15,10 +15,12 @@ use crate::store::StaffSession;
 mod login;
 mod inbox;
 mod observation;
+mod service;
 
 pub use inbox::{inbox, InboxView};
 pub use login::{login, LoginForm};
 pub use observation::{observation, ObservationView, StepProblem};
+pub use service::{flagged_services, service, ServiceView};
 
 /// A whole page: the head, the staff header (with "Log out" when logged in), and `body`.
 fn document(title: &str, staff: Option<&StaffSession>, body: impl IntoView + 'static) -> Html<String> {
@@ -39,6 +41,7 @@ fn document_with_script(
         view! {
             <nav class="site-header__nav" aria-label="Main">
                 <a href="/triage">"Inbox"</a>
+                <a href="/triage/services">"Flagged services"</a>
                 <a href="/">"Register of services"</a>
                 <form method="post" action="/logout" class="site-header__logout">
                     <input type="hidden" name="csrf" value=csrf/>

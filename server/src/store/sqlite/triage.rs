@@ -16,7 +16,7 @@ use super::{
     SqliteStore,
 };
 use crate::store::{
-    Device, InboxFilter, InboxItem, InboxPage, Observation, StepApplied, StoreError, TriageChange, TriageEvent,
+    AreaMonth, Device, InboxFilter, InboxItem, InboxPage, Observation, StepApplied, StoreError, TriageChange, TriageEvent,
     TriageStore, User,
 };
 
@@ -110,6 +110,53 @@ impl TriageStore for SqliteStore {
         .iter()
         .map(item_from_row)
         .collect()
+    }
+
+    async fn area_ratings(&self, service: &CqcLocationId, areas: &[&str]) -> Result<Vec<AreaMonth>, StoreError> {
+        let mut months = Vec::new();
+        for area in areas {
+            // A rating answer is stored as {"type": "rating", "value": {"value": "good", ...}}.
+            let rows = sqlx::query(
+                "SELECT substr(received_at, 1, 7) AS month, json_extract(answers, '$.' || ? || '.value.value') AS rating, \
+                 COUNT(*) AS count FROM submissions WHERE service_location_id = ? AND rating IS NOT NULL \
+                 GROUP BY month, rating ORDER BY month",
+            )
+            .bind(area)
+            .bind(service.as_str())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(database)?;
+            for row in rows {
+                months.push(AreaMonth {
+                    area: (*area).to_owned(),
+                    month: row.try_get("month").map_err(database)?,
+                    rating: row.try_get("rating").map_err(database)?,
+                    count: u32::try_from(row.try_get::<i64, _>("count").map_err(database)?).map_err(corrupt)?,
+                });
+            }
+        }
+        Ok(months)
+    }
+
+    async fn flagged_services(&self, since: DateTime<Utc>, threshold: u32) -> Result<Vec<(CqcLocationId, String, u32)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT s.service_location_id, COALESCE(v.name || ', ' || v.town, s.service_location_id) AS name, COUNT(*) AS count \
+             FROM submissions s LEFT JOIN services v ON v.location_id = s.service_location_id \
+             WHERE s.severity IN ('amber', 'red') AND s.received_at >= ? \
+             GROUP BY s.service_location_id HAVING COUNT(*) >= ? ORDER BY count DESC, name",
+        )
+        .bind(since.to_rfc3339())
+        .bind(i64::from(threshold))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(database)?;
+        rows.iter()
+            .map(|row| {
+                let id: String = row.try_get("service_location_id").map_err(database)?;
+                let count: i64 = row.try_get("count").map_err(database)?;
+                Ok((CqcLocationId::parse(&id).map_err(corrupt)?, row.try_get("name").map_err(database)?, u32::try_from(count).map_err(corrupt)?))
+            })
+            .collect()
     }
 
     async fn apply_step(&self, id: Uuid, expected_version: i64, change: &TriageChange) -> Result<StepApplied, StoreError> {

@@ -303,7 +303,10 @@ fn service_panel(service: Service) -> impl IntoView {
         .collect_view();
     view! {
         <h2>"The service"</h2>
-        <p>{format!("{} · {} · CQC location {}", service.name_and_town(), service.kind.label(), service.location_id.as_str())}</p>
+        <p>
+            <a href=format!("/triage/services/{}", service.location_id.as_str())>{service.name_and_town()}</a>
+            {format!(" · {} · CQC location {}", service.kind.label(), service.location_id.as_str())}
+        </p>
         <dl class="ratings">
             <div class="ratings__row"><dt>"CQC overall"</dt><dd>{rating_tag(ratings.overall)}</dd></div>
             {rows}

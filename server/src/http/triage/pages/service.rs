@@ -1,0 +1,178 @@
+//! A service over time: counts, open work, the pattern flag, a chart per
+//! area, and every recent observation; and the list of flagged services.
+
+use app::domain::{
+    forms::Severity,
+    register::{CqcLocationId, Service},
+    triage::{PatternRule, CHARTED_AREAS},
+};
+use axum::response::Html;
+use leptos::prelude::*;
+
+use super::{document, rating_tag, severity_tag, when};
+use crate::store::{AreaMonth, InboxItem, StaffSession};
+
+pub struct ServiceView<'a> {
+    pub staff: &'a StaffSession,
+    pub service: Service,
+    pub by_severity: Vec<(Severity, u64)>,
+    /// Observations not yet closed.
+    pub open: u64,
+    /// Why the service is flagged, if it is.
+    pub pattern: Option<String>,
+    pub ratings: Vec<AreaMonth>,
+    pub recent: Vec<InboxItem>,
+}
+
+/// The ratings a chart stacks, bottom up, with their colours' class names.
+const STACK: [(&str, &str, &str); 3] = [
+    ("good", "Good", "chart__good"),
+    ("some_concerns", "Some concerns", "chart__some"),
+    ("serious_concerns", "Serious concerns", "chart__serious"),
+];
+
+pub fn service(view: ServiceView<'_>) -> Html<String> {
+    let title = view.service.name_and_town();
+    let ratings = view.service.ratings.clone();
+    let counts = view
+        .by_severity
+        .iter()
+        .map(|(severity, count)| view! { <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">{severity_tag(*severity)}</dt><dd class="nhsuk-summary-list__value">{count.to_string()}</dd></div> })
+        .collect_view();
+    let charts = CHARTED_AREAS
+        .iter()
+        .map(|(area, label)| chart(label, &view.ratings.iter().filter(|m| m.area == *area).cloned().collect::<Vec<_>>()))
+        .collect_view();
+    let recent = view
+        .recent
+        .into_iter()
+        .map(|item| {
+            let href = format!("/triage/observations/{}", item.id);
+            let text = format!("{}: {} ({})", when(item.received_at), item.severity_reason, item.status.label());
+            view! { <li>{severity_tag(item.severity)}" "<a href=href>{text}</a></li> }
+        })
+        .collect_view();
+    let key_questions = ratings
+        .key_questions()
+        .into_iter()
+        .map(|(question, rating)| view! { <div class="ratings__row"><dt>{question}</dt><dd>{rating_tag(rating)}</dd></div> })
+        .collect_view();
+    let body = view! {
+        <a class="nhsuk-back-link" href="/triage/services">"Flagged services"</a>
+        <span class="nhsuk-caption-l">{format!("{} · CQC location {}", view.service.kind.label(), view.service.location_id.as_str())}</span>
+        <h1>{title.clone()}</h1>
+        {view.pattern.map(|why| view! {
+            <div class="nhsuk-warning-callout">
+                <h2 class="nhsuk-warning-callout__label">"Pattern of concerns"</h2>
+                <p>{why}</p>
+            </div>
+        })}
+        <h2>"Observations"</h2>
+        <dl class="nhsuk-summary-list">
+            {counts}
+            <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">"Not yet closed"</dt><dd class="nhsuk-summary-list__value">{view.open.to_string()}</dd></div>
+        </dl>
+        <h2>"CQC ratings"</h2>
+        <dl class="ratings">
+            <div class="ratings__row"><dt>"Overall"</dt><dd>{rating_tag(ratings.overall)}</dd></div>
+            {key_questions}
+        </dl>
+        <h2>"Each area over time"</h2>
+        <p>"Share of observations rating each area good, with some concerns or with serious concerns, by month received. Areas not observed are left out."</p>
+        {charts}
+        <h2>"Recent observations"</h2>
+        <ul class="nhsuk-list">{recent}</ul>
+    };
+    document(&title, Some(view.staff), body)
+}
+
+/// One area's months as stacked bars (SVG), with the same numbers as a table
+/// for screen readers and anyone who prefers figures.
+fn chart(label: &'static str, months: &[AreaMonth]) -> impl IntoView {
+    let mut names: Vec<String> = months.iter().map(|m| m.month.clone()).collect();
+    names.dedup();
+    let names: Vec<String> = names.into_iter().rev().take(12).rev().collect();
+    let count = |month: &str, rating: &str| months.iter().filter(|m| m.month == month && m.rating == rating).map(|m| m.count).sum::<u32>();
+    const BAR: usize = 28;
+    const GAP: usize = 8;
+    const HEIGHT: f64 = 120.0;
+    let width = (names.len() * (BAR + GAP)).max(BAR);
+    let bars = names
+        .iter()
+        .enumerate()
+        .flat_map(|(index, month)| {
+            let total: u32 = STACK.iter().map(|(rating, _, _)| count(month, rating)).sum();
+            let mut top = HEIGHT;
+            STACK
+                .iter()
+                .map(|(rating, _, class)| {
+                    let share = if total == 0 { 0.0 } else { f64::from(count(month, rating)) / f64::from(total) };
+                    let height = share * HEIGHT;
+                    top -= height;
+                    let x = (index * (BAR + GAP)).to_string();
+                    view! { <rect class=*class x=x y=format!("{top:.1}") width=BAR.to_string() height=format!("{height:.1}")/> }
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect_view();
+    let rows = names
+        .iter()
+        .map(|month| {
+            let cells = STACK.iter().map(|(rating, _, _)| view! { <td>{count(month, rating).to_string()}</td> }).collect_view();
+            view! { <tr><th scope="row">{month.clone()}</th>{cells}</tr> }
+        })
+        .collect_view();
+    let empty = names.is_empty();
+    view! {
+        <figure class="chart">
+            <figcaption><h3>{label}</h3></figcaption>
+            {if empty {
+                view! { <p>"No ratings yet."</p> }.into_any()
+            } else {
+                view! {
+                    <svg class="chart__bars" viewBox=format!("0 0 {width} {HEIGHT}") width=width.to_string() height=HEIGHT.to_string() aria-hidden="true" focusable="false">
+                        {bars}
+                    </svg>
+                    <p class="chart__key" aria-hidden="true">
+                        <span class="chart__swatch chart__good"></span>"Good "
+                        <span class="chart__swatch chart__some"></span>"Some concerns "
+                        <span class="chart__swatch chart__serious"></span>"Serious concerns"
+                    </p>
+                    <table class="chart__table">
+                        <caption class="nhsuk-u-visually-hidden">{format!("{label}: observations by month and rating")}</caption>
+                        <thead><tr><th scope="col">"Month"</th><th scope="col">"Good"</th><th scope="col">"Some concerns"</th><th scope="col">"Serious concerns"</th></tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                }
+                .into_any()
+            }}
+        </figure>
+    }
+}
+
+pub fn flagged_services(staff: &StaffSession, rule: PatternRule, flagged: Vec<(CqcLocationId, String, u32)>) -> Html<String> {
+    let list = match flagged.is_empty() {
+        true => view! { <p>"No service is flagged."</p> }.into_any(),
+        false => view! {
+            <ul class="nhsuk-list">
+                {flagged
+                    .into_iter()
+                    .map(|(id, name, count)| {
+                        let href = format!("/triage/services/{}", id.as_str());
+                        view! { <li><a href=href>{name}</a>{format!(": {}", rule.describe(count))}</li> }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+        .into_any(),
+    };
+    let body = view! {
+        <h1>"Flagged services"</h1>
+        <p>{format!(
+            "A service is flagged when it has {} or more amber or red observations in the last {} days.",
+            rule.threshold, rule.window_days
+        )}</p>
+        {list}
+    };
+    document("Flagged services", Some(staff), body)
+}
