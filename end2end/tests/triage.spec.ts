@@ -136,6 +136,15 @@ test("a commissioner takes an urgent observation from new to closed and reads th
     await expect(page.locator(".timeline")).toContainText("by Jo Test");
     await expect(page.getByRole("button", { name: "Reopen" })).toBeVisible();
 
+    // The service's picture over time, and the flagged services.
+    await page.locator('a[href="/triage/services/1-000000007"]').click();
+    await expect(page.getByRole("heading", { level: 3, name: "Staffing" })).toBeVisible();
+    await checkPage(page);
+    await page.getByRole("link", { name: "Flagged services" }).first().click();
+    await expect(page.getByRole("heading", { level: 1, name: "Flagged services" })).toBeVisible();
+    await checkPage(page);
+    await page.goto(`${server.url}/triage/observations/${id}`);
+
     // Closed observations leave the default (open) inbox.
     await page.getByRole("link", { name: "Back to the inbox" }).click();
     await expect(page.locator(`a[href="/triage/observations/${id}"]`)).toHaveCount(0);
