@@ -15,16 +15,19 @@ pub fn device_token(headers: &HeaderMap) -> Option<&str> {
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.strip_prefix("Bearer "));
-    bearer.or_else(|| {
-        headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(|cookies| cookies.split(';'))
-            .find_map(|cookie| cookie.trim().strip_prefix(DEVICE_COOKIE)?.strip_prefix('='))
-    })
-    .map(str::trim)
-    .filter(|token| !token.is_empty())
+    bearer.map(str::trim).filter(|token| !token.is_empty()).or_else(|| cookie(headers, DEVICE_COOKIE))
+}
+
+/// The non-empty value of the cookie called `name`, if the request has one.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|cookies| cookies.split(';'))
+        .find_map(|cookie| cookie.trim().strip_prefix(name)?.strip_prefix('='))
+        .map(str::trim)
+        .filter(|value| !value.is_empty())
 }
 
 /// Lower-case hex SHA-256 of a secret.

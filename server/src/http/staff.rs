@@ -75,14 +75,7 @@ impl Staff {
 
 /// The session token a request carries in its cookie.
 fn session_token(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|cookies| cookies.split(';'))
-        .find_map(|cookie| cookie.trim().strip_prefix(SESSION_COOKIE)?.strip_prefix('='))
-        .map(str::trim)
-        .filter(|token| !token.is_empty())
+    app::session::cookie(headers, SESSION_COOKIE)
 }
 
 /// Refuses posts another site makes a browser send. Browsers mark each
