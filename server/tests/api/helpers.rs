@@ -54,8 +54,11 @@ async fn spawn_app_with_settings(data_dir: TempDir, settings: Settings) -> TestA
     tokio::spawn(app.run_until(async {
         let _ = stopped.await;
     }));
+    // A request that never completes fails its test within a minute, rather
+    // than holding the whole run until CI's time limit.
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(60))
         .build()
         .expect("http client");
     TestApp { address, client, store, data_dir, _stop: stop }
