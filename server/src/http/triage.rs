@@ -29,7 +29,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{error::AppError, staff::Staff, AppState};
-use crate::store::{StaffSession, StepApplied, TriageChange, TriageEvent};
+use crate::store::{StaffSession, StepApplied, TriageChange, TriageEvent, User};
 use filter::InboxParams;
 use pages::StepProblem;
 
@@ -172,7 +172,8 @@ async fn take_step(
         message: message.to_owned(),
         note: post.note.clone(),
     };
-    let step = match parse_step(&post, &state).await? {
+    let officers = state.store.users().await?;
+    let step = match parse_step(&post, &officers) {
         Ok(step) => step,
         Err((field, message)) => {
             let status = if field == "step" { StatusCode::BAD_REQUEST } else { StatusCode::UNPROCESSABLE_ENTITY };
@@ -197,7 +198,7 @@ async fn take_step(
             return render_observation(&state, &staff, &id, Some(problem(&note_field, &err.message)), StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
-    let change = change_for(&state, &staff, &step, current.status, next, note).await?;
+    let change = change_for(&officers, &staff, &step, current.status, next, note);
     match state.store.apply_step(uuid, current.version, &change).await? {
         StepApplied::Done(_) => {
             tracing::info!(observation = %uuid, step = change.event.kind, user = staff.user.id, "triage step");
@@ -209,10 +210,9 @@ async fn take_step(
 }
 
 /// The step a form posted, or (field id, message) for what is missing.
-async fn parse_step(post: &StepPost, state: &AppState) -> Result<Result<Step, (String, &'static str)>, AppError> {
-    Ok(match post.step.as_str() {
+fn parse_step(post: &StepPost, officers: &[User]) -> Result<Step, (String, &'static str)> {
+    match post.step.as_str() {
         "assign" => {
-            let officers = state.store.users().await?;
             match post.officer.parse::<i64>().ok().filter(|id| officers.iter().any(|o| o.id == *id)) {
                 Some(officer) => Ok(Step::Assign { officer }),
                 None => Err(("assign-officer".to_owned(), "Choose the officer who will handle this observation")),
@@ -226,28 +226,21 @@ async fn parse_step(post: &StepPost, state: &AppState) -> Result<Result<Step, (S
         "close" => Ok(Step::Close),
         "reopen" => Ok(Step::Reopen),
         _ => Err(("step".to_owned(), "This action is not known. Reload the page and try again.")),
-    })
+    }
 }
 
 /// The new state and the audit line for a step that passed its checks.
-async fn change_for(
-    state: &AppState,
-    staff: &StaffSession,
-    step: &Step,
-    from: Status,
-    to: Status,
-    note: String,
-) -> Result<TriageChange, AppError> {
+fn change_for(officers: &[User], staff: &StaffSession, step: &Step, from: Status, to: Status, note: String) -> TriageChange {
     let now = Utc::now();
     let (assignee, detail) = match step {
         Step::Assign { officer } => {
-            let name = state.store.users().await?.into_iter().find(|u| u.id == *officer).map(|u| u.name).unwrap_or_default();
+            let name = officers.iter().find(|u| u.id == *officer).map(|u| u.name.clone()).unwrap_or_default();
             (Some(*officer), name)
         }
         Step::RecordOutcome(outcome) => (None, outcome.label().to_owned()),
         _ => (None, String::new()),
     };
-    Ok(TriageChange {
+    TriageChange {
         status: to,
         assignee,
         outcome: match step {
@@ -257,5 +250,5 @@ async fn change_for(
         acknowledged_at: (from == Status::New && to != Status::New).then_some(now),
         user_id: staff.user.id,
         event: TriageEvent { at: now, user_name: staff.user.name.clone(), kind: step.kind(from).to_owned(), detail, note },
-    })
+    }
 }

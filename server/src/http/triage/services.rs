@@ -58,8 +58,7 @@ pub async fn service(Staff(staff): Staff, State(state): State<AppState>, Path(id
         .map(|(_, _, count)| rule.describe(count));
     let areas: Vec<&str> = CHARTED_AREAS.iter().map(|(area, _)| *area).collect();
     let ratings = state.store.area_ratings(&service.location_id, &areas).await?;
-    let mut recent = state.store.service_observations(&service.location_id, LISTED).await?;
-    recent.truncate(LISTED as usize);
+    let recent = state.store.service_observations(&service.location_id, LISTED).await?;
     let view = pages::ServiceView { staff: &staff, service, by_severity, open, pattern, ratings, recent };
     Ok(pages::service(view).into_response())
 }
