@@ -19,9 +19,9 @@ use crate::domain::{
 
 /// Everything a backend must do. Callers hold a [`SharedStore`] and never
 /// know which database is behind it.
-pub trait Store: RegisterStore + DeviceStore + SubmissionStore + DraftStore + AccountStore + TriageStore {}
+pub trait Store: RegisterStore + DeviceStore + SubmissionStore + DraftStore + AccountStore + TriageStore + FormStore {}
 
-impl<T: RegisterStore + DeviceStore + SubmissionStore + DraftStore + AccountStore + TriageStore> Store for T {}
+impl<T: RegisterStore + DeviceStore + SubmissionStore + DraftStore + AccountStore + TriageStore + FormStore> Store for T {}
 
 /// The store as the server shares it between requests.
 pub type SharedStore = Arc<dyn Store>;
@@ -67,6 +67,9 @@ pub trait SubmissionStore: Send + Sync + 'static {
     async fn record_submission(&self, submission: &NewSubmission) -> Result<Recorded, StoreError>;
 
     async fn submission(&self, id: Uuid) -> Result<Option<StoredSubmission>, StoreError>;
+
+    /// The newest submission of one form (any version) about one service.
+    async fn latest_submission(&self, service: &CqcLocationId, form_id: &str) -> Result<Option<StoredSubmission>, StoreError>;
 }
 
 /// Drafts of devices that fill forms in without JavaScript (server-rendered
@@ -121,6 +124,44 @@ pub trait TriageStore: Send + Sync + 'static {
     /// Applies a step if the observation is still at `expected_version`, and
     /// appends it to the audit trail, both or neither.
     async fn apply_step(&self, id: Uuid, expected_version: i64, change: &TriageChange) -> Result<StepApplied, StoreError>;
+}
+
+#[async_trait::async_trait]
+pub trait FormStore: Send + Sync + 'static {
+    /// Stores a version of a form definition (`json` is the definition as
+    /// published, `content_hash` its hash). The same content again is
+    /// `AlreadyPublished`; other content under a stored version is `Taken`.
+    async fn publish_definition(&self, definition: &NewDefinition) -> Result<Published, StoreError>;
+
+    /// Every stored definition as published, by form id then version.
+    async fn published_definitions(&self) -> Result<Vec<PublishedDefinition>, StoreError>;
+}
+
+#[derive(Clone, Debug)]
+pub struct NewDefinition {
+    pub form_id: String,
+    pub version: u32,
+    pub json: String,
+    pub content_hash: String,
+    /// `None` for the definitions built into the release.
+    pub published_by: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Published {
+    New,
+    AlreadyPublished,
+    Taken,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublishedDefinition {
+    pub form_id: String,
+    pub version: u32,
+    pub json: String,
+    pub published_at: DateTime<Utc>,
+    /// The admin's name, or `None` when built into the release.
+    pub published_by: Option<String>,
 }
 
 /// A form being filled in: its future submission id, the raw answers as
@@ -246,6 +287,8 @@ pub struct InboxFilter {
     pub assignee: Option<i64>,
     /// The visitor's role, as the form's code.
     pub role: Option<String>,
+    /// An area (a rating question's id) rated with some or serious concerns.
+    pub area_with_concerns: Option<&'static str>,
     /// Words that must appear in the answers' text.
     pub text: Option<String>,
     pub received_from: Option<chrono::NaiveDate>,

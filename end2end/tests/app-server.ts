@@ -63,6 +63,15 @@ export class AppServer {
     });
   }
 
+  /** Stored submissions (not the demo's) as [id, form id, form version, severity]. */
+  submissionRows(): [string, string, number, string][] {
+    const script =
+      "import json, sqlite3, sys; print(json.dumps([list(r) for r in sqlite3.connect(sys.argv[1]).execute(" +
+      "\"SELECT s.id, s.form_id, s.form_version, s.severity FROM submissions s JOIN devices d ON d.id = s.device_id " +
+      "JOIN organisations o ON o.id = d.organisation_id WHERE o.name <> 'Demo Surgery (fictional)' ORDER BY s.received_at\")]))";
+    return JSON.parse(execFileSync("python3", ["-c", script, join(this.dataDir, "chf.db")]).toString());
+  }
+
   /** Stored submissions (not the demo's), straight from the database file. */
   submissionIds(): string[] {
     const script =

@@ -1,18 +1,8 @@
 // The offline app (/app) in real Chromium against a real server and database:
 // installed once online, then used with no signal, closed, reopened, synced.
-import { test, expect, chromium, Page, BrowserContext } from "@playwright/test";
-import AxeBuilder from "@axe-core/playwright";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { test, expect, Page, BrowserContext } from "@playwright/test";
 import { AppServer } from "./app-server";
-
-const WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
-const launch = {
-  executablePath: "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-};
-const phone = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+import { appReady, axe, continueOn, installAndEnrol, openPhone } from "./phone";
 
 test.describe.configure({ timeout: 180_000 });
 
@@ -28,43 +18,6 @@ async function serve(flags: string[] = []): Promise<AppServer> {
   return server;
 }
 
-/** A browser profile that survives closing the browser, as a phone's does. */
-async function openPhone(server: AppServer, profile = mkdtempSync(join(tmpdir(), "chf-phone-"))) {
-  const context = await chromium.launchPersistentContext(profile, { ...launch, ...phone, baseURL: server.url });
-  return { context, profile };
-}
-
-async function axe(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(WCAG).analyze();
-  expect(results.violations.map((v) => `${page.url()} ${v.id}: ${v.help}`)).toEqual([]);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow).toBeLessThanOrEqual(0);
-}
-
-async function appReady(page: Page) {
-  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
-  await expect(page.getByRole("heading", { name: "Tell us what you saw" })).toBeVisible();
-  await expect(page.getByTestId("app-opening")).toHaveCount(0);
-}
-
-/** Enrols in the app while online, and waits until it is installed for offline use. */
-async function installAndEnrol(page: Page, server: AppServer) {
-  const code = server.addOrganisation(`Puddlecombe Surgery ${Math.random().toString(36).slice(2, 8)}`);
-  await page.goto("/app");
-  await appReady(page);
-  await page.getByRole("button", { name: "Enrol this device" }).click();
-  await expect(page).toHaveURL(/\/enrol\?next=app$/);
-  await page.getByLabel("Your name").fill("Nurse B Example");
-  await page.getByLabel("District or community nurse", { exact: true }).check();
-  await page.getByLabel("Access code").fill(code);
-  await page.getByRole("button", { name: "Enrol this device" }).click();
-  await expect(page).toHaveURL(/\/app$/);
-  await appReady(page);
-  await expect(page.getByTestId("enrolled-as")).toHaveText(/Nurse B Example/);
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null && localStorage.getItem("chf.register.v1") !== null, null, { timeout: 20_000 });
-  await page.waitForFunction(async () => (await caches.keys()).length === 1 && (await (await caches.open((await caches.keys())[0])).keys()).length >= 10, null, { timeout: 20_000 });
-}
-
 /** A server of its own and a phone that has visited once online and enrolled. */
 async function installedPhone(flags: string[] = []) {
   const server = await serve(flags);
@@ -72,10 +25,6 @@ async function installedPhone(flags: string[] = []) {
   const page = context.pages()[0] ?? (await context.newPage());
   await installAndEnrol(page, server);
   return { server, context, profile, page };
-}
-
-async function continueOn(page: Page) {
-  await page.getByRole("button", { name: "Continue" }).click();
 }
 
 /** From the app's start page to its check page; `staffing` other than Good adds the concerns page. */
@@ -157,7 +106,7 @@ test("online once, then three forms with no signal survive a browser restart and
   await axe(page);
   await context.close();
 
-  ({ context } = await openPhone(server, profile));
+  ({ context } = await openPhone(server, 360, profile));
   await context.setOffline(true);
   page = context.pages()[0] ?? (await context.newPage());
   await page.goto("/app");

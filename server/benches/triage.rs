@@ -76,6 +76,8 @@ async fn main() {
         "/triage?severity=red&status=new",
         "/triage?severity=amber&service=1-000000042&q=lounge",
         "/triage?page=400",
+        "/triage?area=staffing",
+        "/api/v1/triage/observations?severity=red",
     ] {
         let mut times = Vec::with_capacity(requests);
         for round in 0..requests + 10 {

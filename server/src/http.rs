@@ -11,6 +11,7 @@ mod security;
 mod staff;
 mod submissions;
 mod sync;
+mod forms;
 mod triage;
 
 pub use offline::ServiceWorker;
@@ -22,7 +23,7 @@ pub use error::AppError;
 
 use axum::{extract::DefaultBodyLimit, extract::FromRef, Router};
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_http::{
     compression::CompressionLayer,
     limit::RequestBodyLimitLayer,
@@ -60,6 +61,19 @@ pub struct AppState {
     pub lost_replies: LostReplies,
 }
 
+/// The Leptos pages' routes, worked out once per process.
+///
+/// Working them out renders the app with every `Resource` held back, and
+/// leptos_server holds them back with one process-wide flag: a page rendering
+/// meanwhile on another thread never gets its data and its response never
+/// ends. A server builds its router once, before it serves, so this bites only
+/// when several apps share a process (the API tests, one app per test), where it
+/// hung about one test run in fifteen.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole router with its layers.
 pub fn router(state: AppState, max_body_bytes: usize) -> Router {
     let store = state.store.clone();
@@ -78,7 +92,8 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         .merge(journey::router())
         .merge(staff::router())
         .merge(triage::router())
-        .leptos_routes_with_context(&state, generate_route_list(App), provide_store.clone(), move || {
+        .merge(forms::router())
+        .leptos_routes_with_context(&state, page_routes(), provide_store.clone(), move || {
             shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_store, shell));

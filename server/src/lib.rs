@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod credentials;
+pub mod definitions;
 pub mod demo;
 pub mod http;
 pub mod register;

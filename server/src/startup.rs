@@ -17,6 +17,8 @@ use crate::{
 pub enum StartError {
     #[error(transparent)]
     Database(#[from] OpenError),
+    #[error("cannot load the form definitions: {0}")]
+    Definitions(#[source] store::StoreError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -37,6 +39,7 @@ impl Application {
     /// Opens the database (applying migrations) and binds the listener.
     pub async fn build(settings: &Settings) -> Result<Self, StartError> {
         let store = store::open(settings).await?;
+        crate::definitions::load(&store).await.map_err(StartError::Definitions)?;
         let arrivals = http::Arrivals::default();
         let state = AppState {
             leptos_options: leptos_options(settings),

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// A bad value for one named field.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[error("{field}: {message}")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FieldError {
     /// The field's machine name, as in the CSV header or the form.
     pub field: String,

@@ -6,33 +6,62 @@ mod answers;
 mod definition;
 mod journey;
 mod severity;
+mod summary;
 
-pub use answers::{comment_field, Answer, Answers, RawAnswers, RawValue};
+pub use answers::{comment_field, tally_field, Answer, Answers, RawAnswers, RawValue, MAX_TALLY};
 pub use definition::{Choice, Condition, Flag, FormDefinition, FormId, Page, Question, QuestionKind};
 pub use journey::{answer_text, PageOutcome, Step};
 pub use severity::{Assessment, Severity};
+pub use summary::{Summary, SummaryRow, SummaryRule};
 
-use std::sync::OnceLock;
+use std::sync::{OnceLock, RwLock};
 
-/// The definitions the app knows, newest version of each last.
-pub fn definitions() -> &'static [FormDefinition] {
-    static DEFINITIONS: OnceLock<Vec<FormDefinition>> = OnceLock::new();
-    DEFINITIONS.get_or_init(|| {
-        [include_str!("../../forms/professional-feedback.v1.json")]
+/// The definitions built into this release, in `app/forms/`.
+pub fn built_in() -> &'static [FormDefinition] {
+    static BUILT_IN: OnceLock<Vec<FormDefinition>> = OnceLock::new();
+    BUILT_IN.get_or_init(|| {
+        [
+            include_str!("../../forms/professional-feedback.v1.json"),
+            include_str!("../../forms/quality-audit.v1.json"),
+            include_str!("../../forms/experts-by-experience.v1.json"),
+            include_str!("../../forms/my-home-life.v1.json"),
+            include_str!("../../forms/interaction-observation.v1.json"),
+        ]
             .into_iter()
             .map(|json| serde_json::from_str(json).unwrap_or_else(|err| panic!("form definition is invalid: {err}")))
             .collect()
     })
 }
 
+/// Versions published after the release: on the server from its database,
+/// on a phone from its last sync. Published versions never change and are few,
+/// so each is kept for the life of the process.
+static PUBLISHED: RwLock<Vec<&'static FormDefinition>> = RwLock::new(Vec::new());
+
+/// Makes a published version known to `find` and `latest`. A version already
+/// known is left as it is: a version, once used, never changes.
+pub fn register(definition: FormDefinition) {
+    if find(definition.id.as_str(), definition.version).is_some() {
+        return;
+    }
+    let mut published = PUBLISHED.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+    published.push(Box::leak(Box::new(definition)));
+}
+
+/// Every definition known here: the built-in ones, then those published since.
+pub fn definitions() -> Vec<&'static FormDefinition> {
+    let published = PUBLISHED.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+    built_in().iter().chain(published.iter().copied()).collect()
+}
+
 /// The definition with this id and version, if the app knows it.
 pub fn find(id: &str, version: u32) -> Option<&'static FormDefinition> {
-    definitions().iter().find(|form| form.id.as_str() == id && form.version == version)
+    definitions().into_iter().find(|form| form.id.as_str() == id && form.version == version)
 }
 
 /// The newest version of the form with this id.
 pub fn latest(id: &str) -> Option<&'static FormDefinition> {
-    definitions().iter().filter(|form| form.id.as_str() == id).max_by_key(|form| form.version)
+    definitions().into_iter().filter(|form| form.id.as_str() == id).max_by_key(|form| form.version)
 }
 
 /// The id of the professionals feedback form.
@@ -83,5 +112,76 @@ mod tests {
         assert_eq!(latest(PROFESSIONAL_FEEDBACK).map(|f| f.version), Some(1));
         assert!(find(PROFESSIONAL_FEEDBACK, 99).is_none());
         assert!(form.pages.len() >= 10);
+    }
+
+    /// The feedback form as JSON, to break in one place at a time.
+    fn feedback_json() -> serde_json::Value {
+        serde_json::to_value(find(PROFESSIONAL_FEEDBACK, 1).unwrap()).unwrap()
+    }
+
+    fn problems_of(json: serde_json::Value) -> Vec<(String, String)> {
+        let form: FormDefinition = serde_json::from_value(json).unwrap();
+        form.check().err().unwrap_or_default().into_iter().map(|p| (p.field, p.message)).collect()
+    }
+
+    #[test]
+    fn every_problem_of_a_definition_is_reported_at_its_place() {
+        let mut json = feedback_json();
+        json["id"] = "Feedback Form".into();
+        json["version"] = 0.into();
+        json["pages"][1]["slug"] = json["pages"][0]["slug"].clone();
+        json["pages"][1]["questions"][0]["id"] = "service".into();
+        json["pages"][1]["questions"][1]["kind"]["options"][1]["value"] = json["pages"][1]["questions"][1]["kind"]["options"][0]["value"].clone();
+        json["pages"][1]["questions"][0]["required_message"] = serde_json::Value::Null;
+        let problems = problems_of(json);
+        let fields: Vec<&str> = problems.iter().map(|(field, _)| field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "id",
+                "version",
+                "pages[1].slug",
+                "pages[1].questions[0].id",
+                "pages[1].questions[0].required_message",
+                "pages[1].questions[1].kind.options[1].value",
+            ],
+            "{problems:#?}"
+        );
+        assert!(problems[2].1.contains("used by an earlier page"));
+    }
+
+    #[test]
+    fn conditions_limits_and_the_service_picker_are_checked() {
+        let mut json = feedback_json();
+        let pages = json["pages"].as_array_mut().unwrap();
+        let condition_at = pages.iter().position(|page| !page["show_when"].is_null()).expect("a page shown on a condition");
+        pages[condition_at]["show_when"] = serde_json::json!({ "answer_in": { "question": "nothing_here", "values": ["yes"] } });
+        pages[0]["questions"][0]["kind"] = serde_json::json!({ "type": "text", "max_chars": 0 });
+        let problems = problems_of(json);
+        let fields: Vec<&str> = problems.iter().map(|(field, _)| field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["pages[0].questions[0].kind.max_chars".to_owned(), format!("pages[{condition_at}].show_when.question"), "pages".to_owned()]
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+            "{problems:#?}"
+        );
+        assert!(problems[2].1.contains("exactly one service picker"));
+    }
+
+    #[test]
+    fn a_published_version_becomes_the_latest_and_the_old_one_stays_findable() {
+        let mut json = feedback_json();
+        json["id"] = "registry-test-form".into();
+        register(serde_json::from_value(json.clone()).unwrap());
+        json["version"] = 2.into();
+        json["title"] = "Second version".into();
+        register(serde_json::from_value(json.clone()).unwrap());
+        json["title"] = "A changed second version".into();
+        register(serde_json::from_value(json).unwrap());
+        assert_eq!(latest("registry-test-form").map(|f| (f.version, f.title.as_str())), Some((2, "Second version")), "a version never changes");
+        assert!(find("registry-test-form", 1).is_some());
+        assert_eq!(latest(PROFESSIONAL_FEEDBACK).map(|f| f.version), Some(1));
     }
 }

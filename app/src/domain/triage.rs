@@ -12,6 +12,7 @@ pub const MAX_NOTE_CHARS: usize = 2000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Status {
     New,
     Triaged,
@@ -48,6 +49,7 @@ impl Status {
 /// What was done about an observation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Outcome {
     IntelligenceOnly,
     QualitySupportVisit,
@@ -204,7 +206,16 @@ impl PatternRule {
     }
 }
 
-/// The rating questions charted on a service's page, with their labels.
+/// The rating answers that count as a concern about an area.
+pub const CONCERN_RATINGS: [&str; 2] = ["some_concerns", "serious_concerns"];
+
+/// The area with this code, as (code, label), if it is one the unit tracks.
+pub fn charted_area(code: &str) -> Option<(&'static str, &'static str)> {
+    CHARTED_AREAS.iter().copied().find(|(area, _)| *area == code)
+}
+
+/// The rating questions charted on a service's page and filtered on in the
+/// inbox, with their labels.
 pub const CHARTED_AREAS: [(&str, &str); 4] = [
     ("appearance", "Residents' appearance"),
     ("environment", "Environment"),

@@ -30,7 +30,11 @@ use self::{
     network::Reply,
     state::{Enrolment, OfflineState},
 };
-use crate::domain::{register::Service, sync::DeviceProfile};
+use crate::domain::{
+    forms,
+    register::Service,
+    sync::DeviceProfile,
+};
 
 pub use sync::retry_delay_ms;
 
@@ -100,11 +104,15 @@ pub fn OfflineApp() -> impl IntoView {
     let ready = RwSignal::new(false);
     Effect::new(move || {
         untrack(|| {
+            // Versions published since this release, from the last sync, so a
+            // draft on any of them can be carried on offline.
+            phone::forms().into_iter().for_each(forms::register);
             state.load();
             worker::register(state);
             sync::start(state);
             spawn_local(check_enrolment(state));
             spawn_local(refresh_register(state));
+            spawn_local(sync::refresh_forms(state));
         });
         ready.set(true);
     });

@@ -30,6 +30,15 @@ pub enum AppError {
     /// 403: a post without this session's CSRF token, or from another site.
     #[error("This request was refused. Go back, reload the page and try again.")]
     Forbidden,
+    /// 403: a member of staff who is not an admin, asking for what only admins do.
+    #[error("Only an admin can do this.")]
+    AdminOnly,
+    /// 422: a form definition with problems; `fields` names each, by its place in the file.
+    #[error("The form definition has problems. Each is listed with its place in the file.")]
+    DefinitionProblems(Vec<FieldError>),
+    /// 404: what the address names does not exist.
+    #[error("{0}")]
+    NotFound(String),
     /// 409: the request clashes with something already stored.
     #[error("{0}")]
     Conflict(String),
@@ -63,8 +72,10 @@ impl AppError {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::NotEnrolled => StatusCode::UNAUTHORIZED,
-            Self::Revoked | Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::Revoked | Self::Forbidden | Self::AdminOnly => StatusCode::FORBIDDEN,
+            Self::DefinitionProblems(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::NotLoggedIn => StatusCode::UNAUTHORIZED,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::NotJson => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -80,7 +91,7 @@ impl IntoResponse for AppError {
             tracing::error!(error = %err, "request failed");
         }
         let fields = match &self {
-            Self::Invalid(fields) => fields.as_slice(),
+            Self::Invalid(fields) | Self::DefinitionProblems(fields) => fields.as_slice(),
             _ => &[],
         };
         let body = ErrorBody { error: self.to_string(), fields };

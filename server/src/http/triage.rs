@@ -3,6 +3,7 @@
 //! checked against the workflow in `app::domain::triage`, written with the
 //! version it was based on, and appended to the audit trail.
 
+pub mod api;
 mod export;
 pub mod filter;
 mod live;
@@ -14,7 +15,7 @@ pub use live::Arrivals;
 use app::domain::{
     device::ProfessionalRole,
     forms::{self, Answer},
-    register::RegisterQuery,
+    register::{RegisterQuery, Service},
     triage::{parse_note, Outcome, Status, Step},
 };
 use axum::{
@@ -29,12 +30,12 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{error::AppError, staff::Staff, AppState};
-use crate::store::{StaffSession, StepApplied, TriageChange, TriageEvent, User};
+use crate::store::{StaffSession, StepApplied, StoredSubmission, TriageChange, TriageEvent, User};
 use filter::InboxParams;
 use pages::StepProblem;
 
 /// Observations per inbox page.
-const PER_PAGE: u32 = 25;
+pub const PER_PAGE: u32 = 25;
 /// How many of a service's other observations an observation page lists.
 const OTHERS_SHOWN: u32 = 10;
 
@@ -46,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .route("/triage/services", get(services::flagged))
         .route("/triage/services/{id}", get(services::service))
         .route("/triage/observations/{id}", get(observation).post(take_step))
+        .merge(api::router())
 }
 
 async fn inbox(
@@ -102,28 +104,14 @@ async fn render_observation(
     };
     let submission = &observation.submission;
     let service = state.store.service(&submission.service).await?;
-    let (answers, risk_of_harm) = match forms::find(&submission.form_id, submission.form_version) {
-        Some(form) => {
-            let rows = form
-                .summary(&submission.answers)
-                .into_iter()
-                .map(|(_, question, text)| {
-                    let text = match (submission.answers.get(&question.id), &service) {
-                        (Some(Answer::Service(_)), Some(service)) => service.name_and_town(),
-                        _ => text,
-                    };
-                    (question.label.clone(), text)
-                })
-                .collect();
-            (rows, matches!(submission.answers.get("risk_of_harm"), Some(Answer::YesNo(true))))
-        }
-        None => (Vec::new(), false),
-    };
+    let (answers, risk_of_harm) = answers_in_words(submission, service.as_ref());
+    let summary = checklist_summary(submission);
     let others = state.store.service_observations(&submission.service, OTHERS_SHOWN + 1).await?;
     let view = pages::ObservationView {
         staff,
         service,
         answers,
+        summary,
         risk_of_harm,
         others,
         officers: state.store.users().await?,
@@ -133,6 +121,32 @@ async fn render_observation(
         observation,
     };
     Ok((status, pages::observation(view)).into_response())
+}
+
+/// A step as a person asks for it, from the page's form or the JSON API.
+/// Each answer as (question, answer in words), the service by its name; and
+/// whether the visitor said someone is at immediate risk of harm.
+pub fn answers_in_words(submission: &StoredSubmission, service: Option<&Service>) -> (Vec<(String, String)>, bool) {
+    let Some(form) = forms::find(&submission.form_id, submission.form_version) else {
+        return (Vec::new(), false);
+    };
+    let rows = form
+        .summary(&submission.answers)
+        .into_iter()
+        .map(|(_, question, text)| {
+            let text = match (submission.answers.get(&question.id), service) {
+                (Some(Answer::Service(_)), Some(service)) => service.name_and_town(),
+                _ => text,
+            };
+            (question.label.clone(), text)
+        })
+        .collect();
+    (rows, matches!(submission.answers.get("risk_of_harm"), Some(Answer::YesNo(true))))
+}
+
+/// A checklist's own summary of its ratings, by the rule in its definition.
+pub fn checklist_summary(submission: &StoredSubmission) -> Option<forms::Summary> {
+    forms::find(&submission.form_id, submission.form_version)?.summarise(&submission.answers)
 }
 
 #[derive(Deserialize)]
@@ -151,6 +165,81 @@ struct StepPost {
     note: String,
 }
 
+/// What a step names; every field is checked before anything is written.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct StepRequest {
+    #[serde(default)]
+    pub step: String,
+    #[serde(default)]
+    pub officer: String,
+    #[serde(default)]
+    pub outcome: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Which part of a step was refused, so each caller can point at its own field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepField {
+    Officer,
+    Outcome,
+    Note,
+}
+
+/// Why a step was not taken. Nothing was written.
+#[derive(Debug)]
+pub enum StepRefused {
+    NotFound,
+    /// 400: a step the workflow does not know.
+    Unknown(&'static str),
+    /// 422: a missing or unreadable part.
+    Invalid(StepField, String),
+    /// 409: someone else acted first, or the step does not follow from the status.
+    Conflict(String),
+}
+
+const STALE: &str = "Someone else changed this observation while you were looking at it. Check the timeline, \
+    then try again: what you typed is still here.";
+
+/// Checks a step against the workflow and, if it follows from the version the
+/// person saw, applies it with its audit line; the new version when it did.
+pub async fn apply_step(
+    state: &AppState,
+    staff: &StaffSession,
+    id: Uuid,
+    seen_version: Option<i64>,
+    request: &StepRequest,
+) -> Result<Result<(i64, Status), StepRefused>, AppError> {
+    let Some(current) = state.store.observation(id).await? else {
+        return Ok(Err(StepRefused::NotFound));
+    };
+    let officers = state.store.users().await?;
+    let step = match parse_step(request, &officers) {
+        Ok(step) => step,
+        Err(refused) => return Ok(Err(refused)),
+    };
+    if seen_version != Some(current.version) {
+        return Ok(Err(StepRefused::Conflict(STALE.to_owned())));
+    }
+    let next = match step.from(current.status) {
+        Ok(next) => next,
+        Err(message) => return Ok(Err(StepRefused::Conflict(message.to_owned()))),
+    };
+    let note = match parse_note(&step, &request.note) {
+        Ok(note) => note,
+        Err(err) => return Ok(Err(StepRefused::Invalid(StepField::Note, err.message))),
+    };
+    let change = change_for(&officers, staff, &step, current.status, next, note);
+    Ok(match state.store.apply_step(id, current.version, &change).await? {
+        StepApplied::Done(version) => {
+            tracing::info!(observation = %id, step = change.event.kind, user = staff.user.id, "triage step");
+            Ok((version, next))
+        }
+        StepApplied::Stale => Err(StepRefused::Conflict(STALE.to_owned())),
+        StepApplied::NotFound => Err(StepRefused::NotFound),
+    })
+}
+
 async fn take_step(
     staff: Staff,
     State(state): State<AppState>,
@@ -163,69 +252,46 @@ async fn take_step(
     let Ok(uuid) = Uuid::parse_str(&id) else {
         return render_observation(&state, &staff, &id, None, StatusCode::NOT_FOUND).await;
     };
-    let Some(current) = state.store.observation(uuid).await? else {
-        return render_observation(&state, &staff, &id, None, StatusCode::NOT_FOUND).await;
+    let request = &StepRequest { step: post.step, officer: post.officer, outcome: post.outcome, note: post.note };
+    let problem = |field: String, message: String| StepProblem {
+        step: request.step.clone(),
+        field,
+        message,
+        note: request.note.clone(),
     };
-    let problem = |field: &str, message: &str| StepProblem {
-        step: post.step.clone(),
-        field: field.to_owned(),
-        message: message.to_owned(),
-        note: post.note.clone(),
-    };
-    let officers = state.store.users().await?;
-    let step = match parse_step(&post, &officers) {
-        Ok(step) => step,
-        Err((field, message)) => {
-            let status = if field == "step" { StatusCode::BAD_REQUEST } else { StatusCode::UNPROCESSABLE_ENTITY };
-            return render_observation(&state, &staff, &id, Some(problem(&field, message)), status).await;
+    let note_field = format!("{}-note", request.step);
+    let (status, problem) = match apply_step(&state, &staff, uuid, post.version.parse().ok(), request).await? {
+        Ok(_) => return Ok(Redirect::to(&format!("/triage/observations/{uuid}#timeline")).into_response()),
+        Err(StepRefused::NotFound) => (StatusCode::NOT_FOUND, None),
+        Err(StepRefused::Unknown(message)) => (StatusCode::BAD_REQUEST, Some(problem("step".to_owned(), message.to_owned()))),
+        Err(StepRefused::Invalid(field, message)) => {
+            let field = match field {
+                StepField::Officer => "assign-officer".to_owned(),
+                StepField::Outcome => "outcome-choice".to_owned(),
+                StepField::Note => note_field,
+            };
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(problem(field, message)))
         }
+        Err(StepRefused::Conflict(message)) => (StatusCode::CONFLICT, Some(problem(note_field, message))),
     };
-    let note_field = format!("{}-note", post.step);
-    let stale = "Someone else changed this observation while you were looking at it. Check the timeline, \
-        then try again: what you typed is still here.";
-    if post.version.parse::<i64>().ok() != Some(current.version) {
-        return render_observation(&state, &staff, &id, Some(problem(&note_field, stale)), StatusCode::CONFLICT).await;
-    }
-    let next = match step.from(current.status) {
-        Ok(next) => next,
-        Err(message) => {
-            return render_observation(&state, &staff, &id, Some(problem(&note_field, message)), StatusCode::CONFLICT).await;
-        }
-    };
-    let note = match parse_note(&step, &post.note) {
-        Ok(note) => note,
-        Err(err) => {
-            return render_observation(&state, &staff, &id, Some(problem(&note_field, &err.message)), StatusCode::UNPROCESSABLE_ENTITY).await;
-        }
-    };
-    let change = change_for(&officers, &staff, &step, current.status, next, note);
-    match state.store.apply_step(uuid, current.version, &change).await? {
-        StepApplied::Done(_) => {
-            tracing::info!(observation = %uuid, step = change.event.kind, user = staff.user.id, "triage step");
-            Ok(Redirect::to(&format!("/triage/observations/{uuid}#timeline")).into_response())
-        }
-        StepApplied::Stale => render_observation(&state, &staff, &id, Some(problem(&note_field, stale)), StatusCode::CONFLICT).await,
-        StepApplied::NotFound => render_observation(&state, &staff, &id, None, StatusCode::NOT_FOUND).await,
-    }
+    render_observation(&state, &staff, &id, problem, status).await
 }
 
-/// The step a form posted, or (field id, message) for what is missing.
-fn parse_step(post: &StepPost, officers: &[User]) -> Result<Step, (String, &'static str)> {
-    match post.step.as_str() {
-        "assign" => {
-            match post.officer.parse::<i64>().ok().filter(|id| officers.iter().any(|o| o.id == *id)) {
-                Some(officer) => Ok(Step::Assign { officer }),
-                None => Err(("assign-officer".to_owned(), "Choose the officer who will handle this observation")),
-            }
-        }
-        "outcome" => match Outcome::parse(&post.outcome) {
+/// The step a request names, or what is missing from it.
+fn parse_step(request: &StepRequest, officers: &[User]) -> Result<Step, StepRefused> {
+    match request.step.as_str() {
+        "assign" => match request.officer.parse::<i64>().ok().filter(|id| officers.iter().any(|o| o.id == *id)) {
+            Some(officer) => Ok(Step::Assign { officer }),
+            None => Err(StepRefused::Invalid(StepField::Officer, "Choose the officer who will handle this observation".to_owned())),
+        },
+        "outcome" => match Outcome::parse(&request.outcome) {
             Some(outcome) => Ok(Step::RecordOutcome(outcome)),
-            None => Err(("outcome-choice".to_owned(), "Select the outcome")),
+            None => Err(StepRefused::Invalid(StepField::Outcome, "Select the outcome".to_owned())),
         },
         "note" => Ok(Step::Note),
         "close" => Ok(Step::Close),
         "reopen" => Ok(Step::Reopen),
-        _ => Err(("step".to_owned(), "This action is not known. Reload the page and try again.")),
+        _ => Err(StepRefused::Unknown("This action is not known. Reload the page and try again.")),
     }
 }
 

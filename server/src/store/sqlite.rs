@@ -6,6 +6,7 @@ use std::{str::FromStr, time::Duration};
 mod accounts;
 mod devices;
 mod drafts;
+mod forms;
 mod register;
 mod submissions;
 mod triage;

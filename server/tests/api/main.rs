@@ -2,6 +2,7 @@
 
 mod cli;
 mod devices;
+mod forms;
 mod health;
 mod helpers;
 mod journey;
@@ -12,3 +13,4 @@ mod startup;
 mod submissions;
 mod sync;
 mod triage;
+mod triage_api;

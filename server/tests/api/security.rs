@@ -81,3 +81,31 @@ async fn an_oversized_body_is_refused_with_413() {
         .unwrap();
     assert_eq!(response.status(), 413);
 }
+
+/// Building an app works out the pages' routes, which once held back every
+/// page's data process-wide; pages rendering meanwhile never finished.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_render_while_other_apps_start_in_the_same_process() {
+    let app = spawn_app().await;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let builder = {
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                let dir = tempfile::tempdir().unwrap();
+                let settings = server::settings::Settings::for_data_dir(dir.path());
+                drop(server::startup::Application::build(&settings).await.unwrap());
+            }
+        })
+    };
+    let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build().unwrap();
+    let mut unfinished = Vec::new();
+    for n in 0..300 {
+        if let Err(err) = client.get(format!("{}/", app.address)).send().await {
+            unfinished.push(format!("request {n}: {err}"));
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    builder.await.unwrap();
+    assert!(unfinished.is_empty(), "{unfinished:#?}");
+}

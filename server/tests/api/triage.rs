@@ -16,17 +16,17 @@ use uuid::Uuid;
 
 use crate::helpers::{feedback, spawn_app, TestApp};
 
-const PASSWORD: &str = "correct horse battery staple";
+pub const PASSWORD: &str = "correct horse battery staple";
 
 /// A logged-in member of staff: their session cookie and CSRF token.
-struct Staff {
-    id: i64,
-    cookie: String,
-    csrf: String,
+pub struct Staff {
+    pub id: i64,
+    pub cookie: String,
+    pub csrf: String,
 }
 
 impl TestApp {
-    async fn add_user(&self, email: &str, name: &str, role: Role) -> i64 {
+    pub async fn add_user(&self, email: &str, name: &str, role: Role) -> i64 {
         let user = NewUser {
             email: Email::parse(email).unwrap(),
             name: StaffName::parse(name).unwrap(),
@@ -45,7 +45,7 @@ impl TestApp {
             .unwrap()
     }
 
-    async fn staff(&self, email: &str, name: &str, role: Role) -> Staff {
+    pub async fn staff(&self, email: &str, name: &str, role: Role) -> Staff {
         let id = self.add_user(email, name, role).await;
         let response = self.post_login(email, PASSWORD).await;
         assert_eq!(response.status(), 303);
@@ -55,7 +55,7 @@ impl TestApp {
         Staff { id, cookie, csrf: csrf_in(&html) }
     }
 
-    async fn get_as(&self, cookie: Option<&str>, path: &str) -> reqwest::Response {
+    pub async fn get_as(&self, cookie: Option<&str>, path: &str) -> reqwest::Response {
         let mut request = self.client.get(format!("{}{path}", self.address));
         if let Some(cookie) = cookie {
             request = request.header("cookie", cookie);
@@ -80,7 +80,7 @@ impl TestApp {
     }
 
     /// A submission through the API, with these answers changed.
-    async fn observation_with(&self, token: &str, answers: &[(&str, serde_json::Value)]) -> Uuid {
+    pub async fn observation_with(&self, token: &str, answers: &[(&str, serde_json::Value)]) -> Uuid {
         let body = feedback(answers);
         assert_eq!(self.submit(token, &body).await.status(), 201);
         body["id"].as_str().unwrap().parse().unwrap()
@@ -117,7 +117,7 @@ fn location(response: &reqwest::Response) -> &str {
     response.headers()["location"].to_str().unwrap()
 }
 
-fn serious_staffing() -> Vec<(&'static str, serde_json::Value)> {
+pub fn serious_staffing() -> Vec<(&'static str, serde_json::Value)> {
     vec![("staffing", json!("serious_concerns")), ("staffing_comment", json!("Only one carer on the floor at lunch"))]
 }
 
@@ -191,7 +191,7 @@ async fn every_triage_route_refuses_anyone_but_commissioners_and_admins() {
 
     // Anonymous and a professional's device: sent to log in, nothing shown or changed.
     for cookie in [None, Some(device_cookie.as_str())] {
-        for path in ["/triage", observation.as_str(), "/triage?severity=red", "/triage/events", "/triage/export.csv"] {
+        for path in ["/triage", observation.as_str(), "/triage?severity=red", "/triage/events", "/triage/export.csv", "/triage/forms", "/triage/services"] {
             let response = app.get_as(cookie, path).await;
             assert_eq!(response.status(), 303, "GET {path} as {cookie:?}");
             assert!(location(&response).starts_with("/login?next=%2Ftriage"), "{path}");
@@ -249,7 +249,7 @@ async fn the_inbox_lists_red_then_amber_then_green_oldest_unacknowledged_first_a
 }
 
 #[tokio::test]
-async fn the_inbox_filters_by_severity_status_assignee_and_words_and_pages_through() {
+async fn the_inbox_filters_by_severity_status_area_assignee_and_words_and_pages_through() {
     let app = spawn_app().await;
     let token = app.enrolled_device().await;
     let red = app.observation_with(&token, &serious_staffing()).await;
@@ -272,16 +272,20 @@ async fn the_inbox_filters_by_severity_status_assignee_and_words_and_pages_throu
     assert_eq!(ids(&page("q=call+BELL").await), [amber], "words match without case");
     assert_eq!(ids(&page("q=100%25").await), [amber], "% is a literal character");
     assert_eq!(ids(&page("q=50%25").await), Vec::<Uuid>::new());
+    assert_eq!(ids(&page("area=staffing").await), [red], "serious concerns about staffing");
+    assert_eq!(ids(&page("area=environment").await), [amber], "some concerns about the environment");
+    assert_eq!(ids(&page("area=appearance").await), Vec::<Uuid>::new(), "rated good");
     assert_eq!(ids(&page("role=nurse").await), Vec::<Uuid>::new());
     assert_eq!(ids(&page("role=gp&service=1-000000001").await).len(), 3);
     let today = Utc::now().date_naive();
     assert_eq!(ids(&page(Box::leak(format!("from={today}&to={today}").into_boxed_str())).await).len(), 3);
 
-    let bad = app.get_as(Some(&jo.cookie), "/triage?from=2026-02-30&severity=purple").await;
+    let bad = app.get_as(Some(&jo.cookie), "/triage?from=2026-02-30&severity=purple&area=roof").await;
     assert_eq!(bad.status(), 422);
     let html = bad.text().await.unwrap();
     assert!(html.contains("href=\"#from\"") && html.contains("Enter a real date"));
     assert!(html.contains("href=\"#severity\""));
+    assert!(html.contains("href=\"#area\"") && html.contains("Select an area from the list"));
 
     let amber_page = app.get_as(Some(&jo.cookie), &format!("/triage/observations/{amber}")).await.text().await.unwrap();
     assert!(amber_page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "hostile text is shown as text");

@@ -63,6 +63,8 @@ pub enum Answer {
     Date(NaiveDate),
     YesNo(bool),
     Service(CqcLocationId),
+    /// A timed tally: the period and the count in each category, in the definition's order.
+    Tally { minutes: u32, counts: Vec<(String, u32)> },
 }
 
 /// The answers of a submission, valid for its form definition.
@@ -176,9 +178,19 @@ impl FormDefinition {
         self.questions().any(|question| {
             question.id == field
                 || (matches!(question.kind, QuestionKind::Rating { .. }) && comment_field(&question.id) == field)
+                || matches!(&question.kind, QuestionKind::Tally { categories, .. }
+                    if categories.iter().any(|category| tally_field(&question.id, &category.value) == field))
         })
     }
 }
+
+/// The field that holds a tally's count for one category.
+pub fn tally_field(question: &str, category: &str) -> String {
+    format!("{question}_{category}")
+}
+
+/// The most events one category of a tally may count.
+pub const MAX_TALLY: u32 = 999;
 
 /// The field that holds a rating's comment.
 pub fn comment_field(question: &str) -> String {
@@ -243,6 +255,29 @@ fn parse_answer(question: &Question, raw: &RawAnswers, today: NaiveDate) -> Resu
             Some("yes") => Some(Answer::YesNo(true)),
             Some("no") => Some(Answer::YesNo(false)),
             Some(_) => return Err(FieldError::new(id, "Select yes or no")),
+        },
+        QuestionKind::Tally { categories, max_minutes } => match single()? {
+            None => None,
+            Some(text) => {
+                let minutes = match text.parse::<u32>() {
+                    Ok(minutes) if (1..=*max_minutes).contains(&minutes) => minutes,
+                    _ => return Err(FieldError::new(id, format!("Enter the period as a whole number of minutes, from 1 to {max_minutes}"))),
+                };
+                let mut counts = Vec::new();
+                for category in categories {
+                    let field = tally_field(id, &category.value);
+                    let count = match raw.values(&field).as_slice() {
+                        [] => 0,
+                        [text] => match text.trim().parse::<u32>() {
+                            Ok(count) if count <= MAX_TALLY => count,
+                            _ => return Err(FieldError::new(&field, format!("Enter a whole number from 0 to {MAX_TALLY}"))),
+                        },
+                        _ => return Err(FieldError::new(&field, "Give one count only")),
+                    };
+                    counts.push((category.value.clone(), count));
+                }
+                Some(Answer::Tally { minutes, counts })
+            }
         },
         QuestionKind::ServicePicker => match single()? {
             None => None,

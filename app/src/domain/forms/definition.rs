@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::severity::Severity;
+use super::{severity::Severity, summary::SummaryRule};
+use crate::domain::FieldError;
 
 /// A form's stable machine name, such as `professional-feedback`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -25,6 +26,9 @@ pub struct FormDefinition {
     #[serde(default)]
     pub description: Option<String>,
     pub pages: Vec<Page>,
+    /// How a checklist sums itself up in triage; none for the feedback form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<SummaryRule>,
 }
 
 /// One page of the journey: usually one question, plus its follow-ups.
@@ -59,6 +63,9 @@ pub struct Question {
     /// Asked only when this holds; otherwise not asked and not kept.
     #[serde(default)]
     pub show_when: Option<Condition>,
+    /// A heading that groups questions in a checklist's summary ("Personalise").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -85,6 +92,10 @@ pub enum QuestionKind {
     },
     /// A service from the register, by CQC location ID.
     ServicePicker,
+    /// A timed observation that counts events into categories (QuIS): the
+    /// answer is the period in minutes, in the question's own field, and a
+    /// count per category in `{id}_{category}`.
+    Tally { categories: Vec<Choice>, max_minutes: u32 },
 }
 
 /// One option of a choice or rating.
@@ -97,6 +108,9 @@ pub struct Choice {
     /// Choosing this option raises the submission's severity.
     #[serde(default)]
     pub flag: Option<Flag>,
+    /// An answer such as "Not seen on this visit", left out of summaries' overall.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_rated: bool,
 }
 
 /// A severity and the words that explain it, e.g. red, "Serious concerns".
@@ -130,49 +144,151 @@ impl FormDefinition {
         self.pages.iter().find(|page| page.slug == slug)
     }
 
-    /// Checks the definition itself: unique ids and slugs, conditions that
-    /// name earlier questions and real values, options on every choice.
-    pub fn check(&self) -> Result<(), Vec<String>> {
+    /// Checks the definition itself and reports every problem, each at its
+    /// place in the file (`pages[2].questions[0].id`): ids and slugs that are
+    /// well-formed and unique, text where a person will read it, options on
+    /// every choice, limits on free text, conditions that name earlier
+    /// questions and values they can take, and one service picker, because
+    /// every observation is about one service.
+    pub fn check(&self) -> Result<(), Vec<FieldError>> {
         let mut problems = Vec::new();
+        let mut problem = |field: String, message: String| problems.push(FieldError::new(&field, message));
+        if !is_code(self.id.as_str(), '-') {
+            problem("id".into(), "Give the form an id of lowercase letters, digits and hyphens".into());
+        }
+        if self.version == 0 {
+            problem("version".into(), "Number versions from 1".into());
+        }
+        if self.title.trim().is_empty() {
+            problem("title".into(), "Give the form a title".into());
+        }
+        if self.pages.is_empty() {
+            problem("pages".into(), "A form needs at least one page".into());
+        }
         let mut seen: Vec<&Question> = Vec::new();
-        let mut slugs = Vec::new();
-        for page in &self.pages {
-            if slugs.contains(&page.slug.as_str()) {
-                problems.push(format!("page slug {} is used twice", page.slug));
+        let mut slugs: Vec<&str> = Vec::new();
+        for (p, page) in self.pages.iter().enumerate() {
+            let at = format!("pages[{p}]");
+            if !is_code(&page.slug, '-') {
+                problem(format!("{at}.slug"), "Give the page a slug of lowercase letters, digits and hyphens".into());
+            } else if slugs.contains(&page.slug.as_str()) {
+                problem(format!("{at}.slug"), format!("The slug {} is used by an earlier page", page.slug));
             }
             slugs.push(&page.slug);
-            if let Some(condition) = &page.show_when {
-                check_condition(condition, &seen, &mut problems);
+            if page.title.trim().is_empty() {
+                problem(format!("{at}.title"), "Give the page a title".into());
             }
-            for question in &page.questions {
-                if seen.iter().any(|earlier| earlier.id == question.id) {
-                    problems.push(format!("question id {} is used twice", question.id));
+            if page.questions.is_empty() {
+                problem(format!("{at}.questions"), "A page needs at least one question".into());
+            }
+            if let Some(condition) = &page.show_when {
+                check_condition(condition, &seen, &format!("{at}.show_when"), &mut problem);
+            }
+            for (q, question) in page.questions.iter().enumerate() {
+                let at = format!("{at}.questions[{q}]");
+                if !is_code(&question.id, '_') {
+                    problem(format!("{at}.id"), "Give the question an id of lowercase letters, digits and underscores".into());
+                } else if seen.iter().any(|earlier| earlier.id == question.id) {
+                    problem(format!("{at}.id"), format!("The id {} is used by an earlier question", question.id));
+                }
+                for (field, text) in [("label", &question.label), ("short_label", &question.short_label)] {
+                    if text.trim().is_empty() {
+                        problem(format!("{at}.{field}"), format!("Give the question a {}", field.replace('_', " ")));
+                    }
+                }
+                if question.required && question.required_message.as_deref().is_none_or(|m| m.trim().is_empty()) {
+                    problem(format!("{at}.required_message"), "A required question needs the message shown when it is missing".into());
                 }
                 if let Some(condition) = &question.show_when {
-                    check_condition(condition, &seen, &mut problems);
+                    check_condition(condition, &seen, &format!("{at}.show_when"), &mut problem);
                 }
-                if question.required && question.required_message.is_none() {
-                    problems.push(format!("{} is required but has no required_message", question.id));
-                }
-                if question.kind.options().is_some_and(<[Choice]>::is_empty) {
-                    problems.push(format!("{} has no options", question.id));
-                }
+                check_kind(&question.kind, &format!("{at}.kind"), &mut problem);
                 seen.push(question);
             }
+        }
+        match &self.summary {
+            Some(SummaryRule::Ratings { .. }) if !seen.iter().any(|q| matches!(q.kind, QuestionKind::Rating { .. })) => {
+                problem("summary".into(), "A summary of ratings needs at least one rating question".into());
+            }
+            Some(SummaryRule::Tally { .. }) if !seen.iter().any(|q| matches!(q.kind, QuestionKind::Tally { .. })) => {
+                problem("summary".into(), "A tally summary needs a tally question".into());
+            }
+            _ => {}
+        }
+        let pickers = seen.iter().filter(|q| matches!(q.kind, QuestionKind::ServicePicker)).count();
+        if !self.pages.is_empty() && pickers != 1 {
+            problem("pages".into(), format!("A form needs exactly one service picker, which is required; this one has {pickers}"));
+        } else if seen.iter().any(|q| matches!(q.kind, QuestionKind::ServicePicker) && (!q.required || q.show_when.is_some())) {
+            problem("pages".into(), "The service picker must be required and always asked".into());
         }
         if problems.is_empty() { Ok(()) } else { Err(problems) }
     }
 }
 
-fn check_condition(condition: &Condition, earlier: &[&Question], problems: &mut Vec<String>) {
+/// The longest free text a definition may allow.
+pub const MAX_TEXT_LIMIT: usize = 10_000;
+
+fn check_kind(kind: &QuestionKind, at: &str, problem: &mut impl FnMut(String, String)) {
+    if let QuestionKind::Tally { max_minutes, .. } = kind {
+        if !(1..=24 * 60).contains(max_minutes) {
+            problem(format!("{at}.max_minutes"), "Allow a period of between 1 minute and 24 hours".into());
+        }
+    }
+    let (options, name) = match kind {
+        QuestionKind::Tally { categories, .. } => (Some(categories.as_slice()), "categories"),
+        _ => (kind.options(), "options"),
+    };
+    if let Some(options) = options {
+        let at = format!("{at}.{name}");
+        if options.is_empty() {
+            problem(at.clone(), "Give the question at least one option".into());
+        }
+        let mut values: Vec<&str> = Vec::new();
+        for (o, option) in options.iter().enumerate() {
+            if !is_code(&option.value, '_') {
+                problem(format!("{at}[{o}].value"), "Give the option a value of lowercase letters, digits and underscores".into());
+            } else if values.contains(&option.value.as_str()) {
+                problem(format!("{at}[{o}].value"), format!("The value {} is used by an earlier option", option.value));
+            }
+            values.push(&option.value);
+            if option.label.trim().is_empty() {
+                problem(format!("{at}[{o}].label"), "Give the option a label".into());
+            }
+        }
+    }
+    let limit = match kind {
+        QuestionKind::Text { max_chars, .. } => Some(("max_chars", *max_chars)),
+        QuestionKind::Rating { comment_max_chars, .. } => Some(("comment_max_chars", *comment_max_chars)),
+        _ => None,
+    };
+    if let Some((field, chars)) = limit {
+        if !(1..=MAX_TEXT_LIMIT).contains(&chars) {
+            problem(format!("{at}.{field}"), format!("Allow between 1 and {MAX_TEXT_LIMIT} characters"));
+        }
+    }
+}
+
+/// Lowercase ASCII letters and digits joined by `joiner`, not starting with it.
+fn is_code(text: &str, joiner: char) -> bool {
+    !text.is_empty()
+        && text.len() <= 60
+        && !text.starts_with(joiner)
+        && text.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == joiner)
+}
+
+fn check_condition(condition: &Condition, earlier: &[&Question], at: &str, problem: &mut impl FnMut(String, String)) {
     match condition {
-        Condition::Any(conditions) => conditions.iter().for_each(|c| check_condition(c, earlier, problems)),
+        Condition::Any(conditions) => {
+            for (n, condition) in conditions.iter().enumerate() {
+                check_condition(condition, earlier, &format!("{at}.any[{n}]"), problem);
+            }
+        }
         Condition::AnswerIn { question, values } => match earlier.iter().find(|q| &q.id == question) {
-            None => problems.push(format!("a condition names {question}, which is not an earlier question")),
+            None => problem(format!("{at}.question"), format!("{question} is not an earlier question")),
             Some(q) => {
                 for value in values {
                     if !q.kind.accepts_value(value) {
-                        problems.push(format!("a condition on {question} names {value}, which it cannot answer"));
+                        problem(format!("{at}.values"), format!("{question} cannot be answered {value}"));
                     }
                 }
             }

@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 
 use super::{
-    answers::{comment_field, Answer, Answers, RawAnswers, RawValue},
+    answers::{comment_field, tally_field, Answer, Answers, RawAnswers, RawValue},
     definition::{FormDefinition, Page, Question, QuestionKind},
 };
 use crate::domain::FieldError;
@@ -31,8 +31,11 @@ impl Page {
     pub fn fields(&self) -> Vec<String> {
         self.questions
             .iter()
-            .flat_map(|q| match q.kind {
+            .flat_map(|q| match &q.kind {
                 QuestionKind::Rating { .. } => vec![q.id.clone(), comment_field(&q.id)],
+                QuestionKind::Tally { categories, .. } => {
+                    std::iter::once(q.id.clone()).chain(categories.iter().map(|c| tally_field(&q.id, &c.value))).collect()
+                }
                 _ => vec![q.id.clone()],
             })
             .collect()
@@ -150,7 +153,34 @@ pub fn answer_text(question: &Question, answer: &Answer) -> String {
         Answer::YesNo(yes) => if *yes { "Yes" } else { "No" }.to_owned(),
         // The page shows the service's name; the id is what the answer holds.
         Answer::Service(id) => id.as_str().to_owned(),
+        Answer::Tally { minutes, counts } => {
+            let total: u32 = counts.iter().map(|(_, n)| n).sum();
+            let parts: Vec<String> = counts
+                .iter()
+                .map(|(category, n)| {
+                    let label = match &question.kind {
+                        QuestionKind::Tally { categories, .. } => categories.iter().find(|c| &c.value == category).map_or(category.as_str(), |c| c.label.as_str()),
+                        _ => category.as_str(),
+                    };
+                    format!("{label} {n} ({})", percent(*n, total))
+                })
+                .collect();
+            format!("{total} in {}: {}", minutes_text(*minutes), parts.join(", "))
+        }
     }
+}
+
+/// `n` as a whole-number share of `total`, "0%" when there is nothing to share.
+pub fn percent(n: u32, total: u32) -> String {
+    match total {
+        0 => "0%".to_owned(),
+        _ => format!("{}%", (f64::from(n) * 100.0 / f64::from(total)).round()),
+    }
+}
+
+/// "1 minute", "20 minutes".
+pub fn minutes_text(minutes: u32) -> String {
+    if minutes == 1 { "1 minute".to_owned() } else { format!("{minutes} minutes") }
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use super::{
 /// Ordered so that `max` is the most urgent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Severity {
     Green,
     Amber,
@@ -75,6 +76,12 @@ fn flag_of<'a>(question: &'a Question, answer: &Answer) -> Option<&'a Flag> {
     };
     match (&question.kind, answer) {
         (QuestionKind::YesNo { yes_flag }, Answer::YesNo(true)) => yes_flag.as_ref(),
+        // The worst flag of a category that counted anything.
+        (QuestionKind::Tally { categories, .. }, Answer::Tally { counts, .. }) => categories
+            .iter()
+            .filter(|category| counts.iter().any(|(value, n)| *value == category.value && *n > 0))
+            .filter_map(|category| category.flag.as_ref())
+            .max_by_key(|flag| flag.severity),
         (_, Answer::Choice(value) | Answer::Rating { value, .. }) => option_flag(value),
         _ => None,
     }

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::{enrol::group_class, error_summary::FieldErrorMessage};
+use super::{enrol::group_class, error_summary::FieldErrorMessage, tally::Tally};
 use crate::domain::{
     forms::{comment_field, Choice, Condition, Page, Question, QuestionKind, RawAnswers, RawValue},
     FieldError,
@@ -21,7 +21,7 @@ pub struct FieldContext {
 }
 
 impl FieldContext {
-    fn values_of(&self, field: &str) -> Vec<String> {
+    pub(crate) fn values_of(&self, field: &str) -> Vec<String> {
         match self.values.0.get(field) {
             Some(RawValue::One(value)) => vec![value.clone()],
             Some(RawValue::Many(values)) => values.clone(),
@@ -29,11 +29,11 @@ impl FieldContext {
         }
     }
 
-    fn value_of(&self, field: &str) -> String {
+    pub(crate) fn value_of(&self, field: &str) -> String {
         self.values_of(field).into_iter().next().unwrap_or_default()
     }
 
-    fn error_of(&self, field: &str) -> Option<String> {
+    pub(crate) fn error_of(&self, field: &str) -> Option<String> {
         self.problems.iter().find(|p| p.field == field).map(|p| p.message.clone())
     }
 
@@ -94,7 +94,7 @@ pub fn QuestionField(question: Question, cx: FieldContext, as_heading: bool) -> 
         .into_any(),
         QuestionKind::YesNo { .. } => {
             let options = ["yes", "no"]
-                .map(|value| Choice { value: value.into(), label: if value == "yes" { "Yes" } else { "No" }.into(), hint: None, flag: None })
+                .map(|value| Choice { value: value.into(), label: if value == "yes" { "Yes" } else { "No" }.into(), hint: None, flag: None, not_rated: false })
                 .to_vec();
             view! { <Radios id=id.clone() options cx=cx.clone()/> }.into_any()
         }
@@ -124,6 +124,7 @@ pub fn QuestionField(question: Question, cx: FieldContext, as_heading: bool) -> 
             .into_any();
         }
         QuestionKind::ServicePicker => ().into_any(),
+        QuestionKind::Tally { categories, max_minutes } => view! { <Tally id=id.clone() categories max_minutes cx=cx.clone()/> }.into_any(),
     };
     view! {
         <div class=group_class(error.is_some())>

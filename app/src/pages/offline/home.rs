@@ -23,9 +23,12 @@ const WARN_DAYS_BEFORE_EXPIRY: i64 = 3;
 pub fn Home() -> impl IntoView {
     let state = expect_context::<OfflineState>();
     let navigate = use_navigate();
-    let start = move |_| {
-        if let Some((id, slug)) = start_draft(state) {
-            navigate(&step_href(id, &slug), Default::default());
+    let start = {
+        let navigate = navigate.clone();
+        move |_| {
+            if let Some((id, slug)) = start_draft(state, PROFESSIONAL_FEEDBACK) {
+                navigate(&step_href(id, &slug), Default::default());
+            }
         }
     };
     Effect::new(super::mark_interactive);
@@ -40,6 +43,7 @@ pub fn Home() -> impl IntoView {
         <Drafts/>
         <Show when=can_start>
             <button class="nhsuk-button" type="button" on:click=start.clone()>"Start a new form"</button>
+            <Checklists navigate=navigate.clone()/>
         </Show>
     }
     .into_any()
@@ -109,6 +113,7 @@ fn DraftItem(draft: LocalDraft) -> impl IntoView {
         view! { <strong class="nhsuk-tag nhsuk-tag--orange" data-testid="expiry-warning">{text}</strong> }
     });
     let resume = resume_href(&draft);
+    let form = forms::find(&draft.form_id, draft.form_version).map_or_else(|| draft.form_id.clone(), |form| form.title.clone());
     let delete = move |_| {
         let sure = window().confirm_with_message("Delete this draft? Its answers cannot be recovered.").unwrap_or(false);
         if sure {
@@ -121,7 +126,7 @@ fn DraftItem(draft: LocalDraft) -> impl IntoView {
     view! {
         <li class="drafts__item" data-testid="draft">
             <h3 class="nhsuk-heading-s">{title.clone()}</h3>
-            <p class="nhsuk-hint">{format!("Last changed at {}", clock::describe(draft.updated_at))}</p>
+            <p class="nhsuk-hint">{format!("{form} · last changed at {}", clock::describe(draft.updated_at))}</p>
             {warning}
             <div class="drafts__actions">
                 <a class="nhsuk-button nhsuk-button--secondary" href=resume role="button" draggable="false">
@@ -144,17 +149,63 @@ fn resume_href(draft: &LocalDraft) -> String {
     }
 }
 
-/// A new draft of the newest form, with the role and organisation from the
-/// last form sent on this phone, or else from its enrolment.
-fn start_draft(state: OfflineState) -> Option<(Uuid, String)> {
-    let form = forms::latest(PROFESSIONAL_FEEDBACK)?;
+/// The observation checklists: every form but the feedback form, newest
+/// version of each, including those the phone picked up at its last sync.
+#[component]
+fn Checklists(navigate: impl Fn(&str, leptos_router::NavigateOptions) + Clone + Send + Sync + 'static) -> impl IntoView {
+    let state = expect_context::<OfflineState>();
+    let checklists = move || {
+        state.forms_changed.track();
+        let mut ids: Vec<&str> = Vec::new();
+        for form in forms::definitions() {
+            if !ids.contains(&form.id.as_str()) {
+                ids.push(form.id.as_str());
+            }
+        }
+        ids.into_iter()
+            .filter(|id| *id != PROFESSIONAL_FEEDBACK)
+            .filter_map(forms::latest)
+            .map(|form| (form.id.as_str(), form.version, form.title.clone(), form.description.clone().unwrap_or_default()))
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <h2>"Observation checklists"</h2>
+        <ul class="nhsuk-list checklists">
+            // Keyed by version too: a newly published version replaces its row.
+            <For each=checklists key=|(id, version, _, _)| (*id, *version) let:((id, _version, title, description))>
+                {
+                    let navigate = navigate.clone();
+                    let start = move |_| {
+                        if let Some((draft, slug)) = start_draft(state, id) {
+                            navigate(&step_href(draft, &slug), Default::default());
+                        }
+                    };
+                    view! {
+                        <li class="checklists__item">
+                            <button class="nhsuk-button nhsuk-button--secondary" type="button" on:click=start>
+                                {format!("Start: {title}")}
+                            </button>
+                            <p class="nhsuk-hint">{description}</p>
+                        </li>
+                    }
+                }
+            </For>
+        </ul>
+    }
+}
+
+/// A new draft of the newest version of a form, with the role and organisation
+/// (where the form asks them) from the last form sent on this phone, or else
+/// from its enrolment.
+fn start_draft(state: OfflineState, form_id: &str) -> Option<(Uuid, String)> {
+    let form = forms::latest(form_id)?;
     let remembered = phone::remembered();
     let profile = state.profile.get_untracked();
     let mut answers = RawAnswers::default();
     let role = remembered.role.or_else(|| profile.as_ref().map(|p| p.role.clone()));
     let organisation = remembered.organisation.or_else(|| profile.as_ref().map(|p| p.organisation.clone()));
     for (field, value) in [("role", role), ("organisation", organisation)] {
-        if let Some(value) = value {
+        if let Some(value) = value.filter(|_| form.question(field).is_some()) {
             answers.set(field, RawValue::One(value));
         }
     }

@@ -10,7 +10,7 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::domain::{
-    forms::{RawAnswers, RawValue},
+    forms::{FormDefinition, RawAnswers, RawValue},
     register::Service,
     submission::{Receipt, SubmissionRequest},
     sync::DeviceProfile,
@@ -24,6 +24,7 @@ const SYNC_LOG: &str = "chf.sync.v1";
 const PROFILE: &str = "chf.profile.v1";
 const REMEMBERED: &str = "chf.remembered.v1";
 const REGISTER: &str = "chf.register.v1";
+const FORMS: &str = "chf.forms.v1";
 
 /// Receipts kept for the confirmation page and the start page.
 const SENT_KEPT: usize = 20;
@@ -228,6 +229,15 @@ pub fn register() -> Vec<Service> {
 
 pub fn save_register(services: &[Service]) -> Result<(), String> {
     write(REGISTER, &services)
+}
+
+/// Form versions published after this release, as the server last sent them.
+pub fn forms() -> Vec<FormDefinition> {
+    read(FORMS)
+}
+
+pub fn save_forms(definitions: &[FormDefinition]) -> Result<(), String> {
+    write(FORMS, &definitions)
 }
 
 /// Which keys another tab changed, from a `storage` event.

@@ -40,6 +40,8 @@ pub struct OfflineState {
     pub update_ready: RwSignal<bool>,
     /// A failure to save on the phone (storage full, say), shown to the person.
     pub storage_error: RwSignal<Option<String>>,
+    /// Bumped when the server sent form versions, so the start page lists them.
+    pub forms_changed: RwSignal<u32>,
 }
 
 impl OfflineState {
@@ -56,6 +58,7 @@ impl OfflineState {
             register: RwSignal::new(Vec::new()),
             update_ready: RwSignal::new(false),
             storage_error: RwSignal::new(None),
+            forms_changed: RwSignal::new(0),
         }
     }
 

@@ -6,6 +6,8 @@
 //! Only one tab sends at a time (the Web Locks API); even if two did, the
 //! server stores each submission id once. An item leaves the outbox only
 //! when the server's reply names it as accepted or already received.
+//!
+//! A sync that sent something also asks for newly published form versions.
 
 use std::{cell::RefCell, rc::Rc, time::Duration};
 
@@ -25,7 +27,10 @@ use super::{
     state::{Enrolment, OfflineState},
     worker,
 };
-use crate::domain::sync::{ItemOutcome, SyncBatch, SyncReply, MAX_BATCH};
+use crate::domain::{
+    forms::{self, FormDefinition},
+    sync::{ItemOutcome, SyncBatch, SyncReply, MAX_BATCH},
+};
 
 const LOCK_NAME: &str = "chf-outbox";
 const FIRST_RETRY_MS: f64 = 2_000.0;
@@ -154,6 +159,9 @@ fn after(state: OfflineState, attempt: Option<Attempt>) {
             reset_failures();
             log.last_success = Some(clock::now());
             log.last_error = None;
+            if !more {
+                spawn_local(refresh_forms(state));
+            }
             more.then_some(0.0)
         }
         Some(Attempt::Failed(message)) => {
@@ -195,6 +203,29 @@ fn next_failure_delay() -> f64 {
 fn schedule(state: OfflineState, ms: f64) {
     let timer = set_timeout_with_handle(move || flush(state), Duration::from_millis(ms as u64)).ok();
     BACKOFF.with(|backoff| backoff.borrow_mut().timer = timer);
+}
+
+/// Picks up form versions an admin published since this release, at start
+/// and after each sync that sent something; the phone
+/// keeps every version it has, so drafts on older ones can still be sent.
+pub async fn refresh_forms(state: OfflineState) {
+    #[derive(serde::Deserialize)]
+    struct Known {
+        definitions: Vec<FormDefinition>,
+    }
+    if let Reply::Answered { status: 200, body } = network::get("/api/v1/forms").await {
+        if let Ok(known) = serde_json::from_str::<Known>(&body) {
+            let built_in = forms::built_in();
+            let published: Vec<FormDefinition> = known
+                .definitions
+                .into_iter()
+                .filter(|d| !built_in.iter().any(|b| b.id == d.id && b.version == d.version))
+                .collect();
+            state.note(phone::save_forms(&published));
+            published.into_iter().for_each(forms::register);
+            state.forms_changed.update(|n| *n += 1);
+        }
+    }
 }
 
 /// Runs `run` holding the outbox lock, or returns `None` at once when

@@ -1,7 +1,12 @@
 //! The inbox's filters as they travel in the address, so a filtered view can
 //! be bookmarked, shared and paged through, and works without JavaScript.
 
-use app::domain::{forms::Severity, register::CqcLocationId, triage::Status, FieldError};
+use app::domain::{
+    forms::Severity,
+    register::CqcLocationId,
+    triage::{charted_area, Status},
+    FieldError,
+};
 use chrono::NaiveDate;
 
 use crate::store::InboxFilter;
@@ -14,6 +19,8 @@ pub struct InboxParams {
     pub status: String,
     pub service: String,
     pub role: String,
+    /// An area rated with concerns, by its question id.
+    pub area: String,
     pub mine: bool,
     pub text: String,
     pub from: String,
@@ -32,6 +39,7 @@ impl InboxParams {
                 "status" if !value.is_empty() => params.status = value,
                 "service" => params.service = value,
                 "role" => params.role = value,
+                "area" => params.area = value,
                 "mine" => params.mine = value == "yes",
                 "q" => params.text = value,
                 "from" => params.from = value,
@@ -65,6 +73,12 @@ impl InboxParams {
         let service = (!self.service.is_empty())
             .then(|| CqcLocationId::parse(&self.service).map_err(|_| problems.push(FieldError::new("service", "Select a service from the list"))).ok())
             .flatten();
+        let area_with_concerns = (!self.area.is_empty())
+            .then(|| charted_area(&self.area).map(|(code, _)| code).or_else(|| {
+                problems.push(FieldError::new("area", "Select an area from the list"));
+                None
+            }))
+            .flatten();
         let mut date = |field: &str, raw: &str| {
             (!raw.is_empty())
                 .then(|| NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| problems.push(FieldError::new(field, "Enter a real date"))).ok())
@@ -86,6 +100,7 @@ impl InboxParams {
             service,
             assignee: self.mine.then_some(me),
             role: (!self.role.is_empty()).then(|| self.role.clone()),
+            area_with_concerns,
             text: (!self.text.is_empty()).then(|| self.text.clone()),
             received_from,
             received_to,
@@ -95,7 +110,7 @@ impl InboxParams {
     /// The address of another page of the same filtered inbox.
     pub fn href(&self, page: u32) -> String {
         let mut pairs: Vec<(&str, &str)> = self.severities.iter().map(|s| ("severity", s.as_str())).collect();
-        let fields = [("status", &self.status), ("service", &self.service), ("role", &self.role), ("q", &self.text), ("from", &self.from), ("to", &self.to)];
+        let fields = [("status", &self.status), ("service", &self.service), ("role", &self.role), ("area", &self.area), ("q", &self.text), ("from", &self.from), ("to", &self.to)];
         pairs.extend(fields.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| (*k, v.as_str())));
         if self.mine {
             pairs.push(("mine", "yes"));
@@ -124,21 +139,23 @@ mod tests {
     #[test]
     fn filters_are_read_from_repeated_keys_and_survive_paging() {
         let params = InboxParams::from_pairs(&pairs(&[
-            ("severity", "red"), ("severity", "amber"), ("status", "new"), ("mine", "yes"), ("q", "call bell"), ("page", "3"),
+            ("severity", "red"), ("severity", "amber"), ("status", "new"), ("mine", "yes"), ("q", "call bell"), ("area", "staffing"),
+            ("page", "3"),
         ]));
         let filter = params.filter(7).unwrap();
         assert_eq!(filter.severities, vec![Severity::Red, Severity::Amber]);
         assert_eq!(filter.statuses, vec![Status::New]);
         assert_eq!(filter.assignee, Some(7));
+        assert_eq!(filter.area_with_concerns, Some("staffing"));
         assert_eq!(params.page, 3);
         assert_eq!(InboxParams::from_pairs(&serde_urlencoded::from_str::<Vec<(String, String)>>(params.href(4).trim_start_matches("/triage?")).unwrap()), InboxParams { page: 4, ..params });
     }
 
     #[test]
     fn unreadable_filters_name_their_field() {
-        let params = InboxParams::from_pairs(&pairs(&[("severity", "purple"), ("from", "2026-13-01"), ("status", "lost")]));
+        let params = InboxParams::from_pairs(&pairs(&[("severity", "purple"), ("from", "2026-13-01"), ("status", "lost"), ("area", "roof")]));
         let fields: Vec<String> = params.filter(1).unwrap_err().into_iter().map(|p| p.field).collect();
-        assert_eq!(fields, ["severity", "status", "from"]);
+        assert_eq!(fields, ["severity", "status", "area", "from"]);
         let backwards = InboxParams::from_pairs(&pairs(&[("from", "2026-11-20"), ("to", "2026-11-01")]));
         assert_eq!(backwards.filter(1).unwrap_err()[0].field, "to");
     }

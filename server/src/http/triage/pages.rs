@@ -4,7 +4,7 @@
 //! bundle small.
 
 use app::{
-    domain::FieldError,
+    domain::{forms::Summary, FieldError},
     pages::{feedback::error_summary::ErrorSummary, register::RatingTag},
 };
 use axum::response::Html;
@@ -12,11 +12,13 @@ use leptos::{prelude::*, tachys::view::RenderHtml};
 
 use crate::store::StaffSession;
 
+mod forms;
 mod login;
 mod inbox;
 mod observation;
 mod service;
 
+pub use forms::{forms, FormsView};
 pub use inbox::{inbox, InboxView};
 pub use login::{login, LoginForm};
 pub use observation::{observation, ObservationView, StepProblem};
@@ -42,6 +44,7 @@ fn document_with_script(
             <nav class="site-header__nav" aria-label="Main">
                 <a href="/triage">"Inbox"</a>
                 <a href="/triage/services">"Flagged services"</a>
+                <a href="/triage/forms">"Forms"</a>
                 <a href="/">"Register of services"</a>
                 <form method="post" action="/logout" class="site-header__logout">
                     <input type="hidden" name="csrf" value=csrf/>
@@ -114,4 +117,40 @@ fn rating_tag(rating: Option<app::domain::register::CqcRating>) -> impl IntoView
 /// "23 November 2026, 10:04" (UTC, as the server stores it).
 fn when(at: chrono::DateTime<chrono::Utc>) -> String {
     at.format("%-d %B %Y, %H:%M").to_string()
+}
+
+/// Where a checklist's summary sits: as a section of its observation's page,
+/// or under a checklist's own heading on a service's page.
+#[derive(Clone, Copy)]
+enum SummaryHeading {
+    Section,
+    Nested,
+}
+
+/// A checklist's ratings at a glance, the overall first.
+fn checklist_summary(summary: Summary, heading: SummaryHeading) -> impl IntoView {
+    let rows = summary.overall.into_iter().chain(summary.rows).map(|row| {
+        let key = match row.group {
+            Some(group) => format!("{group}: {}", row.label),
+            None => row.label,
+        };
+        summary_row_owned(key, row.value)
+    });
+    let heading = match heading {
+        SummaryHeading::Section => view! { <h2 id="summary">{summary.title}</h2> }.into_any(),
+        SummaryHeading::Nested => view! { <h4>{summary.title}</h4> }.into_any(),
+    };
+    view! {
+        {heading}
+        <dl class="nhsuk-summary-list" data-testid="checklist-summary">{rows.collect_view()}</dl>
+    }
+}
+
+fn summary_row_owned(key: String, value: String) -> impl IntoView {
+    view! {
+        <div class="nhsuk-summary-list__row">
+            <dt class="nhsuk-summary-list__key">{key}</dt>
+            <dd class="nhsuk-summary-list__value">{value}</dd>
+        </div>
+    }
 }

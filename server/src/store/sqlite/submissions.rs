@@ -72,6 +72,20 @@ impl SubmissionStore for SqliteStore {
             .map(stored_from_row)
             .transpose()
     }
+
+    async fn latest_submission(&self, service: &CqcLocationId, form_id: &str) -> Result<Option<StoredSubmission>, StoreError> {
+        sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM submissions WHERE service_location_id = ? AND form_id = ? ORDER BY received_at DESC LIMIT 1"
+        ))
+        .bind(service.as_str())
+        .bind(form_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(database)?
+        .as_ref()
+        .map(stored_from_row)
+        .transpose()
+    }
 }
 
 pub(super) fn stored_from_row(row: &SqliteRow) -> Result<StoredSubmission, StoreError> {

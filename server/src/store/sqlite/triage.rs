@@ -3,7 +3,7 @@
 use app::domain::{
     forms::Severity,
     register::CqcLocationId,
-    triage::{Outcome, Status},
+    triage::{Outcome, Status, CONCERN_RATINGS},
 };
 use chrono::{DateTime, Duration, Utc};
 use sqlx::{sqlite::SqliteRow, QueryBuilder, Row, Sqlite};
@@ -231,6 +231,15 @@ fn push_filter(query: &mut QueryBuilder<'_, Sqlite>, filter: &InboxFilter) {
     }
     if let Some(role) = &filter.role {
         query.push(" AND json_extract(s.answers, '$.role.value') = ").push_bind(role.clone());
+    }
+    if let Some(area) = filter.area_with_concerns {
+        // A rating answer is stored as {"type": "rating", "value": {"value": "some_concerns", ...}}.
+        query.push(" AND json_extract(s.answers, '$.' || ").push_bind(area).push(" || '.value.value') IN (");
+        let mut list = query.separated(", ");
+        for rating in CONCERN_RATINGS {
+            list.push_bind(rating);
+        }
+        query.push(")");
     }
     for word in filter.text.iter().flat_map(|text| text.split_whitespace()) {
         query.push(" AND s.answers LIKE ").push_bind(format!("%{}%", escape_like(word))).push(" ESCAPE '\\'");

@@ -2,7 +2,7 @@
 
 use app::domain::{
     forms::Severity,
-    triage::{ResponseTargets, Status},
+    triage::{ResponseTargets, Status, CHARTED_AREAS},
     FieldError,
 };
 use axum::response::Html;
@@ -91,20 +91,7 @@ fn filters(params: &InboxParams, services: Vec<(String, String)>, roles: Vec<(St
         .chain(Status::ALL.map(|s| (s.code(), s.label())))
         .map(|(value, label)| view! { <option value=value selected=params.status == value>{label}</option> })
         .collect_view();
-    let service_options = services
-        .into_iter()
-        .map(|(id, name)| {
-            let selected = params.service == id;
-            view! { <option value=id selected=selected>{name}</option> }
-        })
-        .collect_view();
-    let role_options = roles
-        .into_iter()
-        .map(|(value, label)| {
-            let selected = params.role == value;
-            view! { <option value=value selected=selected>{label}</option> }
-        })
-        .collect_view();
+    let areas = CHARTED_AREAS.iter().map(|(value, label)| ((*value).to_owned(), (*label).to_owned())).collect::<Vec<_>>();
     view! {
         <form method="get" action="/triage" class="filters" novalidate>
             <fieldset class="nhsuk-fieldset" id="severity">
@@ -120,20 +107,9 @@ fn filters(params: &InboxParams, services: Vec<(String, String)>, roles: Vec<(St
                     <label class="nhsuk-label" for="status">"Status"</label>
                     <select class="nhsuk-select" id="status" name="status">{status_options}</select>
                 </div>
-                <div class="nhsuk-form-group">
-                    <label class="nhsuk-label" for="service">"Service"</label>
-                    <select class="nhsuk-select" id="service" name="service">
-                        <option value="">"Any service"</option>
-                        {service_options}
-                    </select>
-                </div>
-                <div class="nhsuk-form-group">
-                    <label class="nhsuk-label" for="role">"Visitor's role"</label>
-                    <select class="nhsuk-select" id="role" name="role">
-                        <option value="">"Any role"</option>
-                        {role_options}
-                    </select>
-                </div>
+                {choose_one("service", "Service", "Any service", services, &params.service)}
+                {choose_one("role", "Visitor's role", "Any role", roles, &params.role)}
+                {choose_one("area", "Area with concerns", "Any area", areas, &params.area)}
                 <div class="nhsuk-form-group">
                     <label class="nhsuk-label" for="q">"Words in the answers"</label>
                     <input class="nhsuk-input" id="q" name="q" type="search" value=params.text.clone()/>
@@ -157,5 +133,25 @@ fn filters(params: &InboxParams, services: Vec<(String, String)>, roles: Vec<(St
             " "
             <a href="/triage" class="filters__clear">"Clear filters"</a>
         </form>
+    }
+}
+
+/// A filter's select: "any" first, then each (value, label), the current one selected.
+fn choose_one(name: &'static str, label: &'static str, any: &'static str, options: Vec<(String, String)>, current: &str) -> impl IntoView {
+    let options = options
+        .into_iter()
+        .map(|(value, label)| {
+            let selected = current == value;
+            view! { <option value=value selected=selected>{label}</option> }
+        })
+        .collect_view();
+    view! {
+        <div class="nhsuk-form-group">
+            <label class="nhsuk-label" for=name>{label}</label>
+            <select class="nhsuk-select" id=name name=name>
+                <option value="">{any}</option>
+                {options}
+            </select>
+        </div>
     }
 }

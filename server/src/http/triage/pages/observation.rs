@@ -3,6 +3,7 @@
 
 use app::{
     domain::{
+        forms::Summary,
         register::Service,
         triage::{Outcome, ResponseTargets, Status, MAX_NOTE_CHARS},
         FieldError,
@@ -13,7 +14,7 @@ use axum::response::Html;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
-use super::{document, problems_summary, rating_tag, severity_tag, when};
+use super::{checklist_summary, document, problems_summary, rating_tag, severity_tag, summary_row_owned, when, SummaryHeading};
 use crate::store::{InboxItem, Observation, StaffSession, TriageEvent, User};
 
 pub struct ObservationView<'a> {
@@ -22,6 +23,8 @@ pub struct ObservationView<'a> {
     pub service: Option<Service>,
     /// (question, answer in words), in form order.
     pub answers: Vec<(String, String)>,
+    /// A checklist's own summary (domain, indicator or theme ratings).
+    pub summary: Option<Summary>,
     pub risk_of_harm: bool,
     /// The same service's other observations, newest first.
     pub others: Vec<InboxItem>,
@@ -89,6 +92,7 @@ pub fn observation(view: ObservationView<'_>) -> Html<String> {
         {forms.for_status(obs.status, &view.officers, obs.assignee.as_ref().map(|u| u.id))}
         <h2 id="timeline">"Timeline"</h2>
         {timeline(&obs.events, receipt.received_at)}
+        {view.summary.map(|summary| checklist_summary(summary, SummaryHeading::Section))}
         <h2>"Answers"</h2>
         <dl class="nhsuk-summary-list">
             {view.answers.into_iter().map(|(question, answer)| summary_row_owned(question, answer)).collect_view()}
@@ -101,15 +105,6 @@ pub fn observation(view: ObservationView<'_>) -> Html<String> {
 
 fn summary_row(key: &'static str, value: String) -> impl IntoView {
     summary_row_owned(key.to_owned(), value)
-}
-
-fn summary_row_owned(key: String, value: String) -> impl IntoView {
-    view! {
-        <div class="nhsuk-summary-list__row">
-            <dt class="nhsuk-summary-list__key">{key}</dt>
-            <dd class="nhsuk-summary-list__value">{value}</dd>
-        </div>
-    }
 }
 
 /// The steps whose forms show in each status; "note" is always there.

@@ -2,26 +2,22 @@
 //! area, and every recent observation; and the list of flagged services.
 
 use app::domain::{
-    forms::Severity,
     register::{CqcLocationId, Service},
     triage::{PatternRule, CHARTED_AREAS},
 };
 use axum::response::Html;
 use leptos::prelude::*;
 
-use super::{document, rating_tag, severity_tag, when};
-use crate::store::{AreaMonth, InboxItem, StaffSession};
+use super::{checklist_summary, document, rating_tag, severity_tag, when, SummaryHeading};
+use crate::{
+    http::triage::services::{LatestChecklist, Picture},
+    store::{AreaMonth, StaffSession},
+};
 
 pub struct ServiceView<'a> {
     pub staff: &'a StaffSession,
     pub service: Service,
-    pub by_severity: Vec<(Severity, u64)>,
-    /// Observations not yet closed.
-    pub open: u64,
-    /// Why the service is flagged, if it is.
-    pub pattern: Option<String>,
-    pub ratings: Vec<AreaMonth>,
-    pub recent: Vec<InboxItem>,
+    pub picture: Picture,
 }
 
 /// The ratings a chart stacks, bottom up, with their colours' class names.
@@ -35,15 +31,17 @@ pub fn service(view: ServiceView<'_>) -> Html<String> {
     let title = view.service.name_and_town();
     let ratings = view.service.ratings.clone();
     let counts = view
+        .picture
         .by_severity
         .iter()
         .map(|(severity, count)| view! { <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">{severity_tag(*severity)}</dt><dd class="nhsuk-summary-list__value">{count.to_string()}</dd></div> })
         .collect_view();
     let charts = CHARTED_AREAS
         .iter()
-        .map(|(area, label)| chart(label, &view.ratings.iter().filter(|m| m.area == *area).cloned().collect::<Vec<_>>()))
+        .map(|(area, label)| chart(label, &view.picture.ratings.iter().filter(|m| m.area == *area).cloned().collect::<Vec<_>>()))
         .collect_view();
     let recent = view
+        .picture
         .recent
         .into_iter()
         .map(|item| {
@@ -61,7 +59,7 @@ pub fn service(view: ServiceView<'_>) -> Html<String> {
         <a class="nhsuk-back-link" href="/triage/services">"Flagged services"</a>
         <span class="nhsuk-caption-l">{format!("{} · CQC location {}", view.service.kind.label(), view.service.location_id.as_str())}</span>
         <h1>{title.clone()}</h1>
-        {view.pattern.map(|why| view! {
+        {view.picture.pattern.map(|why| view! {
             <div class="nhsuk-warning-callout">
                 <h2 class="nhsuk-warning-callout__label">"Pattern of concerns"</h2>
                 <p>{why}</p>
@@ -70,7 +68,7 @@ pub fn service(view: ServiceView<'_>) -> Html<String> {
         <h2>"Observations"</h2>
         <dl class="nhsuk-summary-list">
             {counts}
-            <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">"Not yet closed"</dt><dd class="nhsuk-summary-list__value">{view.open.to_string()}</dd></div>
+            <div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">"Not yet closed"</dt><dd class="nhsuk-summary-list__value">{view.picture.open.to_string()}</dd></div>
         </dl>
         <h2>"CQC ratings"</h2>
         <dl class="ratings">
@@ -80,10 +78,34 @@ pub fn service(view: ServiceView<'_>) -> Html<String> {
         <h2>"Each area over time"</h2>
         <p>"Share of observations rating each area good, with some concerns or with serious concerns, by month received. Areas not observed are left out."</p>
         {charts}
+        <h2>"Latest checklists"</h2>
+        {latest_checklists(view.picture.checklists)}
         <h2>"Recent observations"</h2>
         <ul class="nhsuk-list">{recent}</ul>
     };
     document(&title, Some(view.staff), body)
+}
+
+/// Each checklist's newest submission as its summary, linked to the observation.
+fn latest_checklists(checklists: Vec<LatestChecklist>) -> impl IntoView {
+    if checklists.is_empty() {
+        return view! { <p>"No checklist has been sent about this service."</p> }.into_any();
+    }
+    checklists
+        .into_iter()
+        .map(|LatestChecklist { form_title, submission, summary }| {
+            let href = format!("/triage/observations/{}", submission.receipt.id);
+            let sent = format!("Sent {}, version {}", when(submission.receipt.received_at), submission.form_version);
+            view! {
+                <section class="latest-checklist" data-testid="latest-checklist">
+                    <h3>{form_title}</h3>
+                    <p>{severity_tag(submission.receipt.severity)}" "<a href=href>{sent}</a></p>
+                    {checklist_summary(summary, SummaryHeading::Nested)}
+                </section>
+            }
+        })
+        .collect_view()
+        .into_any()
 }
 
 /// One area's months as stacked bars (SVG), with the same numbers as a table

@@ -1,0 +1,112 @@
+//! A timed tally (QuIS): the period and a count per category, as number
+//! fields that work without JavaScript; in the browser, a countdown and a
+//! large "+1" button per category that adds to its field.
+
+use std::time::Duration;
+
+use leptos::{html::Input, leptos_dom::helpers::{set_interval_with_handle, IntervalHandle}, prelude::*};
+
+use super::{enrol::group_class, error_summary::FieldErrorMessage, fields::FieldContext};
+use crate::domain::forms::{tally_field, Choice, MAX_TALLY};
+
+/// Minutes offered when the period has not been set yet.
+const SUGGESTED_MINUTES: &str = "20";
+
+#[component]
+pub fn Tally(id: String, categories: Vec<Choice>, max_minutes: u32, cx: FieldContext) -> impl IntoView {
+    // Only in the browser: the server draws the plain fields, and a phone
+    // whose wasm did not load still has them.
+    let live = RwSignal::new(false);
+    Effect::new(move || live.set(true));
+    let minutes_input = NodeRef::<Input>::new();
+    let minutes = Some(cx.value_of(&id)).filter(|v| !v.is_empty()).unwrap_or_else(|| SUGGESTED_MINUTES.to_owned());
+    let minutes_error = cx.error_of(&id);
+    let minutes_class = group_class(minutes_error.is_some());
+    let rows = categories
+        .into_iter()
+        .map(|category| {
+            let field = tally_field(&id, &category.value);
+            let input = NodeRef::<Input>::new();
+            let add_one = move |_| {
+                if let Some(input) = input.get() {
+                    let count = input.value().trim().parse::<u32>().unwrap_or(0);
+                    input.set_value(&count.saturating_add(1).min(MAX_TALLY).to_string());
+                }
+            };
+            let error = cx.error_of(&field);
+            let row_class = format!("tally__row {}", group_class(error.is_some()));
+            let value = Some(cx.value_of(&field)).filter(|v| !v.is_empty()).unwrap_or_else(|| "0".to_owned());
+            view! {
+                <li class=row_class>
+                    <label class="nhsuk-label tally__label" for=field.clone()>{category.label.clone()}</label>
+                    <FieldErrorMessage id=field.clone() message=error/>
+                    <input class="nhsuk-input nhsuk-input--width-3" id=field.clone() name=field type="number" inputmode="numeric"
+                        min="0" max=MAX_TALLY.to_string() value=value node_ref=input/>
+                    // The name starts with what the button shows, for voice control.
+                    <button class="nhsuk-button nhsuk-button--secondary tally__add" type="button" hidden=move || !live.get()
+                        aria-label=format!("+1 {}", category.label) on:click=add_one>
+                        "+1"
+                    </button>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class=minutes_class>
+            <label class="nhsuk-label" for=id.clone()>"Observation period, in minutes"</label>
+            <FieldErrorMessage id=id.clone() message=minutes_error/>
+            <input class="nhsuk-input nhsuk-input--width-3" id=id.clone() name=id type="number" inputmode="numeric"
+                min="1" max=max_minutes.to_string() value=minutes node_ref=minutes_input/>
+        </div>
+        <Countdown live minutes_input/>
+        <ul class="nhsuk-list tally">{rows}</ul>
+    }
+}
+
+/// "Start the timer", then the time left, read out once a minute and when it ends.
+#[component]
+fn Countdown(live: RwSignal<bool>, minutes_input: NodeRef<Input>) -> impl IntoView {
+    let left = RwSignal::new(None::<u32>);
+    let ticking = StoredValue::new(None::<IntervalHandle>);
+    let stop = move || {
+        if let Some(handle) = ticking.get_value() {
+            handle.clear();
+            ticking.set_value(None);
+        }
+    };
+    on_cleanup(stop);
+    let start = move |_| {
+        stop();
+        let minutes = minutes_input.get().and_then(|input| input.value().trim().parse::<u32>().ok()).unwrap_or(0);
+        if minutes == 0 {
+            return;
+        }
+        left.set(Some(minutes * 60));
+        let tick = move || {
+            let next = left.get_untracked().unwrap_or(0).saturating_sub(1);
+            left.set(Some(next));
+            if next == 0 {
+                stop();
+            }
+        };
+        ticking.set_value(set_interval_with_handle(tick, Duration::from_secs(1)).ok());
+    };
+    let shown = move || match left.get() {
+        None => String::new(),
+        Some(0) => "Time is up. Stop counting.".to_owned(),
+        Some(seconds) => format!("{}:{:02} left", seconds / 60, seconds % 60),
+    };
+    // Announced once a minute and at the end, not every second.
+    let announced = move || match left.get() {
+        Some(0) => "Time is up. Stop counting.".to_owned(),
+        Some(seconds) if seconds % 60 == 0 => format!("{} minutes left", seconds / 60),
+        _ => String::new(),
+    };
+    view! {
+        <div class="tally__timer" hidden=move || !live.get()>
+            <button class="nhsuk-button nhsuk-button--secondary" type="button" on:click=start>"Start the timer"</button>
+            <p class="tally__time" data-testid="tally-time" aria-hidden="true">{shown}</p>
+            <p class="nhsuk-u-visually-hidden" role="status">{announced}</p>
+        </div>
+    }
+}
