@@ -21,19 +21,26 @@ use pages::{
     register::RegisterPage,
 };
 
+/// The pages with an island: the register's search and the offline app. Every
+/// other page is server-rendered HTML that needs no JavaScript, so it gets no
+/// scripts and the phone downloads no wasm for it.
+#[cfg(feature = "ssr")]
+const ISLAND_PAGES: [&str; 2] = ["/", "/app"];
+
 /// The HTML document around the app. On the server it also sets the
 /// Content-Security-Policy with this response's nonce, which Leptos puts on its
 /// own hydration scripts, so no other inline script can run.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_content_security_policy();
+    let scripts = page_has_islands().then(|| view! { <HydrationScripts options islands=true/> });
     view! {
         <!DOCTYPE html>
         <html lang="en-GB">
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <HydrationScripts options/>
+                {scripts}
                 <MetaTags/>
             </head>
             <body>
@@ -54,6 +61,23 @@ pub fn content_security_policy(nonce: &str) -> String {
     )
 }
 
+fn page_has_islands() -> bool {
+    #[cfg(feature = "ssr")]
+    if let Some(parts) = use_context::<http::request::Parts>() {
+        return ISLAND_PAGES.contains(&parts.uri.path());
+    }
+    true
+}
+
+/// Marks `<html>` once an island has hydrated: tests (and anyone debugging a
+/// phone) can see the page is interactive. Call it from an island's effect,
+/// which runs only in the browser.
+pub fn mark_hydrated() {
+    if let Some(root) = document().document_element() {
+        let _ = root.set_attribute("data-hydrated", "");
+    }
+}
+
 #[cfg(feature = "ssr")]
 fn set_content_security_policy() {
     use http::{header::CONTENT_SECURITY_POLICY, HeaderValue};
@@ -72,20 +96,13 @@ fn set_content_security_policy() {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Effects run only in the browser, after hydration: the mark tells tests
-    // (and anyone debugging a phone) that the page is interactive.
-    Effect::new(|| {
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-hydrated", "");
-        }
-    });
     view! {
         <Stylesheet id="leptos" href="/pkg/chf.css"/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Link rel="manifest" href="/manifest.webmanifest"/>
         <Link rel="apple-touch-icon" href="/icons/icon-192.png"/>
         <Meta name="theme-color" content="#005eb8"/>
-        <Title formatter=|page: String| format!("{page} – Care Home Feedback")/>
+        <Title formatter=page_title/>
         <Router>
             <a class="nhsuk-skip-link" href="#main">"Skip to main content"</a>
             <header class="site-header">
@@ -111,6 +128,11 @@ pub fn App() -> impl IntoView {
             </main>
         </Router>
     }
+}
+
+/// Each page's title names the service after the page, as the NHS pattern does.
+pub fn page_title(page: String) -> String {
+    format!("{page} – Care Home Feedback")
 }
 
 /// Shown for any address the app does not know, with a 404 status.

@@ -160,6 +160,17 @@ test("the whole form works with JavaScript turned off", async ({ browser }) => {
   await context.close();
 });
 
+test("the form's pages are plain HTML: a phone downloads no script or wasm for them", async ({ page }) => {
+  await enrol(page);
+  const fetched: string[] = [];
+  page.on("request", (request) => fetched.push(new URL(request.url()).pathname));
+  await page.goto("/feedback/visit");
+  await expect(page.getByRole("heading", { name: "When was your visit?" })).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  expect(fetched).toContain("/pkg/chf.css");
+  expect(fetched.filter((path) => /\.(js|wasm)$/.test(path))).toEqual([]);
+});
+
 test("a missing answer shows the error summary, focused, linking to the field", async ({ page }) => {
   await enrol(page);
   await page.goto("/feedback/appearance");

@@ -8,7 +8,11 @@
 //!
 //! The server-rendered journey (`/feedback`) stays for phones without
 //! JavaScript; both use the same definitions, validation and components.
+//!
+//! `OfflineApp` is a Leptos island: only it (and what it uses) is compiled to
+//! wasm, which keeps the server-rendered pages free of any download.
 
+mod address;
 mod check;
 mod clock;
 mod done;
@@ -23,7 +27,6 @@ mod worker;
 
 use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;
-use leptos_router::hooks::use_location;
 use uuid::Uuid;
 
 use self::{
@@ -95,7 +98,8 @@ fn service_name(register: &[Service], location_id: &str) -> Option<String> {
         .map(Service::name_and_town)
 }
 
-#[component]
+/// An island: the only part of `/app` compiled to wasm and hydrated.
+#[island]
 pub fn OfflineApp() -> impl IntoView {
     let state = OfflineState::new();
     provide_context(state);
@@ -115,10 +119,13 @@ pub fn OfflineApp() -> impl IntoView {
             spawn_local(sync::refresh_forms(state));
         });
         ready.set(true);
+        crate::mark_hydrated();
     });
-    let location = use_location();
-    let screen = Memo::new(move |_| screen_of(&location.hash.get()));
-    move || {
+    let hash = address::use_hash();
+    let screen = Memo::new(move |_| screen_of(&hash.get()));
+    // In the browser an island has its own head context, without the page's formatter.
+    let title_formatter = view! { <Title formatter=crate::page_title/> };
+    let screen_view = move || {
         if !ready.get() {
             return view! { <Opening/> }.into_any();
         }
@@ -129,7 +136,8 @@ pub fn OfflineApp() -> impl IntoView {
             Screen::Done { id } => view! { <done::DonePage id/> }.into_any(),
             Screen::Unknown => view! { <home::Missing/> }.into_any(),
         }
-    }
+    };
+    view! { {title_formatter} {screen_view} }
 }
 
 /// What the server draws, and what shows for the moment the wasm takes to start.

@@ -1,7 +1,7 @@
 //! The register of services: search by name or town. The first page a person
 //! sees, and the proof that SSR, hydration and the database work together.
-//! Without JavaScript the search form submits as a GET; once hydrated, results
-//! follow the typing.
+//! Without JavaScript the search form submits as a GET; once its island is
+//! hydrated, results follow the typing.
 
 mod service_card;
 
@@ -34,24 +34,59 @@ pub async fn search_register(#[server(default)] q: String) -> Result<RegisterRes
         })
 }
 
-/// The register page.
+/// The register page. The server searches once for the address's `q`; the
+/// island below takes over from there.
 #[component]
 pub fn RegisterPage() -> impl IntoView {
-    let initial = use_query_map().read_untracked().get("q").unwrap_or_default();
-    let (text, set_text) = signal(initial);
-    let results = Resource::new(move || text.get(), search_register);
-
+    let query = use_query_map().read_untracked().get("q").unwrap_or_default();
+    let first = Resource::new(move || query.clone(), search_register);
     view! {
         <Title text="Register of services"/>
         <h1>"Register of services"</h1>
         <p class="nhsuk-lede-text">"Care homes and home care providers, with their CQC ratings."</p>
-        <form
-            class="search"
-            method="get"
-            action="/"
-            role="search"
-            on:submit=move |ev| ev.prevent_default()
-        >
+        <Suspense fallback=|| view! { <p role="status">"Loading the register…"</p> }>
+            {move || Suspend::new(async move {
+                match first.await {
+                    Ok(page) => view! { <RegisterSearch query=page.query.clone() page/> }.into_any(),
+                    Err(_) => view! {
+                        <p class="nhsuk-error-message" role="alert">
+                            "The register could not be loaded. Try again shortly."
+                        </p>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The search form and its results: an island, so that once hydrated the
+/// results follow the typing. Without JavaScript the form submits as a GET.
+/// The first results come as a prop, drawn by the server.
+#[island]
+fn RegisterSearch(query: String, page: RegisterResults) -> impl IntoView {
+    let text = RwSignal::new(query);
+    let results = RwSignal::new(page);
+    let failed = RwSignal::new(false);
+    Effect::new(crate::mark_hydrated);
+    let search = move |typed: String| {
+        text.set(typed.clone());
+        leptos::task::spawn_local(async move {
+            let found = search_register(typed.clone()).await;
+            // A slower answer to earlier typing must not replace a newer one.
+            if text.get_untracked() != typed {
+                return;
+            }
+            match found {
+                Ok(page) => {
+                    failed.set(false);
+                    results.set(page);
+                }
+                Err(_) => failed.set(true),
+            }
+        });
+    };
+    view! {
+        <form class="search" method="get" action="/" role="search" on:submit=move |ev| ev.prevent_default()>
             <label class="nhsuk-label" for="q">"Search by name or town"</label>
             <div class="search__row">
                 <input
@@ -62,24 +97,16 @@ pub fn RegisterPage() -> impl IntoView {
                     autocomplete="off"
                     spellcheck="false"
                     maxlength="100"
-                    prop:value=text
-                    on:input=move |ev| set_text.set(event_target_value(&ev))
+                    prop:value=move || text.get()
+                    on:input=move |ev| search(event_target_value(&ev))
                 />
                 <button class="nhsuk-button" type="submit">"Search"</button>
             </div>
         </form>
-        <Transition fallback=|| view! { <p role="status">"Loading the register…"</p> }>
-            {move || Suspend::new(async move {
-                match results.await {
-                    Ok(page) => view! { <Results page/> }.into_any(),
-                    Err(_) => view! {
-                        <p class="nhsuk-error-message" role="alert">
-                            "The register could not be loaded. Try again shortly."
-                        </p>
-                    }.into_any(),
-                }
-            })}
-        </Transition>
+        <Show when=move || failed.get()>
+            <p class="nhsuk-error-message" role="alert">"The register could not be searched. Try again shortly."</p>
+        </Show>
+        {move || view! { <Results page=results.get()/> }}
     }
 }
 

@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 
 use super::{change_href, clock, done_href, home::Missing, phone, service_name, state::OfflineState, sync};
@@ -18,7 +17,6 @@ use crate::{
 #[component]
 pub fn CheckPage(draft: Uuid) -> impl IntoView {
     let state = expect_context::<OfflineState>();
-    let navigate = use_navigate();
     let Some(stored) = phone::draft(draft) else { return view! { <Missing/> }.into_any() };
     let Some(form) = forms::find(&stored.form_id, stored.form_version) else { return view! { <Missing/> }.into_any() };
     let today = clock::today();
@@ -48,7 +46,7 @@ pub fn CheckPage(draft: Uuid) -> impl IntoView {
                 d.problems.insert(slug.clone(), problems);
             });
             if state.note(saved).is_some() {
-                navigate(&change_href(draft, &slug), Default::default());
+                super::address::go(&change_href(draft, &slug));
             }
             return;
         }
@@ -64,7 +62,7 @@ pub fn CheckPage(draft: Uuid) -> impl IntoView {
         }
         state.note(phone::remember(&current.answers));
         state.reload();
-        navigate(&done_href(draft), Default::default());
+        super::address::go(&done_href(draft));
         sync::flush(state);
     };
     view! {

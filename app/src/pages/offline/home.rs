@@ -3,11 +3,10 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 
 use super::{
-    check_href, clock,
+    address, check_href, clock,
     outbox::{OutboxStatus, StorageProblem, UpdateNotice},
     phone::{self, LocalDraft, DAY_MS},
     service_name,
@@ -22,13 +21,9 @@ const WARN_DAYS_BEFORE_EXPIRY: i64 = 3;
 #[component]
 pub fn Home() -> impl IntoView {
     let state = expect_context::<OfflineState>();
-    let navigate = use_navigate();
-    let start = {
-        let navigate = navigate.clone();
-        move |_| {
-            if let Some((id, slug)) = start_draft(state, PROFESSIONAL_FEEDBACK) {
-                navigate(&step_href(id, &slug), Default::default());
-            }
+    let start = move |_| {
+        if let Some((id, slug)) = start_draft(state, PROFESSIONAL_FEEDBACK) {
+            address::go(&step_href(id, &slug));
         }
     };
     Effect::new(super::mark_interactive);
@@ -42,8 +37,8 @@ pub fn Home() -> impl IntoView {
         <OutboxStatus/>
         <Drafts/>
         <Show when=can_start>
-            <button class="nhsuk-button" type="button" on:click=start.clone()>"Start a new form"</button>
-            <Checklists navigate=navigate.clone()/>
+            <button class="nhsuk-button" type="button" on:click=start>"Start a new form"</button>
+            <Checklists/>
         </Show>
     }
     .into_any()
@@ -152,7 +147,7 @@ fn resume_href(draft: &LocalDraft) -> String {
 /// The observation checklists: every form but the feedback form, newest
 /// version of each, including those the phone picked up at its last sync.
 #[component]
-fn Checklists(navigate: impl Fn(&str, leptos_router::NavigateOptions) + Clone + Send + Sync + 'static) -> impl IntoView {
+fn Checklists() -> impl IntoView {
     let state = expect_context::<OfflineState>();
     let checklists = move || {
         state.forms_changed.track();
@@ -174,10 +169,9 @@ fn Checklists(navigate: impl Fn(&str, leptos_router::NavigateOptions) + Clone + 
             // Keyed by version too: a newly published version replaces its row.
             <For each=checklists key=|(id, version, _, _)| (*id, *version) let:((id, _version, title, description))>
                 {
-                    let navigate = navigate.clone();
                     let start = move |_| {
                         if let Some((draft, slug)) = start_draft(state, id) {
-                            navigate(&step_href(draft, &slug), Default::default());
+                            address::go(&step_href(draft, &slug));
                         }
                     };
                     view! {

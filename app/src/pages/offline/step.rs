@@ -5,7 +5,6 @@
 
 use leptos::{html, prelude::*};
 use leptos_meta::Title;
-use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
 
@@ -34,7 +33,6 @@ pub fn StepPage(draft: Uuid, slug: String, change: bool) -> impl IntoView {
     let today = clock::today();
     let problems = RwSignal::new(stored.problems.get(&slug).cloned().unwrap_or_default());
     let form_ref = NodeRef::<html::Form>::new();
-    let navigate = use_navigate();
 
     let back_href = if change {
         check_href(draft)
@@ -75,8 +73,8 @@ pub fn StepPage(draft: Uuid, slug: String, change: bool) -> impl IntoView {
                     problems.set(found);
                     focus_error_summary();
                 }
-                Some(PageOutcome::Next(Step::Page(next))) => navigate(&step_href(draft, &next.slug), Default::default()),
-                Some(PageOutcome::Next(Step::CheckAnswers)) => navigate(&check_href(draft), Default::default()),
+                Some(PageOutcome::Next(Step::Page(next))) => super::address::go(&step_href(draft, &next.slug)),
+                Some(PageOutcome::Next(Step::CheckAnswers)) => super::address::go(&check_href(draft)),
                 None => {}
             }
         }
