@@ -1,6 +1,10 @@
 //! The Care Home Feedback app: domain types, pages and server functions, shared by
 //! the server (feature `ssr`) and the browser (feature `hydrate`).
 
+// The question field's view type, unerased (see `pages/feedback/fields.rs`),
+// nests deeper than the compiler's default limit of 128.
+#![recursion_limit = "256"]
+
 pub mod domain;
 pub mod pages;
 #[cfg(feature = "ssr")]

@@ -1,6 +1,10 @@
 //! The Care Home Feedback server: configuration, storage, the HTTP API and the
 //! command line. `main.rs` only parses arguments and calls [`cli::run`].
 
+// Rendering the app's pages here nests their view types deeper than the
+// compiler's default limit of 128 (see `app/src/lib.rs`).
+#![recursion_limit = "256"]
+
 pub mod cli;
 pub mod credentials;
 pub mod definitions;

@@ -25,7 +25,7 @@ mod step;
 mod sync;
 mod worker;
 
-use leptos::{prelude::*, task::spawn_local};
+use leptos::{either::EitherOf6, prelude::*, task::spawn_local};
 use leptos_meta::Title;
 use uuid::Uuid;
 
@@ -127,14 +127,14 @@ pub fn OfflineApp() -> impl IntoView {
     let title_formatter = view! { <Title formatter=crate::page_title/> };
     let screen_view = move || {
         if !ready.get() {
-            return view! { <Opening/> }.into_any();
+            return EitherOf6::A(view! { <Opening/> });
         }
         match screen.get() {
-            Screen::Home => view! { <home::Home/> }.into_any(),
-            Screen::Step { draft, slug, change } => view! { <step::StepPage draft slug change/> }.into_any(),
-            Screen::Check { draft } => view! { <check::CheckPage draft/> }.into_any(),
-            Screen::Done { id } => view! { <done::DonePage id/> }.into_any(),
-            Screen::Unknown => view! { <home::Missing/> }.into_any(),
+            Screen::Home => EitherOf6::B(view! { <home::Home/> }),
+            Screen::Step { draft, slug, change } => EitherOf6::C(view! { <step::StepPage draft slug change/> }),
+            Screen::Check { draft } => EitherOf6::D(view! { <check::CheckPage draft/> }),
+            Screen::Done { id } => EitherOf6::E(view! { <done::DonePage id/> }),
+            Screen::Unknown => EitherOf6::F(view! { <home::Missing/> }),
         }
     };
     view! { {title_formatter} {screen_view} }

@@ -2,7 +2,10 @@
 //! follow-up question is revealed under the answer that asks for it; without
 //! `:has()` support the follow-ups simply stay visible.
 
-use leptos::prelude::*;
+use leptos::{
+    either::{Either, EitherOf3, EitherOf5},
+    prelude::*,
+};
 
 use super::{enrol::group_class, error_summary::FieldErrorMessage, tally::Tally};
 use crate::domain::{
@@ -67,66 +70,61 @@ pub fn QuestionField(question: Question, cx: FieldContext, as_heading: bool) -> 
     let describedby = described_by(&id, hint.is_some(), error.is_some());
     let legend_class = if as_heading { "nhsuk-fieldset__legend nhsuk-fieldset__legend--l" } else { "nhsuk-fieldset__legend nhsuk-fieldset__legend--s" };
     let legend = if as_heading {
-        view! { <h1 class="nhsuk-fieldset__heading">{question.label.clone()}</h1> }.into_any()
+        Either::Left(view! { <h1 class="nhsuk-fieldset__heading">{question.label.clone()}</h1> })
     } else {
-        question.label.clone().into_any()
+        Either::Right(question.label.clone())
     };
     let label = {
         let (id, text) = (id.clone(), question.label.clone());
         move || {
             if as_heading {
-                view! { <h1 class="nhsuk-label-wrapper"><label class="nhsuk-label nhsuk-label--l" for=id>{text}</label></h1> }.into_any()
+                Either::Left(view! { <h1 class="nhsuk-label-wrapper"><label class="nhsuk-label nhsuk-label--l" for=id>{text}</label></h1> })
             } else {
-                view! { <label class="nhsuk-label nhsuk-label--s" for=id>{text}</label> }.into_any()
+                Either::Right(view! { <label class="nhsuk-label nhsuk-label--s" for=id>{text}</label> })
             }
         }
     };
     let hint_view = hint.map(|text| view! { <p class="nhsuk-hint" id=format!("{id}-hint")>{text}</p> });
     let error_view = view! { <FieldErrorMessage id=id.clone() message=error.clone()/> };
     let body = match question.kind.clone() {
-        QuestionKind::SingleChoice { options } => {
-            view! { <Radios id=id.clone() options cx=cx.clone()/> }.into_any()
-        }
-        QuestionKind::Rating { options, comment_label, comment_max_chars } => view! {
+        QuestionKind::SingleChoice { options } => EitherOf5::A(view! { <Radios id=id.clone() options cx=cx.clone()/> }),
+        QuestionKind::Rating { options, comment_label, comment_max_chars } => EitherOf5::B(view! {
             <Radios id=id.clone() options cx=cx.clone()/>
             <TextInput id=comment_field(&id) label=comment_label max=comment_max_chars multiline=true cx=cx.clone()/>
-        }
-        .into_any(),
+        }),
         QuestionKind::YesNo { .. } => {
             let options = ["yes", "no"]
                 .map(|value| Choice { value: value.into(), label: if value == "yes" { "Yes" } else { "No" }.into(), hint: None, flag: None, not_rated: false })
                 .to_vec();
-            view! { <Radios id=id.clone() options cx=cx.clone()/> }.into_any()
+            EitherOf5::A(view! { <Radios id=id.clone() options cx=cx.clone()/> })
         }
-        QuestionKind::MultipleChoice { options } => view! { <Checkboxes id=id.clone() options cx=cx.clone()/> }.into_any(),
+        QuestionKind::MultipleChoice { options } => EitherOf5::C(view! { <Checkboxes id=id.clone() options cx=cx.clone()/> }),
         QuestionKind::Text { multiline, .. } => {
             let value = cx.value_of(&id);
-            return view! {
+            return EitherOf3::B(view! {
                 <div class=group_class(error.is_some())>
                     {label()}
                     {hint_view}
                     {error_view}
                     <TextControl id=id.clone() value multiline describedby/>
                 </div>
-            }
-            .into_any();
+            });
         }
         QuestionKind::Date => {
             let value = Some(cx.value_of(&id)).filter(|v| !v.is_empty()).unwrap_or_else(|| cx.today.clone());
-            return view! {
+            return EitherOf3::C(view! {
                 <div class=group_class(error.is_some())>
                     {label()}
                     {hint_view}
                     {error_view}
                     <input class="nhsuk-input nhsuk-input--width-10" id=id.clone() name=id.clone() type="date" value=value max=cx.today.clone() aria-describedby=describedby/>
                 </div>
-            }
-            .into_any();
+            });
         }
-        QuestionKind::ServicePicker => ().into_any(),
-        QuestionKind::Tally { categories, max_minutes } => view! { <Tally id=id.clone() categories max_minutes cx=cx.clone()/> }.into_any(),
+        QuestionKind::ServicePicker => EitherOf5::D(()),
+        QuestionKind::Tally { categories, max_minutes } => EitherOf5::E(view! { <Tally id=id.clone() categories max_minutes cx=cx.clone()/> }),
     };
-    view! {
+    EitherOf3::A(view! {
         <div class=group_class(error.is_some())>
             <fieldset class="nhsuk-fieldset" aria-describedby=describedby>
                 <legend class=legend_class>{legend}</legend>
@@ -135,8 +133,7 @@ pub fn QuestionField(question: Question, cx: FieldContext, as_heading: bool) -> 
                 {body}
             </fieldset>
         </div>
-    }
-    .into_any()
+    })
 }
 
 #[component]
@@ -155,7 +152,11 @@ fn Radios(id: String, options: Vec<Choice>, cx: FieldContext) -> impl IntoView {
                         view! {
                             <div class="nhsuk-radios__conditional">
                                 {panel.map(|route| view! { <SafeguardingPanel route/> })}
-                                {follow_ups.into_iter().map(|q| view! { <QuestionField question=q cx=cx.clone() as_heading=false/> }).collect_view()}
+                                {follow_ups
+                                    .into_iter()
+                                    // Erased: a follow-up is itself a question field, and a type cannot contain itself.
+                                    .map(|q| view! { <QuestionField question=q cx=cx.clone() as_heading=false/> }.into_any())
+                                    .collect_view()}
                             </div>
                         }
                     });
@@ -216,9 +217,9 @@ fn TextInput(id: String, label: String, max: usize, multiline: bool, cx: FieldCo
 #[component]
 fn TextControl(id: String, value: String, multiline: bool, describedby: Option<String>) -> impl IntoView {
     if multiline {
-        view! { <textarea class="nhsuk-textarea" id=id.clone() name=id rows="4" aria-describedby=describedby>{value}</textarea> }.into_any()
+        Either::Left(view! { <textarea class="nhsuk-textarea" id=id.clone() name=id rows="4" aria-describedby=describedby>{value}</textarea> })
     } else {
-        view! { <input class="nhsuk-input" id=id.clone() name=id type="text" value=value spellcheck="true" aria-describedby=describedby/> }.into_any()
+        Either::Right(view! { <input class="nhsuk-input" id=id.clone() name=id type="text" value=value spellcheck="true" aria-describedby=describedby/> })
     }
 }
 

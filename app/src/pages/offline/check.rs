@@ -1,7 +1,7 @@
 //! `#/draft/{id}/check`: every answer with a "Change" link, then "Send",
 //! which puts the form in the outbox (on the phone) and tries to send it.
 
-use leptos::prelude::*;
+use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 use uuid::Uuid;
 
@@ -17,8 +17,8 @@ use crate::{
 #[component]
 pub fn CheckPage(draft: Uuid) -> impl IntoView {
     let state = expect_context::<OfflineState>();
-    let Some(stored) = phone::draft(draft) else { return view! { <Missing/> }.into_any() };
-    let Some(form) = forms::find(&stored.form_id, stored.form_version) else { return view! { <Missing/> }.into_any() };
+    let Some(stored) = phone::draft(draft) else { return Either::Right(view! { <Missing/> }) };
+    let Some(form) = forms::find(&stored.form_id, stored.form_version) else { return Either::Right(view! { <Missing/> }) };
     let today = clock::today();
     let answers = form.valid_answers(&stored.answers, today);
     let register = state.register.get_untracked();
@@ -65,7 +65,7 @@ pub fn CheckPage(draft: Uuid) -> impl IntoView {
         super::address::go(&done_href(draft));
         sync::flush(state);
     };
-    view! {
+    Either::Left(view! {
         <Title text="Check your answers before sending"/>
         <a class="nhsuk-back-link" href=back>"Back"</a>
         <span class="nhsuk-caption-l">{form.title.clone()}</span>
@@ -75,6 +75,5 @@ pub fn CheckPage(draft: Uuid) -> impl IntoView {
         <h2>"Now send your observation"</h2>
         <p>"The integrated commissioning unit's quality team will see it. With no signal, it waits on this phone and is sent when you are back online."</p>
         <button class="nhsuk-button" type="button" on:click=send>"Send observation"</button>
-    }
-    .into_any()
+    })
 }

@@ -1,7 +1,7 @@
 //! `#/done/{id}`: what became of a form after "Send": waiting on the phone,
 //! received by the server (with its reference), or refused with the reason.
 
-use leptos::prelude::*;
+use leptos::{either::EitherOf4, prelude::*};
 use leptos_meta::Title;
 use uuid::Uuid;
 
@@ -28,39 +28,34 @@ pub fn DonePage(id: Uuid) -> impl IntoView {
         })
     });
     let panel = move || match fate.get() {
-        Fate::Received => view! {
+        Fate::Received => EitherOf4::A(view! {
             <Title text="Observation sent"/>
             <div class="nhsuk-panel" data-testid="sent-panel">
                 <h1 class="nhsuk-panel__title">"Observation sent"</h1>
                 <p class="nhsuk-panel__body">"Your reference is " <strong data-testid="reference">{reference(id)}</strong></p>
             </div>
             <p>"The quality team will look at it. If they need to know more, they will contact you if you said they could."</p>
-        }
-        .into_any(),
-        Fate::Waiting => view! {
+        }),
+        Fate::Waiting => EitherOf4::B(view! {
             <Title text="Saved on this device"/>
             <h1>"Saved on this device"</h1>
             <p class="nhsuk-inset-text" data-testid="queued">"Saved on this device. It will be sent when you are back online."</p>
             <p>"Your reference is " <strong data-testid="reference">{reference(id)}</strong>"."</p>
-        }
-        .into_any(),
-        Fate::Refused(reason) => view! {
+        }),
+        Fate::Refused(reason) => EitherOf4::C(view! {
             <Title text="Not accepted"/>
             <h1>"Not accepted"</h1>
             <p class="nhsuk-error-message" data-testid="refused">{reason}</p>
-        }
-        .into_any(),
-        Fate::Unknown => view! {
+        }),
+        Fate::Unknown => EitherOf4::D(view! {
             <Title text="Form not found"/>
             <h1>"Form not found"</h1>
             <p>"This phone has no record of that form."</p>
-        }
-        .into_any(),
+        }),
     };
     view! {
         {panel}
         <OutboxStatus/>
         <p><a href=HOME_HREF>"Go to the start"</a></p>
     }
-    .into_any()
 }

@@ -1,7 +1,7 @@
 //! `#/`: the app's start page: who this phone is enrolled as, what is
 //! waiting to be sent, the drafts to carry on with, and "Start a new form".
 
-use leptos::prelude::*;
+use leptos::{either::EitherOf3, prelude::*};
 use leptos_meta::Title;
 use uuid::Uuid;
 
@@ -41,30 +41,26 @@ pub fn Home() -> impl IntoView {
             <Checklists/>
         </Show>
     }
-    .into_any()
 }
 
 #[component]
 fn EnrolmentStatus() -> impl IntoView {
     let state = expect_context::<OfflineState>();
     move || match (state.enrolment.get(), state.profile.get()) {
-        (Enrolment::Revoked, _) => view! {
+        (Enrolment::Revoked, _) => EitherOf3::A(view! {
             <div class="nhsuk-warning-callout" role="alert">
                 <h2 class="nhsuk-warning-callout__label">"Enrolment withdrawn"</h2>
                 <p>"This device's enrolment was withdrawn. Enrol it again with a new access code."</p>
                 <a href="/enrol?next=app">"Enrol this device"</a>
             </div>
-        }
-        .into_any(),
-        (Enrolment::NotEnrolled, _) | (Enrolment::Unconfirmed | Enrolment::Confirmed, None) => view! {
+        }),
+        (Enrolment::NotEnrolled, _) | (Enrolment::Unconfirmed | Enrolment::Confirmed, None) => EitherOf3::B(view! {
             <p>"Before your first form, enrol this phone with the access code your organisation gave you. You only do this once, and you need a signal for it."</p>
             <a class="nhsuk-button" href="/enrol?next=app" role="button" draggable="false" rel="external">"Enrol this device"</a>
-        }
-        .into_any(),
-        (_, Some(profile)) => view! {
+        }),
+        (_, Some(profile)) => EitherOf3::C(view! {
             <p class="nhsuk-hint" data-testid="enrolled-as">{format!("Enrolled as {}, {}.", profile.name, profile.organisation)}</p>
-        }
-        .into_any(),
+        }),
     }
 }
 
@@ -89,7 +85,6 @@ fn Drafts() -> impl IntoView {
             </For>
         </ul>
     }
-    .into_any()
 }
 
 #[component]

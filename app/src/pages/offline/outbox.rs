@@ -49,7 +49,6 @@ pub fn OutboxStatus() -> impl IntoView {
             </Show>
         </div>
     }
-    .into_any()
 }
 
 #[component]

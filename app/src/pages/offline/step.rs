@@ -3,7 +3,7 @@
 //! is made; "Continue" checks the page with the shared validation and moves
 //! on, all without the network.
 
-use leptos::{html, prelude::*};
+use leptos::{either::Either, html, prelude::*};
 use leptos_meta::Title;
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
@@ -27,9 +27,9 @@ const SEARCH_RESULTS: usize = 20;
 #[component]
 pub fn StepPage(draft: Uuid, slug: String, change: bool) -> impl IntoView {
     let state = expect_context::<OfflineState>();
-    let Some(stored) = phone::draft(draft) else { return view! { <Missing/> }.into_any() };
-    let Some(form) = forms::find(&stored.form_id, stored.form_version) else { return view! { <Missing/> }.into_any() };
-    let Some(page) = form.page(&slug) else { return view! { <Missing/> }.into_any() };
+    let Some(stored) = phone::draft(draft) else { return Either::Right(view! { <Missing/> }) };
+    let Some(form) = forms::find(&stored.form_id, stored.form_version) else { return Either::Right(view! { <Missing/> }) };
+    let Some(page) = form.page(&slug) else { return Either::Right(view! { <Missing/> }) };
     let today = clock::today();
     let problems = RwSignal::new(stored.problems.get(&slug).cloned().unwrap_or_default());
     let form_ref = NodeRef::<html::Form>::new();
@@ -106,7 +106,7 @@ pub fn StepPage(draft: Uuid, slug: String, change: bool) -> impl IntoView {
             view! { <ServiceChoices results chosen/> }
         })
     };
-    view! {
+    Either::Left(view! {
         <Title text=title/>
         <a class="nhsuk-back-link" href=back_href>"Back"</a>
         {move || view! { <ErrorSummary problems=problems.get()/> }}
@@ -118,8 +118,7 @@ pub fn StepPage(draft: Uuid, slug: String, change: bool) -> impl IntoView {
             {fields}
             <button class="nhsuk-button" type="submit">"Continue"</button>
         </form>
-    }
-    .into_any()
+    })
 }
 
 /// The search box above the service choices; it filters the phone's copy of
