@@ -27,7 +27,8 @@ use pages::{
 
 /// The pages with an island: the register's search and the offline app. Every
 /// other page is server-rendered HTML that needs no JavaScript, so it gets no
-/// scripts and the phone downloads no wasm for it.
+/// hydration scripts and the phone downloads no JS or wasm for it. (Leptos still
+/// inlines its resources' data as small nonce'd scripts; nothing reads them.)
 #[cfg(feature = "ssr")]
 const ISLAND_PAGES: [&str; 2] = ["/", "/app"];
 
