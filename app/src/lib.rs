@@ -11,6 +11,7 @@ pub mod pages;
 pub mod session;
 #[cfg(feature = "ssr")]
 pub mod store;
+pub mod textarea;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
@@ -140,13 +141,18 @@ pub fn page_title(page: String) -> String {
     format!("{page} – Care Home Feedback")
 }
 
-/// Shown for any address the app does not know, with a 404 status.
-#[component]
-fn NotFound() -> impl IntoView {
+/// Makes the response being rendered a 404 (on the server; nothing in the browser).
+pub fn answer_not_found() {
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
+}
+
+/// Shown for any address the app does not know, with a 404 status.
+#[component]
+fn NotFound() -> impl IntoView {
+    answer_not_found();
     view! {
         <Title text="Page not found"/>
         <h1>"Page not found"</h1>

@@ -15,7 +15,11 @@ pub fn device_token(headers: &HeaderMap) -> Option<&str> {
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.strip_prefix("Bearer "));
-    bearer.map(str::trim).filter(|token| !token.is_empty()).or_else(|| cookie(headers, DEVICE_COOKIE))
+    bearer
+        .map(str::trim)
+        .filter(|token| !token.is_empty())
+        .or_else(|| cookie(headers, &format!("__Host-{DEVICE_COOKIE}")))
+        .or_else(|| cookie(headers, DEVICE_COOKIE))
 }
 
 /// The non-empty value of the cookie called `name`, if the request has one.

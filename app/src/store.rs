@@ -19,9 +19,15 @@ use crate::domain::{
 
 /// Everything a backend must do. Callers hold a [`SharedStore`] and never
 /// know which database is behind it.
-pub trait Store: RegisterStore + DeviceStore + SubmissionStore + DraftStore + AccountStore + TriageStore + FormStore {}
+pub trait Store:
+    RegisterStore + DeviceStore + SubmissionStore + DraftStore + AccountStore + TriageStore + FormStore + ThrottleStore
+{
+}
 
-impl<T: RegisterStore + DeviceStore + SubmissionStore + DraftStore + AccountStore + TriageStore + FormStore> Store for T {}
+impl<T> Store for T where
+    T: RegisterStore + DeviceStore + SubmissionStore + DraftStore + AccountStore + TriageStore + FormStore + ThrottleStore
+{
+}
 
 /// The store as the server shares it between requests.
 pub type SharedStore = Arc<dyn Store>;
@@ -58,6 +64,17 @@ pub trait DeviceStore: Send + Sync + 'static {
 
     /// Marks the device revoked; `false` when there is no such device.
     async fn revoke_device(&self, id: Uuid) -> Result<bool, StoreError>;
+
+    /// Moves a device token's expiry to `expires_at`.
+    async fn renew_device_token(&self, id: Uuid, expires_at: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// Replaces an organisation's access code (putting a withdrawn one back in
+    /// use); false if there is no organisation with this name.
+    async fn replace_access_code(&self, name: &OrganisationName, access_code_hash: &str) -> Result<bool, StoreError>;
+
+    /// Withdraws an organisation's access code: it enrols no more devices.
+    /// Devices already enrolled keep working. False if there is no such organisation.
+    async fn withdraw_access_code(&self, name: &OrganisationName) -> Result<bool, StoreError>;
 }
 
 #[async_trait::async_trait]
@@ -124,6 +141,36 @@ pub trait TriageStore: Send + Sync + 'static {
     /// Applies a step if the observation is still at `expected_version`, and
     /// appends it to the audit trail, both or neither.
     async fn apply_step(&self, id: Uuid, expected_version: i64, change: &TriageChange) -> Result<StepApplied, StoreError>;
+}
+
+/// Attempts at guessing a secret (a password, an access code), counted in
+/// the database so the limits hold across restarts and across servers.
+#[async_trait::async_trait]
+pub trait ThrottleStore: Send + Sync + 'static {
+    /// Takes one attempt under every limit at once, atomically: either each
+    /// limit still has room and one attempt is recorded against each key, or
+    /// nothing is recorded and the first limit that is full is returned.
+    /// Attempts older than the longest window are forgotten as it goes.
+    async fn take_attempt(&self, limits: &[AttemptLimit], now: DateTime<Utc>) -> Result<Attempt, StoreError>;
+
+    /// Forgets attempts: this one (it succeeded) and every earlier one under `keys`.
+    async fn forget_attempts(&self, attempt: &[i64], keys: &[String]) -> Result<(), StoreError>;
+}
+
+/// At most `max` attempts under `key` in any `window`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AttemptLimit {
+    pub key: String,
+    pub max: u32,
+    pub window: chrono::Duration,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Attempt {
+    /// Recorded; the ids let a successful attempt be forgotten.
+    Taken(Vec<i64>),
+    /// Refused by the limit at this index of the list given.
+    Refused(usize),
 }
 
 #[async_trait::async_trait]
@@ -198,6 +245,7 @@ pub struct NewDevice {
     pub token_hash: String,
     pub name: ProfessionalName,
     pub role: ProfessionalRole,
+    pub token_expires_at: DateTime<Utc>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -207,6 +255,8 @@ pub struct Device {
     pub organisation: String,
     pub role: String,
     pub revoked: bool,
+    /// After this the token is refused as unknown; `None` only on rows no migration reached.
+    pub token_expires_at: Option<DateTime<Utc>>,
 }
 
 /// A validated submission with its computed severity.
@@ -242,7 +292,10 @@ pub struct StoredSubmission {
     pub form_version: u32,
     pub service: CqcLocationId,
     pub answers: Answers,
-    pub submitted_at: DateTime<FixedOffset>,
+    /// The phone's clock when it was sent; `None` when the stored value cannot
+    /// be read, so one bad row shows as such instead of breaking every page
+    /// and batch that touches it.
+    pub submitted_at: Option<DateTime<FixedOffset>>,
 }
 
 #[derive(Clone, Debug)]

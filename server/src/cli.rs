@@ -20,6 +20,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => serve(&cli.settings, args).await,
         Command::Register { action } => run_register(&cli.settings, action).await,
         Command::Org { action: OrgCommand::Add { name } } => add_organisation(&cli.settings, &name).await,
+        Command::Org { action: OrgCommand::RotateCode { name } } => rotate_code(&cli.settings, &name).await,
+        Command::Org { action: OrgCommand::Disable { name } } => disable_organisation(&cli.settings, &name).await,
         Command::Device { action: DeviceCommand::Revoke { id } } => revoke_device(&cli.settings, id).await,
         Command::User { action: UserCommand::Add { email, name, role } } => add_user(&cli.settings, &email, &name, role).await,
     }
@@ -64,6 +66,27 @@ async fn add_organisation(settings: &Settings, name: &str) -> anyhow::Result<()>
     let code = new_access_code();
     store.add_organisation(&name, &hash_secret(&normalise_access_code(&code))).await?;
     println!("Added {}. Its access code, shown only now: {code}", name.as_str());
+    Ok(())
+}
+
+async fn rotate_code(settings: &Settings, name: &str) -> anyhow::Result<()> {
+    let name = OrganisationName::parse(name)?;
+    let store = store::open(settings).await?;
+    let code = new_access_code();
+    let replaced = store.replace_access_code(&name, &hash_secret(&normalise_access_code(&code))).await?;
+    anyhow::ensure!(replaced, "there is no organisation called {}", name.as_str());
+    println!("{} has a new access code, shown only now: {code}. The old one no longer works.", name.as_str());
+    Ok(())
+}
+
+async fn disable_organisation(settings: &Settings, name: &str) -> anyhow::Result<()> {
+    let name = OrganisationName::parse(name)?;
+    let store = store::open(settings).await?;
+    anyhow::ensure!(store.withdraw_access_code(&name).await?, "there is no organisation called {}", name.as_str());
+    println!(
+        "{}'s access code no longer enrols devices. Devices already enrolled still work; use `device revoke` to stop one.",
+        name.as_str()
+    );
     Ok(())
 }
 

@@ -95,6 +95,7 @@ async fn add_device(store: &dyn Store) -> anyhow::Result<Uuid> {
         token_hash: hash_secret(&new_device_token()),
         name: ProfessionalName::parse("Dr Demo (fictional)")?,
         role: ProfessionalRole::parse("gp")?,
+        token_expires_at: chrono::Utc::now() + chrono::Duration::days(180),
     };
     store.enrol_device(&device).await?;
     Ok(device.id)

@@ -1,6 +1,7 @@
 //! The HTTP surface: Leptos pages and server functions, health checks, static
 //! files, and the layers every response passes through.
 
+mod attempts;
 mod devices;
 mod error;
 mod extract;
@@ -8,6 +9,7 @@ mod health;
 mod journey;
 mod offline;
 mod security;
+mod server_fns;
 mod staff;
 mod submissions;
 mod sync;
@@ -15,7 +17,8 @@ mod forms;
 mod triage;
 
 pub use offline::ServiceWorker;
-pub use staff::LoginThrottle;
+pub use attempts::Attempts;
+pub use extract::DeviceTokenLifetime;
 pub use triage::Arrivals;
 pub use sync::LostReplies;
 
@@ -27,6 +30,7 @@ use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_http::{
     compression::CompressionLayer,
     limit::RequestBodyLimitLayer,
+    timeout::RequestBodyTimeoutLayer,
     trace::{DefaultOnResponse, TraceLayer},
 };
 use tracing::Level;
@@ -54,7 +58,10 @@ pub struct AppState {
     /// How long a staff login lasts.
     #[from_ref(skip)]
     pub session_hours: u32,
-    pub login_throttle: LoginThrottle,
+    /// How long a device token lasts unused.
+    pub device_token_lifetime: extract::DeviceTokenLifetime,
+    /// Limits on guessing passwords and access codes, and the password checkers.
+    pub attempts: Attempts,
     /// Announces new observations to open inboxes.
     pub arrivals: Arrivals,
     /// Test-only fault injection; zero outside tests.
@@ -75,7 +82,7 @@ fn page_routes() -> Vec<AxumRouteListing> {
 }
 
 /// The whole router with its layers.
-pub fn router(state: AppState, max_body_bytes: usize) -> Router {
+pub fn router(state: AppState, max_body_bytes: usize, body_timeout: std::time::Duration) -> Router {
     let store = state.store.clone();
     let route = app::pages::feedback::ssr::SafeguardingRoute(state.safeguarding_route.clone());
     let provide_store = move || {
@@ -97,10 +104,14 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
             shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_store, shell));
-    security::with_headers(routes)
+    let routes = routes
+        .layer(axum::middleware::from_fn(server_fns::argument_errors_are_bad_requests))
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(max_body_bytes))
         .layer(DefaultBodyLimit::max(max_body_bytes))
+        .layer(RequestBodyTimeoutLayer::new(body_timeout));
+    // Outside the limits, so their refusals (413 and the like) carry the headers too.
+    security::with_headers(routes, state.secure_cookies)
         // One span per request with its method and path. The query string is left
         // out because search text is free text. 5xx responses are logged once, here.
         .layer(

@@ -6,6 +6,7 @@
 #![recursion_limit = "256"]
 
 pub mod cli;
+mod connections;
 pub mod credentials;
 pub mod definitions;
 pub mod demo;

@@ -67,6 +67,13 @@ pub enum RoleArg {
 pub enum OrgCommand {
     /// Add an organisation and print its access code (shown only this once).
     Add { name: String },
+    /// Give an organisation a new access code (shown only this once); the old
+    /// one stops working at once. Devices already enrolled keep working.
+    RotateCode { name: String },
+    /// Withdraw an organisation's access code: no more devices can enrol with
+    /// it until `rotate-code` gives it a new one. Devices already enrolled keep
+    /// working; withdraw one with `device revoke`.
+    Disable { name: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -140,6 +147,21 @@ pub struct Settings {
     /// Hours a staff login lasts.
     #[arg(long, env = "CHF_SESSION_HOURS", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=168), global = true)]
     pub session_hours: u32,
+    /// Seconds in which an account takes at most 5 failed logins from all
+    /// clients together: someone else's guesses slow its owner this long at
+    /// most, never lock them out.
+    #[arg(long, env = "CHF_ACCOUNT_GUESS_WINDOW_SECS", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=3600), global = true)]
+    pub account_guess_window_secs: u32,
+    /// Days a device's token lasts unused; each use in its second half renews it.
+    #[arg(long, env = "CHF_DEVICE_TOKEN_DAYS", default_value_t = 180, value_parser = clap::value_parser!(u32).range(1..=3650), global = true)]
+    pub device_token_days: u32,
+    /// Seconds a client has to send a request's headers; a kept-alive
+    /// connection with no new request is closed after the same time.
+    #[arg(long, env = "CHF_HEADER_TIMEOUT_SECS", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=600), global = true)]
+    pub header_timeout_secs: u32,
+    /// Seconds a request's body may go without receiving a byte.
+    #[arg(long, env = "CHF_BODY_TIMEOUT_SECS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=600), global = true)]
+    pub body_timeout_secs: u32,
     /// TEST ONLY: commit the first N sync batches but answer them with 503, as
     /// if the reply were lost on the way to the phone.
     #[arg(long, env = "CHF_TEST_LOSE_SYNC_REPLIES", default_value_t = 0, hide = true, global = true)]
@@ -172,6 +194,10 @@ impl Settings {
             session_hours: 12,
             pattern_threshold: 2,
             pattern_window_days: 28,
+            account_guess_window_secs: 60,
+            header_timeout_secs: 20,
+            device_token_days: 180,
+            body_timeout_secs: 30,
             test_lose_sync_replies: 0,
         }
     }

@@ -7,6 +7,7 @@ use leptos::config::LeptosOptions;
 use tokio::net::TcpListener;
 
 use crate::{
+    connections,
     http::{self, AppState},
     settings::Settings,
     store::{self, OpenError, SharedStore},
@@ -29,6 +30,7 @@ pub enum StartError {
 
 pub struct Application {
     listener: TcpListener,
+    header_timeout: std::time::Duration,
     address: SocketAddr,
     router: axum::Router,
     store: SharedStore,
@@ -57,15 +59,18 @@ impl Application {
                 threshold: settings.pattern_threshold,
                 window_days: settings.pattern_window_days,
             },
-            login_throttle: http::LoginThrottle::default(),
+            attempts: http::Attempts::new(settings.account_guess_window_secs),
+            device_token_lifetime: http::DeviceTokenLifetime(chrono::Duration::days(settings.device_token_days.into())),
             arrivals: arrivals.clone(),
             lost_replies: http::LostReplies(std::sync::Arc::new(settings.test_lose_sync_replies.into())),
         };
-        let router = http::router(state, settings.max_body_bytes);
+        let body_timeout = std::time::Duration::from_secs(settings.body_timeout_secs.into());
+        let router = http::router(state, settings.max_body_bytes, body_timeout);
+        let header_timeout = std::time::Duration::from_secs(settings.header_timeout_secs.into());
         let bind_error = |source| StartError::Bind { addr: settings.addr, source };
         let listener = TcpListener::bind(settings.addr).await.map_err(bind_error)?;
         let address = listener.local_addr().map_err(bind_error)?;
-        Ok(Self { listener, address, router, store, arrivals })
+        Ok(Self { listener, header_timeout, address, router, store, arrivals })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -93,9 +98,7 @@ impl Application {
             signal.await;
             arrivals.shut_down();
         };
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(signal)
-            .await?;
+        connections::serve(self.listener, self.router, self.header_timeout, signal).await?;
         tracing::info!("stopped");
         Ok(())
     }

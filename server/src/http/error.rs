@@ -42,6 +42,9 @@ pub enum AppError {
     /// 409: the request clashes with something already stored.
     #[error("{0}")]
     Conflict(String),
+    /// 429: too many guesses at a secret from this client; the message says how long to wait.
+    #[error("{0}")]
+    TooManyAttempts(String),
     /// 413: the body is larger than the server accepts.
     #[error("The request is too large.")]
     TooLarge,
@@ -78,6 +81,7 @@ impl AppError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::NotJson => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

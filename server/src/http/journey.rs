@@ -24,7 +24,9 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use super::{
+    attempts::ClientAddress,
     devices::enrol_device,
+    extract::DeviceTokenLifetime,
     error::AppError,
     submissions::{accept, latest_date_on_earth},
     AppState, Arrivals,
@@ -61,15 +63,18 @@ struct EnrolNext {
 
 async fn enrol(
     State(state): State<AppState>,
+    client: ClientAddress,
     Query(next): Query<EnrolNext>,
     Form(request): Form<EnrolmentRequest>,
 ) -> Result<Response, AppError> {
     let to_app = next.next.as_deref() == Some("app");
-    match enrol_device(&state.store, &request).await {
+    match enrol_device(&state, client, &request).await {
         Ok(enrolment) => {
-            let secure = if state.secure_cookies { "; Secure" } else { "" };
+            // Behind TLS the cookie is `__Host-` prefixed (Secure, host-only);
+            // phones enrolled before keep their plain cookie, which is still read.
+            let (prefix, secure) = if state.secure_cookies { ("__Host-", "; Secure") } else { ("", "") };
             let cookie = format!(
-                "{DEVICE_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/; Max-Age={COOKIE_MAX_AGE}{secure}",
+                "{prefix}{DEVICE_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/; Max-Age={COOKIE_MAX_AGE}{secure}",
                 enrolment.token
             );
             let cookie = HeaderValue::from_str(&cookie).map_err(|_| AppError::BadRequest("bad token".into()))?;
@@ -78,10 +83,13 @@ async fn enrol(
         }
         Err(AppError::Invalid(problems)) => {
             let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
-            // The name and role come back so they need not be typed again; never the code.
+            // The name and role come back so they need not be typed again; never
+            // the code, and not text too long to be a name or role at all, which
+            // would only make the Location header enormous.
+            let echo = |text: &str| if text.len() <= MAX_ECHOED_BYTES { text.to_owned() } else { String::new() };
             let query = serde_urlencoded::to_string([
-                ("name", request.name.as_str()),
-                ("role", request.role.as_str()),
+                ("name", echo(&request.name).as_str()),
+                ("role", echo(&request.role).as_str()),
                 ("problems", &fields.join(",")),
                 ("next", if to_app { "app" } else { "" }),
             ])
@@ -92,10 +100,18 @@ async fn enrol(
     }
 }
 
+/// Longest name or role sent back to the enrolment page after a problem.
+const MAX_ECHOED_BYTES: usize = 400;
+
 /// The enrolled, unrevoked device and its draft, or where to send the person instead.
-async fn device_and_draft(store: &SharedStore, headers: &HeaderMap) -> Result<Result<(Device, Draft), Redirect>, AppError> {
+async fn device_and_draft(
+    store: &SharedStore,
+    lifetime: DeviceTokenLifetime,
+    headers: &HeaderMap,
+) -> Result<Result<(Device, Draft), Redirect>, AppError> {
     match app::session::device(store, headers).await? {
         Some(device) if !device.revoked => {
+            lifetime.renew_if_due(store, &device).await?;
             let draft = load_or_start_draft(store, &device).await?;
             Ok(Ok((device, draft)))
         }
@@ -111,6 +127,7 @@ fn form_of(draft: &Draft) -> Result<&'static FormDefinition, AppError> {
 async fn save_page(
     State(store): State<SharedStore>,
     State(arrivals): State<Arrivals>,
+    State(lifetime): State<DeviceTokenLifetime>,
     Path(slug): Path<String>,
     Query(return_to): Query<ReturnTo>,
     headers: HeaderMap,
@@ -118,9 +135,9 @@ async fn save_page(
 ) -> Result<Redirect, AppError> {
     // `/feedback/check` shares the page route with the questions, for GET and POST alike.
     if slug == "check" {
-        return send(&store, &arrivals, &headers).await;
+        return send(&store, &arrivals, lifetime, &headers).await;
     }
-    let (device, mut draft) = match device_and_draft(&store, &headers).await? {
+    let (device, mut draft) = match device_and_draft(&store, lifetime, &headers).await? {
         Ok(found) => found,
         Err(elsewhere) => return Ok(elsewhere),
     };
@@ -144,8 +161,8 @@ async fn save_page(
     Ok(Redirect::to(&next))
 }
 
-async fn send(store: &SharedStore, arrivals: &Arrivals, headers: &HeaderMap) -> Result<Redirect, AppError> {
-    let (device, mut draft) = match device_and_draft(store, headers).await? {
+async fn send(store: &SharedStore, arrivals: &Arrivals, lifetime: DeviceTokenLifetime, headers: &HeaderMap) -> Result<Redirect, AppError> {
+    let (device, mut draft) = match device_and_draft(store, lifetime, headers).await? {
         Ok(found) => found,
         Err(elsewhere) => return Ok(elsewhere),
     };

@@ -3,7 +3,10 @@
 //! other response gets the strict default below.
 
 use axum::{
+    extract::Request,
     http::{header, HeaderName, HeaderValue},
+    middleware::{self, Next},
+    response::Response,
     Router,
 };
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -19,8 +22,21 @@ const ALWAYS: [(&str, &str); 5] = [
     ("cross-origin-opener-policy", "same-origin"),
 ];
 
-/// Adds the security headers to every response of `router`.
-pub fn with_headers<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+/// Behind TLS, browsers are told to use nothing else for a year.
+const HSTS: &str = "max-age=31536000";
+
+/// Paths whose responses may hold personal or staff-only data: never kept in
+/// a browser's or a proxy's cache. The app shell, scripts, styles and the
+/// register page are not personal and keep their own caching.
+const PERSONAL_PREFIXES: [&str; 6] = ["/triage", "/api/", "/login", "/logout", "/enrol", "/feedback"];
+
+/// Adds the security headers to every response of `router`; HSTS when it is served over TLS.
+pub fn with_headers<S: Clone + Send + Sync + 'static>(router: Router<S>, tls: bool) -> Router<S> {
+    let router = router.layer(middleware::from_fn(no_store_if_personal));
+    let router = match tls {
+        true => router.layer(SetResponseHeaderLayer::overriding(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS))),
+        false => router,
+    };
     let router = router.layer(SetResponseHeaderLayer::if_not_present(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(DEFAULT_CSP),
@@ -31,4 +47,15 @@ pub fn with_headers<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Rout
             HeaderValue::from_static(value),
         ))
     })
+}
+
+/// `Cache-Control: no-store` on every response under a personal path.
+async fn no_store_if_personal(request: Request, next: Next) -> Response {
+    let personal = PERSONAL_PREFIXES.iter().any(|prefix| request.uri().path().starts_with(prefix));
+    let mut response = next.run(request).await;
+    // A handler that chose its own caching (the register the phone keeps offline) keeps it.
+    if personal && !response.headers().contains_key(header::CACHE_CONTROL) {
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
 }

@@ -3,12 +3,6 @@
 //! Secure behind TLS) and the database keeps only its hash. Every form a
 //! session posts carries the session's CSRF token, and its origin is checked.
 
-use std::{
-    collections::HashMap,
-    sync::{Arc, Mutex},
-    time::{Duration, Instant},
-};
-
 use app::domain::accounts::Email;
 use axum::{
     extract::{FromRequestParts, Query, State},
@@ -20,17 +14,13 @@ use axum::{
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::{error::AppError, triage::pages, AppState};
+use super::{attempts::ClientAddress, error::AppError, triage::pages, AppState};
 use crate::{
     credentials::{hash_password, hash_secret, new_device_token, verify_password},
     store::{NewSession, StaffSession},
 };
 
 pub const SESSION_COOKIE: &str = "chf_session";
-
-/// Failed logins allowed per account in [`THROTTLE_WINDOW`] before it is paused.
-const MAX_FAILURES: usize = 5;
-const THROTTLE_WINDOW: Duration = Duration::from_secs(15 * 60);
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -46,7 +36,7 @@ impl FromRequestParts<AppState> for Staff {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token = session_token(&parts.headers);
+        let token = session_token(&parts.headers, state.secure_cookies);
         let session = match token {
             Some(token) => state.store.session(&hash_secret(token), Utc::now()).await.map_err(|e| AppError::from(e).into_response())?,
             None => None,
@@ -66,16 +56,22 @@ impl FromRequestParts<AppState> for Staff {
 impl Staff {
     /// Refuses a post whose CSRF token is not this session's, or that comes from another site.
     pub fn check_post(&self, headers: &HeaderMap, csrf: &str) -> Result<(), AppError> {
-        if csrf.is_empty() || csrf != self.0.csrf_token || !same_origin(headers) {
+        use subtle::ConstantTimeEq;
+        let matches: bool = csrf.as_bytes().ct_eq(self.0.csrf_token.as_bytes()).into();
+        if csrf.is_empty() || !matches || !same_origin(headers) {
             return Err(AppError::Forbidden);
         }
         Ok(())
     }
 }
 
-/// The session token a request carries in its cookie.
-fn session_token(headers: &HeaderMap) -> Option<&str> {
-    app::session::cookie(headers, SESSION_COOKIE)
+/// The session token a request carries in its cookie: behind TLS only the
+/// `__Host-` cookie counts, since a sibling subdomain can set the plain one.
+fn session_token(headers: &HeaderMap, secure: bool) -> Option<&str> {
+    match secure {
+        true => app::session::cookie(headers, &format!("__Host-{SESSION_COOKIE}")),
+        false => app::session::cookie(headers, SESSION_COOKIE),
+    }
 }
 
 /// Refuses posts another site makes a browser send. Browsers mark each
@@ -89,29 +85,6 @@ fn same_origin(headers: &HeaderMap) -> bool {
     match text("origin") {
         None | Some("null") => true,
         Some(origin) => origin.split_once("://").is_some_and(|(_, rest)| Some(rest) == text("host")),
-    }
-}
-
-/// Counts failed logins per account, in memory: a restart forgets them, which
-/// costs an attacker a restart for every 5 guesses.
-#[derive(Clone, Default)]
-pub struct LoginThrottle(Arc<Mutex<HashMap<String, Vec<Instant>>>>);
-
-impl LoginThrottle {
-    fn recent_failures(&self, email: &str) -> usize {
-        let mut failures = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let list = failures.entry(email.to_owned()).or_default();
-        list.retain(|at| at.elapsed() < THROTTLE_WINDOW);
-        list.len()
-    }
-
-    fn fail(&self, email: &str) {
-        let mut failures = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        failures.entry(email.to_owned()).or_default().push(Instant::now());
-    }
-
-    fn clear(&self, email: &str) {
-        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(email);
     }
 }
 
@@ -136,7 +109,12 @@ struct LoginPost {
     next: String,
 }
 
-async fn log_in(State(state): State<AppState>, headers: HeaderMap, Form(post): Form<LoginPost>) -> Result<Response, AppError> {
+async fn log_in(
+    State(state): State<AppState>,
+    client: ClientAddress,
+    headers: HeaderMap,
+    Form(post): Form<LoginPost>,
+) -> Result<Response, AppError> {
     if !same_origin(&headers) {
         return Err(AppError::Forbidden);
     }
@@ -152,18 +130,27 @@ async fn log_in(State(state): State<AppState>, headers: HeaderMap, Form(post): F
     if post.password.is_empty() {
         return Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, "password", "Enter your password"));
     }
-    if state.login_throttle.recent_failures(email.as_str()) >= MAX_FAILURES {
-        let message = "Too many failed attempts to log in to this account. Wait 15 minutes, then try again.";
-        return Ok(refuse(StatusCode::TOO_MANY_REQUESTS, "email", message));
-    }
+    // The attempt is counted before the password is checked, in one
+    // transaction, so concurrent guesses cannot all slip under the limit.
+    let attempt = match state.attempts.take_login(&state.store, client, email.as_str()).await? {
+        Ok(attempt) => attempt,
+        Err(refusal) => {
+            tracing::info!("login refused by the guess limits");
+            return Ok(refuse(StatusCode::TOO_MANY_REQUESTS, "email", &refusal.message()));
+        }
+    };
     let found = state.store.user_by_email(&email).await?;
-    if !password_matches(post.password.clone(), found.as_ref().map(|(_, hash)| hash.clone())).await {
-        state.login_throttle.fail(email.as_str());
+    let stored_hash = found.as_ref().map(|(_, hash)| hash.clone());
+    let password = post.password.clone();
+    let Some(matched) = state.attempts.check_password(move || password_matches(&password, stored_hash.as_deref())).await else {
+        let message = "The server is busy. Wait a few seconds, then try again.";
+        return Ok(refuse(StatusCode::SERVICE_UNAVAILABLE, "email", message));
+    };
+    let (true, Some((user, _))) = (matched, found) else {
         tracing::info!("failed login");
         return Ok(refuse(StatusCode::UNAUTHORIZED, "email", "The email address or password is not right"));
-    }
-    let Some((user, _)) = found else { return Err(AppError::Forbidden) };
-    state.login_throttle.clear(email.as_str());
+    };
+    state.attempts.succeeded(&state.store, attempt).await?;
     let token = new_device_token();
     let now = Utc::now();
     let session = NewSession {
@@ -175,26 +162,29 @@ async fn log_in(State(state): State<AppState>, headers: HeaderMap, Form(post): F
     };
     state.store.start_session(&session).await?;
     tracing::info!(user = user.id, "logged in");
-    let secure = if state.secure_cookies { "; Secure" } else { "" };
-    let max_age = state.session_hours * 3600;
-    let cookie = format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}");
+    let cookie = session_cookie(&token, state.session_hours * 3600, state.secure_cookies);
     let cookie = HeaderValue::from_str(&cookie).map_err(|_| AppError::BadRequest("bad token".into()))?;
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response())
 }
 
-/// Verifies off the async threads (argon2 takes tens of milliseconds). An
-/// unknown email is checked against a throwaway hash, so timing does not
+/// The session cookie. Behind TLS it is `__Host-` prefixed, which browsers
+/// accept only when Secure, host-only and for the whole site, so a sibling
+/// subdomain cannot plant or shadow it.
+fn session_cookie(token: &str, max_age: u32, secure: bool) -> String {
+    let (prefix, secure) = if secure { ("__Host-", "; Secure") } else { ("", "") };
+    format!("{prefix}{SESSION_COOKIE}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}")
+}
+
+/// An unknown email is checked against a throwaway hash, so timing does not
 /// tell which emails have accounts.
-async fn password_matches(password: String, hash: Option<String>) -> bool {
-    tokio::task::spawn_blocking(move || match hash {
-        Some(hash) => verify_password(&password, &hash),
+fn password_matches(password: &str, hash: Option<&str>) -> bool {
+    match hash {
+        Some(hash) => verify_password(password, hash),
         None => {
-            let _ = hash_password(&password);
+            let _ = hash_password(password);
             false
         }
-    })
-    .await
-    .unwrap_or(false)
+    }
 }
 
 #[derive(Deserialize)]
@@ -205,17 +195,22 @@ struct LogoutPost {
 
 async fn log_out(staff: Staff, headers: HeaderMap, State(state): State<AppState>, Form(post): Form<LogoutPost>) -> Result<Response, AppError> {
     staff.check_post(&headers, &post.csrf)?;
-    if let Some(token) = session_token(&headers) {
+    if let Some(token) = session_token(&headers, state.secure_cookies) {
         state.store.end_session(&hash_secret(token)).await?;
     }
-    let cookie = HeaderValue::from_static("chf_session=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0");
+    let cookie = HeaderValue::from_str(&session_cookie("", 0, state.secure_cookies)).map_err(|_| AppError::Forbidden)?;
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/login?logged_out=1")).into_response())
 }
 
-/// Only our own triage pages are followed after login, never another site.
+/// Longest `next` followed after login; longer ones go to the inbox.
+const MAX_NEXT_BYTES: usize = 2048;
+
+/// Only our own triage pages are followed after login, never another site,
+/// and only addresses that are valid in a `Location` header as they stand.
 fn safe_next(next: Option<&str>) -> String {
+    let plain = |path: &str| path.len() <= MAX_NEXT_BYTES && path.bytes().all(|b| b.is_ascii_graphic() && b != b'\\');
     match next {
-        Some(path) if path.starts_with("/triage") && !path.contains("//") && !path.contains('\\') => path.to_owned(),
+        Some(path) if path.starts_with("/triage") && !path.contains("//") && plain(path) => path.to_owned(),
         _ => "/triage".to_owned(),
     }
 }
@@ -231,6 +226,9 @@ mod tests {
         assert_eq!(safe_next(Some("/triage//evil.example")), "/triage");
         assert_eq!(safe_next(Some("/feedback")), "/triage");
         assert_eq!(safe_next(None), "/triage");
+        assert_eq!(safe_next(Some("/triage\u{1}")), "/triage", "a control character would make the redirect fail");
+        assert_eq!(safe_next(Some("/triage é")), "/triage");
+        assert_eq!(safe_next(Some(&format!("/triage?q={}", "a".repeat(5000)))), "/triage");
     }
 
     #[test]

@@ -39,6 +39,7 @@ pub async fn accept(
     device: &Device,
     request: &SubmissionRequest,
 ) -> Result<(StatusCode, Receipt), AppError> {
+    request.check_clock(Utc::now()).map_err(|problem| AppError::Invalid(vec![problem]))?;
     let form = forms::find(&request.form_id, request.form_version)
         .ok_or_else(|| unknown_form(&request.form_id, request.form_version))?;
     let answers = form.validate(&request.answers, latest_date_on_earth()).map_err(AppError::Invalid)?;

@@ -6,7 +6,7 @@ use crate::helpers::{spawn_app_with_demo_register, TestApp};
 
 impl TestApp {
     /// Posts a form as a browser without JavaScript does, with the device cookie if given.
-    async fn post_form(&self, path: &str, fields: &[(&str, &str)], cookie: Option<&str>) -> reqwest::Response {
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)], cookie: Option<&str>) -> reqwest::Response {
         let mut request = self.client.post(format!("{}{path}", self.address)).form(fields);
         if let Some(cookie) = cookie {
             request = request.header(header::COOKIE, cookie);
@@ -15,7 +15,7 @@ impl TestApp {
     }
 
     /// Enrols through the enrolment page; returns the cookie to send back.
-    async fn enrol_by_form(&self) -> String {
+    pub async fn enrol_by_form(&self) -> String {
         let code = self.add_organisation("Nettlebury Practice").await;
         let response = self.post_form("/enrol", &[("name", "Nurse B"), ("role", "district_nurse"), ("access_code", &code)], None).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);

@@ -34,7 +34,7 @@ async fn a_submission_is_stored_with_its_form_version_times_and_severity() {
     let stored = app.store.submission(id).await.unwrap().expect("stored");
     assert_eq!((stored.form_id.as_str(), stored.form_version), ("professional-feedback", 1));
     assert_eq!(stored.service.as_str(), "1-000000001");
-    assert_eq!(stored.submitted_at.to_rfc3339(), submission["submitted_at"].as_str().unwrap());
+    assert_eq!(stored.submitted_at.unwrap().to_rfc3339(), submission["submitted_at"].as_str().unwrap());
     let received_at: chrono::DateTime<chrono::Utc> = receipt["received_at"].as_str().unwrap().parse().unwrap();
     assert_eq!(stored.receipt.received_at, received_at);
 }

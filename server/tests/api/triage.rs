@@ -36,7 +36,7 @@ impl TestApp {
         self.store.add_user(&user).await.unwrap()
     }
 
-    async fn post_login(&self, email: &str, password: &str) -> reqwest::Response {
+    pub async fn post_login(&self, email: &str, password: &str) -> reqwest::Response {
         self.client
             .post(format!("{}/login", self.address))
             .form(&[("email", email), ("password", password), ("next", "/triage")])
@@ -63,7 +63,7 @@ impl TestApp {
         request.send().await.unwrap()
     }
 
-    async fn post_as(&self, cookie: Option<&str>, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    pub async fn post_as(&self, cookie: Option<&str>, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
         let mut request = self.client.post(format!("{}{path}", self.address)).form(form);
         if let Some(cookie) = cookie {
             request = request.header("cookie", cookie);
@@ -72,7 +72,7 @@ impl TestApp {
     }
 
     /// Takes a step as `staff`, at the observation's current version.
-    async fn step(&self, staff: &Staff, id: Uuid, fields: &[(&str, &str)]) -> reqwest::Response {
+    pub async fn step(&self, staff: &Staff, id: Uuid, fields: &[(&str, &str)]) -> reqwest::Response {
         let version = self.store.observation(id).await.unwrap().unwrap().version.to_string();
         let mut form = vec![("csrf", staff.csrf.as_str()), ("version", version.as_str())];
         form.extend_from_slice(fields);

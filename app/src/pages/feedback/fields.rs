@@ -217,7 +217,7 @@ fn TextInput(id: String, label: String, max: usize, multiline: bool, cx: FieldCo
 #[component]
 fn TextControl(id: String, value: String, multiline: bool, describedby: Option<String>) -> impl IntoView {
     if multiline {
-        Either::Left(view! { <textarea class="nhsuk-textarea" id=id.clone() name=id rows="4" aria-describedby=describedby>{value}</textarea> })
+        Either::Left(view! { <textarea class="nhsuk-textarea" id=id.clone() name=id rows="4" aria-describedby=describedby inner_html=crate::textarea::content(&value)></textarea> })
     } else {
         Either::Right(view! { <input class="nhsuk-input" id=id.clone() name=id type="text" value=value spellcheck="true" aria-describedby=describedby/> })
     }

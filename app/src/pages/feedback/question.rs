@@ -147,11 +147,14 @@ pub fn Gated(gate: Gate) -> impl IntoView {
             <a class="nhsuk-button" href="/enrol" role="button" draggable="false">"Enrol this device"</a>
         }
         .into_any(),
-        Gate::NoSuchPage => view! {
-            <Title text="Page not found"/>
-            <h1>"Page not found"</h1>
-            <p><a href="/feedback">"Go to the start of the form"</a></p>
+        Gate::NoSuchPage => {
+            crate::answer_not_found();
+            view! {
+                <Title text="Page not found"/>
+                <h1>"Page not found"</h1>
+                <p><a href="/feedback">"Go to the start of the form"</a></p>
+            }
+            .into_any()
         }
-        .into_any(),
     }
 }

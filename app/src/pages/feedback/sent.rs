@@ -46,11 +46,15 @@ pub fn SentPage() -> impl IntoView {
                         <p><a href="/feedback">"Tell us about another visit"</a></p>
                     }
                     .into_any(),
-                    _ => view! {
+                    // Another device's id, or none: the same 404 as any unknown page.
+                    _ => {
+                        crate::answer_not_found();
+                        view! {
                         <h1>"Page not found"</h1>
                         <p><a href="/feedback">"Go to the start of the form"</a></p>
+                        }
+                        .into_any()
                     }
-                    .into_any(),
                 }
             })}
         </Transition>

@@ -237,8 +237,9 @@ pub struct ObservationDetail {
     pub service_name: Option<String>,
     pub form_id: String,
     pub form_version: u32,
-    /// The phone's clock when it was sent, with its offset.
-    pub submitted_at: DateTime<FixedOffset>,
+    /// The phone's clock when it was sent, with its offset; null when the
+    /// stored value could not be read as a date.
+    pub submitted_at: Option<DateTime<FixedOffset>>,
     pub received_at: DateTime<Utc>,
     pub overdue: bool,
     pub visitor: Visitor,

@@ -7,9 +7,16 @@ use app::domain::{
     triage::{charted_area, Status},
     FieldError,
 };
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::store::InboxFilter;
+
+/// Longest search text: far more than any phrase worth searching for, and far
+/// below SQLite's limit on a LIKE pattern (50,000 bytes), which answers 500.
+const MAX_SEARCH_CHARS: usize = 200;
+/// Dates outside these years are typing mistakes (and some are not valid SQL dates).
+const MIN_YEAR: i32 = 2000;
+const MAX_YEAR: i32 = 9999;
 
 /// The filters exactly as given, to fill the form in again.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -81,7 +88,15 @@ impl InboxParams {
             .flatten();
         let mut date = |field: &str, raw: &str| {
             (!raw.is_empty())
-                .then(|| NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| problems.push(FieldError::new(field, "Enter a real date"))).ok())
+                .then(|| {
+                    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+                        .ok()
+                        .filter(|date| (MIN_YEAR..=MAX_YEAR).contains(&date.year()))
+                        .or_else(|| {
+                            problems.push(FieldError::new(field, "Enter a real date"));
+                            None
+                        })
+                })
                 .flatten()
         };
         let received_from = date("from", &self.from);
@@ -90,6 +105,9 @@ impl InboxParams {
             if to < from {
                 problems.push(FieldError::new("to", "The end date must be the same as or after the start date"));
             }
+        }
+        if self.text.chars().count() > MAX_SEARCH_CHARS {
+            problems.push(FieldError::new("q", format!("Enter at most {MAX_SEARCH_CHARS} characters to search for")));
         }
         if !problems.is_empty() {
             return Err(problems);
@@ -158,5 +176,8 @@ mod tests {
         assert_eq!(fields, ["severity", "status", "area", "from"]);
         let backwards = InboxParams::from_pairs(&pairs(&[("from", "2026-11-20"), ("to", "2026-11-01")]));
         assert_eq!(backwards.filter(1).unwrap_err()[0].field, "to");
+        let long = InboxParams::from_pairs(&pairs(&[("q", &"a".repeat(50_001)), ("from", "+10000-01-01")]));
+        let fields: Vec<String> = long.filter(1).unwrap_err().into_iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["from", "q"]);
     }
 }

@@ -93,6 +93,7 @@ pub(super) fn stored_from_row(row: &SqliteRow) -> Result<StoredSubmission, Store
     let uuid = |column: &str| Uuid::parse_str(&text(column)?).map_err(corrupt);
     let severity = text("severity")?;
     let version: i64 = row.try_get("form_version").map_err(database)?;
+    let id_text = &text("id")?;
     Ok(StoredSubmission {
         receipt: Receipt {
             id: uuid("id")?,
@@ -105,6 +106,17 @@ pub(super) fn stored_from_row(row: &SqliteRow) -> Result<StoredSubmission, Store
         form_version: u32::try_from(version).map_err(corrupt)?,
         service: CqcLocationId::parse(&text("service_location_id")?).map_err(corrupt)?,
         answers: serde_json::from_str(&text("answers")?).map_err(corrupt)?,
-        submitted_at: DateTime::<FixedOffset>::parse_from_rfc3339(&text("submitted_at")?).map_err(corrupt)?,
+        submitted_at: readable_clock(&text("submitted_at")?, id_text),
     })
+}
+
+/// The phone's clock as stored, or `None` (logged) when it cannot be read: it
+/// is the one column a device chooses freely, and older releases stored
+/// years that chrono writes but will not read back (`+10000-…`).
+fn readable_clock(stored: &str, id: &str) -> Option<DateTime<FixedOffset>> {
+    let parsed = DateTime::<FixedOffset>::parse_from_rfc3339(stored).ok();
+    if parsed.is_none() {
+        tracing::warn!(submission = id, "stored submitted_at is not a readable date");
+    }
+    parsed
 }

@@ -88,6 +88,8 @@ impl TriageStore for SqliteStore {
                 organisation: text("organisation")?,
                 role: text("device_role")?,
                 revoked: row.try_get("revoked").map_err(database)?,
+                // Triage shows who sent it, not whether their phone may still send.
+                token_expires_at: None,
             },
             submission,
             status: parse_status(&text("status")?)?,

@@ -86,7 +86,7 @@ pub fn observation(view: ObservationView<'_>) -> Html<String> {
             {due.map(|due| summary_row("Acknowledge by", when(due)))}
             {summary_row("Sent by", visitor)}
             {summary_row("Form", format!("{} version {}", obs.submission.form_id, obs.submission.form_version))}
-            {summary_row("Visitor's clock", obs.submission.submitted_at.format("%-d %B %Y, %H:%M %:z").to_string())}
+            {summary_row("Visitor's clock", visitor_clock(obs.submission.submitted_at))}
         </dl>
         <h2>"What to do next"</h2>
         {forms.for_status(obs.status, &view.officers, obs.assignee.as_ref().map(|u| u.id))}
@@ -175,9 +175,8 @@ impl StepForms {
             <div class=group>
                 <label class="nhsuk-label" for=id.clone()>{label}</label>
                 <FieldErrorMessage id=id.clone() message=error/>
-                <textarea class="nhsuk-textarea" id=id name="note" rows="3" maxlength=MAX_NOTE_CHARS.to_string() aria-describedby=described>
-                    {self.typed_note(step)}
-                </textarea>
+                <textarea class="nhsuk-textarea" id=id name="note" rows="3" maxlength=MAX_NOTE_CHARS.to_string() aria-describedby=described
+                    inner_html=app::textarea::content(&self.typed_note(step))></textarea>
             </div>
         }
     }
@@ -331,4 +330,12 @@ fn others(items: Vec<InboxItem>, this: uuid::Uuid) -> impl IntoView {
         <h2>"Other recent observations about this service"</h2>
         {list}
     }
+}
+
+/// The phone's clock, or what is wrong with the stored value.
+fn visitor_clock(at: Option<chrono::DateTime<chrono::FixedOffset>>) -> String {
+    at.map_or_else(
+        || "Not readable: the stored value is not a valid date. The time received above is reliable.".to_owned(),
+        |at| at.format("%-d %B %Y, %H:%M %:z").to_string(),
+    )
 }

@@ -1,0 +1,190 @@
+//! Guessing a secret is slow and bounded. Password checks run a few at a time
+//! (argon2id takes 19 MiB each), and every attempt at a password or an access
+//! code is first taken under limits kept in the database: per client and
+//! account, per client, and per account from anywhere. The last is short, so
+//! someone else's guesses slow an account's owner for a minute at most.
+
+use std::{
+    net::{IpAddr, Ipv6Addr, SocketAddr},
+    sync::Arc,
+    time::Duration,
+};
+
+use axum::{
+    extract::{ConnectInfo, FromRequestParts},
+    http::request::Parts,
+};
+use chrono::Utc;
+use tokio::sync::Semaphore;
+
+use super::AppError;
+use crate::store::{Attempt, AttemptLimit, SharedStore};
+
+const LONG_WINDOW: chrono::Duration = chrono::Duration::minutes(15);
+/// Failed logins to one account from one client in [`LONG_WINDOW`].
+const PER_CLIENT_AND_ACCOUNT: u32 = 5;
+/// Failed logins from one client to any accounts in [`LONG_WINDOW`].
+const PER_CLIENT: u32 = 20;
+/// Failed logins to one account from anywhere in the account window.
+const PER_ACCOUNT: u32 = 5;
+/// Wrong access codes from one client in [`LONG_WINDOW`].
+const CODES_PER_CLIENT: u32 = 10;
+/// How long a login waits for a free password checker before it is told to retry.
+const CHECKER_WAIT: Duration = Duration::from_secs(10);
+
+/// The address a request came from; IPv6 clients by their /64, which one
+/// household or phone usually holds whole.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientAddress(pub IpAddr);
+
+impl ClientAddress {
+    fn key(self) -> String {
+        match self.0 {
+            IpAddr::V4(v4) => v4.to_string(),
+            IpAddr::V6(v6) => {
+                let mut segments = v6.segments();
+                segments[4..].fill(0);
+                format!("{}/64", Ipv6Addr::from(segments))
+            }
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip());
+        Ok(Self(peer.unwrap_or(IpAddr::from([0, 0, 0, 0]))))
+    }
+}
+
+/// Why a guess was not even checked.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refusal {
+    ThisAccountFromHere,
+    AnyAccountFromHere,
+    ThisAccountJustNow { wait_secs: u32 },
+    CodesFromHere,
+}
+
+impl Refusal {
+    pub fn message(&self) -> String {
+        match self {
+            Self::ThisAccountFromHere => {
+                "Too many failed attempts to log in to this account from here. Wait 15 minutes, then try again.".to_owned()
+            }
+            Self::AnyAccountFromHere => "Too many failed attempts to log in from here. Wait 15 minutes, then try again.".to_owned(),
+            Self::ThisAccountJustNow { wait_secs } => format!(
+                "Too many failed attempts to log in to this account in the last {wait_secs} seconds. Wait {wait_secs} seconds, then try again."
+            ),
+            Self::CodesFromHere => "Too many wrong access codes from here. Wait 15 minutes, then try again.".to_owned(),
+        }
+    }
+}
+
+/// An attempt taken under the limits; forget it if the secret was right.
+pub struct TakenAttempt {
+    ids: Vec<i64>,
+    clear_on_success: Vec<String>,
+}
+
+/// The login and enrolment guards, shared by all requests.
+#[derive(Clone)]
+pub struct Attempts {
+    checkers: Arc<Semaphore>,
+    account_window: chrono::Duration,
+}
+
+impl Attempts {
+    pub fn new(account_window_secs: u32) -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        Self { checkers: Arc::new(Semaphore::new(cores)), account_window: chrono::Duration::seconds(account_window_secs.into()) }
+    }
+
+    /// Takes one login attempt for `email` from `client`, or says why not.
+    pub async fn take_login(&self, store: &SharedStore, client: ClientAddress, email: &str) -> Result<Result<TakenAttempt, Refusal>, AppError> {
+        let client = client.key();
+        let pair = format!("login:{client}:{email}");
+        let account = format!("login-account:{email}");
+        let limits = [
+            AttemptLimit { key: pair.clone(), max: PER_CLIENT_AND_ACCOUNT, window: LONG_WINDOW },
+            AttemptLimit { key: format!("login-client:{client}"), max: PER_CLIENT, window: LONG_WINDOW },
+            AttemptLimit { key: account.clone(), max: PER_ACCOUNT, window: self.account_window },
+        ];
+        let wait_secs = u32::try_from(self.account_window.num_seconds()).unwrap_or(u32::MAX);
+        Ok(match store.take_attempt(&limits, Utc::now()).await? {
+            Attempt::Taken(ids) => Ok(TakenAttempt { ids, clear_on_success: vec![pair, account] }),
+            Attempt::Refused(0) => Err(Refusal::ThisAccountFromHere),
+            Attempt::Refused(1) => Err(Refusal::AnyAccountFromHere),
+            Attempt::Refused(_) => Err(Refusal::ThisAccountJustNow { wait_secs }),
+        })
+    }
+
+    /// Takes one access-code attempt from `client`, or says why not.
+    pub async fn take_code(&self, store: &SharedStore, client: ClientAddress) -> Result<Result<TakenAttempt, Refusal>, AppError> {
+        let limits = [AttemptLimit { key: format!("code-client:{}", client.key()), max: CODES_PER_CLIENT, window: LONG_WINDOW }];
+        Ok(match store.take_attempt(&limits, Utc::now()).await? {
+            Attempt::Taken(ids) => Ok(TakenAttempt { ids, clear_on_success: Vec::new() }),
+            Attempt::Refused(_) => Err(Refusal::CodesFromHere),
+        })
+    }
+
+    /// The secret was right: the attempt and the earlier failures it clears no longer count.
+    pub async fn succeeded(&self, store: &SharedStore, attempt: TakenAttempt) -> Result<(), AppError> {
+        Ok(store.forget_attempts(&attempt.ids, &attempt.clear_on_success).await?)
+    }
+
+    /// Runs a password check on a blocking thread once a checker is free, so
+    /// a flood of logins queues instead of taking 19 MiB each at once. `None`
+    /// when none came free in time.
+    pub async fn check_password<F>(&self, check: F) -> Option<bool>
+    where
+        F: FnOnce() -> bool + Send + 'static,
+    {
+        let permit = tokio::time::timeout(CHECKER_WAIT, self.checkers.clone().acquire_owned()).await.ok()?.ok()?;
+        let matched = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            check()
+        })
+        .await
+        .unwrap_or(false);
+        Some(matched)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn password_checks_run_at_most_one_per_core_however_many_arrive() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let attempts = Attempts::new(60);
+        let cores = attempts.checkers.available_permits();
+        let running = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let checks = (0..64).map(|_| {
+            let (running, most) = (running.clone(), most.clone());
+            attempts.check_password(move || {
+                let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(now, Ordering::SeqCst);
+                std::thread::sleep(Duration::from_millis(5));
+                running.fetch_sub(1, Ordering::SeqCst);
+                false
+            })
+        });
+        let results = futures::future::join_all(checks).await;
+        assert!(results.iter().all(|r| *r == Some(false)));
+        assert_eq!(most.load(Ordering::SeqCst), cores, "never more than {cores} at once");
+    }
+
+    #[test]
+    fn ipv6_clients_are_counted_by_their_64_bit_prefix() {
+        let a = ClientAddress("2001:db8:1:2:aaaa::1".parse().unwrap());
+        let b = ClientAddress("2001:db8:1:2:bbbb::2".parse().unwrap());
+        assert_eq!(a.key(), b.key());
+        assert_eq!(a.key(), "2001:db8:1:2::/64");
+        assert_eq!(ClientAddress("192.0.2.7".parse().unwrap()).key(), "192.0.2.7");
+    }
+}
