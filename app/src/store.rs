@@ -79,9 +79,17 @@ pub trait DeviceStore: Send + Sync + 'static {
 
 #[async_trait::async_trait]
 pub trait SubmissionStore: Send + Sync + 'static {
-    /// Stores a submission once. The same id with the same content again
-    /// returns the first receipt; with other content, a conflict.
-    async fn record_submission(&self, submission: &NewSubmission) -> Result<Recorded, StoreError>;
+    /// Stores each submission once, all of them durable together when this
+    /// returns; one outcome each, in order. The same id with the same content
+    /// and device again returns the first receipt; with other content, a
+    /// conflict. A service not in the register stores nothing for that one.
+    async fn record_submissions(&self, submissions: Vec<NewSubmission>) -> Result<Vec<Recorded>, StoreError>;
+
+    /// [`Self::record_submissions`] for one.
+    async fn record_submission(&self, submission: &NewSubmission) -> Result<Recorded, StoreError> {
+        let mut recorded = self.record_submissions(vec![submission.clone()]).await?;
+        recorded.pop().ok_or_else(|| StoreError::Corrupt("no outcome for a submission".to_owned()))
+    }
 
     async fn submission(&self, id: Uuid) -> Result<Option<StoredSubmission>, StoreError>;
 
@@ -282,6 +290,8 @@ pub enum Recorded {
     AlreadyReceived(Receipt),
     /// Another submission already has this id.
     Conflict,
+    /// The service is not in the register.
+    UnknownService,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -31,7 +31,10 @@ pub async fn serve(
     // HTTP/1.1 only: TLS and HTTP/2 end at the load balancer in front. (hyper's
     // auto-detecting builder also waits, untimed, for a silent client's first bytes.)
     let mut builder = http1::Builder::new();
-    builder.timer(TokioTimer::new()).header_read_timeout(header_timeout);
+    // half_close: a request that arrived whole is handled to the end even if
+    // the client hangs up before the reply, so its work is done once, now,
+    // and its retry is answered "already received".
+    builder.timer(TokioTimer::new()).header_read_timeout(header_timeout).half_close(true);
     let graceful = GracefulShutdown::new();
     let mut signal = std::pin::pin!(signal);
     loop {

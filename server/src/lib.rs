@@ -11,6 +11,7 @@ pub mod credentials;
 pub mod definitions;
 pub mod demo;
 pub mod http;
+pub mod intake;
 pub mod register;
 pub mod settings;
 pub mod startup;

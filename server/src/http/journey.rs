@@ -28,10 +28,10 @@ use super::{
     devices::enrol_device,
     extract::DeviceTokenLifetime,
     error::AppError,
-    submissions::{accept, latest_date_on_earth},
+    submissions::accept,
     AppState, Arrivals,
 };
-use crate::store::SharedStore;
+use crate::{intake::latest_date_on_earth, store::SharedStore};
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -13,10 +13,12 @@ use axum::{extract::State, http::StatusCode, response::IntoResponse, routing::po
 use super::{
     error::AppError,
     extract::{ApiJson, EnrolledDevice},
-    submissions::accept,
     AppState, Arrivals,
 };
-use crate::store::{Device, SharedStore};
+use crate::{
+    intake::{take_in, Intake, Refusal},
+    store::{Device, SharedStore},
+};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/sync", post(sync))
@@ -49,25 +51,26 @@ async fn sync(
     Ok(Json(reply).into_response())
 }
 
-/// One outcome per item. A rejection is final for that item (the phone shows
-/// it); a failure of ours stops the batch so the phone retries it all later.
+/// One outcome per item. A refusal is final for that item (the phone shows
+/// it); a failure of ours fails the batch so the phone retries it all later.
 async fn store_each(store: &SharedStore, arrivals: &Arrivals, device: &Device, batch: &SyncBatch) -> Result<SyncReply, AppError> {
-    let mut outcomes = Vec::with_capacity(batch.items.len());
-    for item in &batch.items {
-        let outcome = match accept(store, arrivals, device, item).await {
-            Ok((StatusCode::CREATED, receipt)) => ItemOutcome::Accepted { id: item.id, receipt },
-            Ok((_, receipt)) => ItemOutcome::AlreadyReceived { id: item.id, receipt },
-            Err(err @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-                let reason = err.to_string();
-                let fields = match err {
-                    AppError::Invalid(fields) => fields,
-                    _ => Vec::new(),
+    let intakes = take_in(store, arrivals, device, &batch.items).await?;
+    let outcomes = batch
+        .items
+        .iter()
+        .zip(intakes)
+        .map(|(item, intake)| match intake {
+            Intake::Accepted(receipt) => ItemOutcome::Accepted { id: item.id, receipt },
+            Intake::AlreadyReceived(receipt) => ItemOutcome::AlreadyReceived { id: item.id, receipt },
+            Intake::Refused(refusal) => {
+                let reason = refusal.reason().to_owned();
+                let fields = match refusal {
+                    Refusal::Invalid(fields) => fields,
+                    Refusal::IdTaken => Vec::new(),
                 };
                 ItemOutcome::Rejected { id: item.id, reason, fields }
             }
-            Err(other) => return Err(other),
-        };
-        outcomes.push(outcome);
-    }
+        })
+        .collect();
     Ok(SyncReply { outcomes })
 }

@@ -11,6 +11,7 @@ mod forms;
 mod register;
 mod submissions;
 mod triage;
+mod writer;
 
 use sqlx::{
     migrate::Migrator,
@@ -24,6 +25,10 @@ static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Every submission is written through it (group commit).
+    writer: writer::Writer,
+    /// While the store lives, its checkpointer runs.
+    _alive: std::sync::Arc<()>,
 }
 
 impl SqliteStore {
@@ -35,19 +40,56 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
+            .busy_timeout(Duration::from_secs(5))
+            // Checkpoints run in their own task (below), never inside the commit of a request.
+            .pragma("wal_autocheckpoint", "0");
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
-            .connect_with(options)
+            .connect_with(options.clone())
             .await
             .map_err(OpenError::Connect)?;
         MIGRATOR.run(&pool).await.map_err(OpenError::Migrate)?;
         // Lets the query planner choose between the inbox's indexes from real
         // statistics; cheap, and SQLite's advice for every long-lived connection.
         sqlx::query("PRAGMA optimize=0x10002").execute(&pool).await.map_err(OpenError::Connect)?;
-        Ok(Self { pool })
+        let writer = writer::Writer::start(&options).await.map_err(OpenError::Connect)?;
+        let alive = std::sync::Arc::new(());
+        tokio::spawn(checkpoint_while(std::sync::Arc::downgrade(&alive), pool.clone()));
+        Ok(Self { pool, writer, _alive: alive })
     }
 }
+
+/// How often the write-ahead log is copied back into the database.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+/// A log this large is truncated, not just reused, once a checkpoint completes.
+const TRUNCATE_LOG_PAGES: i64 = 10_000;
+
+/// Copies the write-ahead log into the database while the store lives. A
+/// passive checkpoint waits for no reader or writer, so it runs beside the
+/// submission writer instead of inside some request's commit.
+async fn checkpoint_while(alive: std::sync::Weak<()>, pool: SqlitePool) {
+    let mut ticks = tokio::time::interval(CHECKPOINT_EVERY);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        if alive.upgrade().is_none() {
+            break;
+        }
+        match sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(&pool).await {
+            Ok((_, log_pages, copied)) if log_pages > TRUNCATE_LOG_PAGES && copied == log_pages => {
+                let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&pool).await;
+            }
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = %err, "checkpoint failed"),
+        }
+    }
+    pool.close().await;
+}
+
+// Every write transaction starts with BEGIN IMMEDIATE: a deferred one that
+// reads first and then writes fails at once with "database is locked" when
+// another connection (the submission writer, say) is writing, instead of
+// waiting its turn.
 
 fn database(err: sqlx::Error) -> StoreError {
     StoreError::Database(Box::new(err))

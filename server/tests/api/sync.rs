@@ -109,3 +109,77 @@ async fn hostile_text_is_stored_as_text() {
     let stored = app.store.submission(id_of(&item)).await.unwrap().unwrap();
     assert!(serde_json::to_string(&stored.answers).unwrap().contains("DROP TABLE"));
 }
+
+#[tokio::test]
+async fn many_phones_at_once_with_overlapping_ids_store_each_id_once() {
+    let app = spawn_app().await;
+    let tokens: Vec<String> = futures::future::join_all((0..4).map(|_| app.enrolled_device())).await;
+    // Each phone sends the same 25 items in 8 requests at once, as a phone whose
+    // replies were lost does; one item names a service not in the register.
+    let mut work = Vec::new();
+    let mut all_items = Vec::new();
+    for token in &tokens {
+        let mut items: Vec<Value> = (0..24).map(|_| feedback(&[])).collect();
+        items.push(feedback(&[("service", json!("1-999999999"))]));
+        all_items.extend(items.iter().take(24).cloned());
+        for _ in 0..8 {
+            work.push((token.clone(), items.clone()));
+        }
+    }
+    let replies = futures::future::join_all(work.iter().map(|(token, items)| {
+        let refs: Vec<&Value> = items.iter().collect();
+        let app = &app;
+        async move { outcomes(sync(app, Some(token), &refs).await).await }
+    }))
+    .await;
+    let mut accepted = std::collections::HashMap::<String, u32>::new();
+    for reply in &replies {
+        assert_eq!(reply.len(), 25);
+        assert_eq!(reply[24]["status"], "rejected", "{}", reply[24]);
+        assert_eq!(reply[24]["fields"][0]["field"], "service");
+        for outcome in &reply[..24] {
+            let status = outcome["status"].as_str().unwrap();
+            assert!(status == "accepted" || status == "already_received", "{outcome}");
+            if status == "accepted" {
+                *accepted.entry(outcome["id"].as_str().unwrap().to_owned()).or_default() += 1;
+            }
+        }
+    }
+    assert_eq!(accepted.len(), 96, "each of the 96 good items was accepted by one request");
+    assert!(accepted.values().all(|&n| n == 1), "and by only one");
+    for item in &all_items {
+        assert!(app.store.submission(id_of(item)).await.unwrap().is_some());
+    }
+}
+
+#[tokio::test]
+async fn a_phone_that_hangs_up_mid_batch_still_has_its_batch_stored_and_announced() {
+    use tokio::io::AsyncWriteExt;
+    let app = spawn_app().await;
+    let token = app.enrolled_device().await;
+    let jo = app.staff("jo@example.org", "Jo", app::domain::accounts::Role::Commissioner).await;
+    let mut events = app.get_as(Some(&jo.cookie), "/triage/events").await;
+    let items: Vec<Value> = (0..25).map(|_| feedback(&[])).collect();
+    let body = serde_json::to_vec(&json!({ "items": items })).unwrap();
+    let head = format!(
+        "POST /api/v1/sync HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    let mut phone = tokio::net::TcpStream::connect(app.address.trim_start_matches("http://")).await.unwrap();
+    phone.write_all(head.as_bytes()).await.unwrap();
+    phone.write_all(&body).await.unwrap();
+    drop(phone); // the signal goes before any reply
+
+    let mut heard = String::new();
+    while items.iter().any(|item| !heard.contains(item["id"].as_str().unwrap())) {
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(5), events.chunk())
+            .await
+            .expect("every arrival is announced within 5 s")
+            .unwrap()
+            .expect("the stream stays open");
+        heard.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    for item in &items {
+        assert!(app.store.submission(id_of(item)).await.unwrap().is_some());
+    }
+}

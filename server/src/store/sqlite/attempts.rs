@@ -12,7 +12,7 @@ impl ThrottleStore for SqliteStore {
     async fn take_attempt(&self, limits: &[AttemptLimit], now: DateTime<Utc>) -> Result<Attempt, StoreError> {
         let now_ms = now.timestamp_millis();
         let longest = limits.iter().map(|limit| limit.window).max().unwrap_or_default();
-        let mut tx = self.pool.begin().await.map_err(database)?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(database)?;
         sqlx::query("DELETE FROM attempts WHERE at_ms <= ?")
             .bind(now_ms - longest.num_milliseconds())
             .execute(&mut *tx)
@@ -45,7 +45,7 @@ impl ThrottleStore for SqliteStore {
     }
 
     async fn forget_attempts(&self, attempt: &[i64], keys: &[String]) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await.map_err(database)?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(database)?;
         for id in attempt {
             sqlx::query("DELETE FROM attempts WHERE id = ?").bind(id).execute(&mut *tx).await.map_err(database)?;
         }

@@ -64,7 +64,7 @@ impl RegisterStore for SqliteStore {
     }
 
     async fn upsert_services(&self, services: &[Service]) -> Result<UpsertSummary, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(database)?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(database)?;
         let mut summary = UpsertSummary::default();
         for service in services {
             let existing = sqlx::query(&format!("SELECT {SERVICE_COLUMNS} FROM services WHERE location_id = ?"))

@@ -1,10 +1,6 @@
 //! Submissions in SQLite: one row per device-generated id, written once.
 
-use app::domain::{
-    forms::Severity,
-    register::CqcLocationId,
-    submission::Receipt,
-};
+use app::domain::{forms::Severity, register::CqcLocationId, submission::Receipt};
 use chrono::{DateTime, FixedOffset, Utc};
 use sqlx::{sqlite::SqliteRow, Row};
 use uuid::Uuid;
@@ -17,49 +13,11 @@ pub(super) const COLUMNS: &str = "id, device_id, form_id, form_version, service_
 
 #[async_trait::async_trait]
 impl SubmissionStore for SqliteStore {
-    async fn record_submission(&self, submission: &NewSubmission) -> Result<Recorded, StoreError> {
-        let answers = serde_json::to_string(&submission.answers).map_err(corrupt)?;
-        // ON CONFLICT DO NOTHING makes the check-and-insert one atomic statement,
-        // so two requests racing with the same id cannot both insert.
-        let inserted = sqlx::query(&format!(
-            "INSERT INTO submissions ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING"
-        ))
-        .bind(submission.id.to_string())
-        .bind(submission.device_id.to_string())
-        .bind(&submission.form_id)
-        .bind(i64::from(submission.form_version))
-        .bind(submission.service.as_str())
-        .bind(answers)
-        .bind(&submission.content_hash)
-        .bind(submission.assessment.severity.code())
-        .bind(&submission.assessment.reason)
-        .bind(submission.submitted_at.to_rfc3339())
-        .bind(submission.received_at.to_rfc3339())
-        .execute(&self.pool)
-        .await
-        .map_err(database)?
-        .rows_affected()
-            == 1;
-        if inserted {
-            return Ok(Recorded::New(Receipt {
-                id: submission.id,
-                severity: submission.assessment.severity,
-                severity_reason: submission.assessment.reason.clone(),
-                received_at: submission.received_at,
-            }));
+    async fn record_submissions(&self, submissions: Vec<NewSubmission>) -> Result<Vec<Recorded>, StoreError> {
+        if submissions.is_empty() {
+            return Ok(Vec::new());
         }
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM submissions WHERE id = ?"))
-            .bind(submission.id.to_string())
-            .fetch_one(&self.pool)
-            .await
-            .map_err(database)?;
-        let same_hash = row.try_get::<String, _>("content_hash").map_err(database)? == submission.content_hash;
-        let same_device = row.try_get::<String, _>("device_id").map_err(database)? == submission.device_id.to_string();
-        Ok(if same_hash && same_device {
-            Recorded::AlreadyReceived(stored_from_row(&row)?.receipt)
-        } else {
-            Recorded::Conflict
-        })
+        self.writer.write(submissions).await
     }
 
     async fn submission(&self, id: Uuid) -> Result<Option<StoredSubmission>, StoreError> {

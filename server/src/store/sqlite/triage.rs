@@ -162,7 +162,7 @@ impl TriageStore for SqliteStore {
     }
 
     async fn apply_step(&self, id: Uuid, expected_version: i64, change: &TriageChange) -> Result<StepApplied, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(database)?;
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(database)?;
         let updated = sqlx::query(
             "UPDATE submissions SET status = ?, assignee_id = COALESCE(?, assignee_id), outcome = COALESCE(?, outcome), \
              acknowledged_at = COALESCE(acknowledged_at, ?), triage_version = triage_version + 1 \

@@ -1,0 +1,152 @@
+//! Taking in submissions, however they arrive (`/api/v1/submissions`,
+//! `/api/v1/sync`, the "Send" button of the no-JavaScript journey): each is
+//! validated against its exact form version, assessed, stored once and
+//! announced to open inboxes. The outcome is in domain terms; the HTTP
+//! handlers choose the status codes.
+
+use app::domain::{
+    forms::{self, Answer, FormDefinition, QuestionKind},
+    register::CqcLocationId,
+    submission::{Receipt, SubmissionRequest},
+    FieldError,
+};
+use chrono::{NaiveDate, Utc};
+
+use crate::{
+    credentials::hash_secret,
+    http::Arrivals,
+    store::{Device, NewSubmission, Recorded, SharedStore, StoreError},
+};
+
+/// What became of one submission.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Intake {
+    /// Stored now.
+    Accepted(Receipt),
+    /// Stored before, with the same content: the first receipt.
+    AlreadyReceived(Receipt),
+    /// Not stored, and sending it again will not help.
+    Refused(Refusal),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// Answers (or the device's clock) that need correcting, each by field.
+    Invalid(Vec<FieldError>),
+    /// Another submission already has this id.
+    IdTaken,
+}
+
+impl Refusal {
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::Invalid(_) => "Some answers need correcting.",
+            Self::IdTaken => "A different submission with this id was already received.",
+        }
+    }
+}
+
+/// Takes in every request of one device, in order: one outcome each. The
+/// valid ones are stored together, and the storing and announcing run in a
+/// task of their own, so a client that goes away mid-request never cuts
+/// short the work after the commit.
+pub async fn take_in(
+    store: &SharedStore,
+    arrivals: &Arrivals,
+    device: &Device,
+    requests: &[SubmissionRequest],
+) -> Result<Vec<Intake>, StoreError> {
+    let checked: Vec<Result<NewSubmission, Refusal>> = requests.iter().map(|request| check(device, request)).collect();
+    let valid: Vec<NewSubmission> = checked.iter().filter_map(|c| c.as_ref().ok().cloned()).collect();
+    let (store, arrivals, device_id) = (store.clone(), arrivals.clone(), device.id);
+    let stored = tokio::spawn(async move {
+        let recorded = store.record_submissions(valid).await?;
+        let new = recorded.iter().filter_map(|r| if let Recorded::New(receipt) = r { Some(receipt.id) } else { None });
+        let mut accepted = 0;
+        for id in new {
+            arrivals.announce(id);
+            accepted += 1;
+        }
+        if accepted > 0 {
+            tracing::info!(device = %device_id, accepted, "submissions recorded");
+        }
+        Ok::<_, StoreError>(recorded)
+    })
+    .await
+    .map_err(|err| StoreError::Corrupt(format!("the intake task failed: {err}")))??;
+    let mut stored = stored.into_iter();
+    checked
+        .into_iter()
+        .map(|checked| match checked {
+            Err(refusal) => Ok(Intake::Refused(refusal)),
+            Ok(submission) => match stored.next() {
+                Some(Recorded::New(receipt)) => Ok(Intake::Accepted(receipt)),
+                Some(Recorded::AlreadyReceived(receipt)) => Ok(Intake::AlreadyReceived(receipt)),
+                Some(Recorded::Conflict) => Ok(Intake::Refused(Refusal::IdTaken)),
+                Some(Recorded::UnknownService) => Ok(Intake::Refused(unknown_service(&submission))),
+                None => Err(StoreError::Corrupt("fewer outcomes than submissions".to_owned())),
+            },
+        })
+        .collect()
+}
+
+/// Validates and assesses one request, or says why it cannot be stored.
+fn check(device: &Device, request: &SubmissionRequest) -> Result<NewSubmission, Refusal> {
+    let invalid = |problem: FieldError| Refusal::Invalid(vec![problem]);
+    request.check_clock(Utc::now()).map_err(invalid)?;
+    let form = forms::find(&request.form_id, request.form_version).ok_or_else(|| invalid(unknown_form(&request.form_id, request.form_version)))?;
+    let answers = form.validate(&request.answers, latest_date_on_earth()).map_err(Refusal::Invalid)?;
+    let service = service_of(form, &answers).map_err(invalid)?;
+    Ok(NewSubmission {
+        id: request.id,
+        device_id: device.id,
+        form_id: request.form_id.clone(),
+        form_version: request.form_version,
+        service,
+        assessment: form.assess(&answers),
+        answers,
+        content_hash: content_hash(request),
+        submitted_at: request.submitted_at,
+        received_at: Utc::now(),
+    })
+}
+
+fn unknown_form(id: &str, version: u32) -> FieldError {
+    match forms::latest(id) {
+        None => FieldError::new("form_id", "This form is not known to the server"),
+        Some(_) => FieldError::new("form_version", format!("Version {version} of this form is not known to the server")),
+    }
+}
+
+fn unknown_service(submission: &NewSubmission) -> Refusal {
+    let question = forms::find(&submission.form_id, submission.form_version)
+        .and_then(|form| form.questions().find(|q| matches!(q.kind, QuestionKind::ServicePicker)))
+        .map_or("service", |q| q.id.as_str());
+    Refusal::Invalid(vec![FieldError::new(question, "Select a service from the register")])
+}
+
+/// The visit date may be "today" wherever the phone is; the latest calendar
+/// date anywhere (UTC+14) keeps a just-after-midnight visit from being refused.
+pub fn latest_date_on_earth() -> NaiveDate {
+    (Utc::now() + chrono::Duration::hours(14)).date_naive()
+}
+
+/// Every form is about one service: the answer to its service picker.
+fn service_of(form: &FormDefinition, answers: &forms::Answers) -> Result<CqcLocationId, FieldError> {
+    let question = form
+        .questions()
+        .find(|q| matches!(q.kind, QuestionKind::ServicePicker))
+        .ok_or_else(|| FieldError::new("form_id", "This form does not say which service it is about"))?;
+    match answers.get(&question.id) {
+        Some(Answer::Service(id)) => Ok(id.clone()),
+        _ => Err(FieldError::new(&question.id, "Select a service from the register")),
+    }
+}
+
+/// Hash of what was answered (answers are a sorted map, so the same content
+/// always serialises the same way). The device's clock is left out: a retry
+/// stamped a second later is still the same observation.
+fn content_hash(request: &SubmissionRequest) -> String {
+    let content = (&request.form_id, request.form_version, &request.answers);
+    hash_secret(&serde_json::to_string(&content).unwrap_or_default())
+}
