@@ -39,6 +39,35 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
         .is_ok_and(|parsed| argon2::Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
+/// Whether `password` matches a stored hash, computed in `memory`, which is
+/// kept and reused from one check to the next: argon2id needs 19 MiB a
+/// check, and allocating it afresh each time on many threads left the
+/// allocator holding hundreds of megabytes. A malformed hash never matches.
+pub fn verify_password_in(password: &str, hash: &str, memory: &mut Vec<argon2::Block>) -> bool {
+    use argon2::{password_hash::PasswordHash, Algorithm, Argon2, Params, Version};
+    use subtle::ConstantTimeEq;
+    let Ok(parsed) = PasswordHash::new(hash) else { return false };
+    let (Ok(algorithm), Ok(params)) = (Algorithm::try_from(parsed.algorithm), Params::try_from(&parsed)) else { return false };
+    let Ok(version) = parsed.version.map_or(Ok(Version::default()), Version::try_from) else { return false };
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else { return false };
+    let mut salt_bytes = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_bytes) else { return false };
+    memory.resize(params.block_count(), argon2::Block::default());
+    let mut output = vec![0u8; expected.len()];
+    let argon2 = Argon2::new(algorithm, version, params);
+    if argon2.hash_password_into_with_memory(password.as_bytes(), salt, &mut output, memory.as_mut_slice()).is_err() {
+        return false;
+    }
+    output.as_slice().ct_eq(expected.as_bytes()).into()
+}
+
+/// A hash no password is checked against for real: an unknown email is
+/// checked against it, so timing does not tell which emails have accounts.
+pub fn stand_in_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password(&new_password()).unwrap_or_default())
+}
+
 /// An access code like `K7QM-4RTX-9PWB` (about 59 bits).
 pub fn new_access_code() -> String {
     let mut rng = rand::rng();
@@ -78,6 +107,11 @@ mod tests {
         assert!(verify_password("correct horse battery", &hash));
         assert!(!verify_password("correct horse batterz", &hash));
         assert!(!verify_password("anything", "not a hash"));
+        let mut memory = Vec::new();
+        assert!(verify_password_in("correct horse battery", &hash, &mut memory));
+        assert!(!verify_password_in("correct horse batterz", &hash, &mut memory), "the same memory, reused");
+        assert!(!verify_password_in("anything", "not a hash", &mut memory));
+        assert_eq!(memory.len() * 1024, 19 * 1024 * 1024, "19 MiB, kept for the next check");
         assert_eq!(new_password().len(), 16);
     }
 

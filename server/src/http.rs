@@ -2,17 +2,17 @@
 //! files, and the layers every response passes through.
 
 mod attempts;
-mod devices;
+pub(crate) mod devices;
 mod error;
 mod extract;
 mod health;
 mod journey;
-mod offline;
+pub(crate) mod offline;
 mod security;
 mod server_fns;
 mod staff;
-mod submissions;
-mod sync;
+pub(crate) mod submissions;
+pub(crate) mod sync;
 mod forms;
 mod triage;
 

@@ -11,6 +11,7 @@ use super::{
 
 /// What a professional gives to enrol a device.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EnrolmentRequest {
     pub name: String,
     pub role: String,
@@ -19,6 +20,7 @@ pub struct EnrolmentRequest {
 
 /// What the server returns: the token is shown once and kept on the device.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Enrolment {
     pub device_id: Uuid,
     pub token: String,

@@ -19,6 +19,7 @@ const MOST_DAYS_AHEAD: i64 = 366;
 /// What a device sends: its own id for the submission (so a retry is
 /// recognised), the exact form version, the answers and the device's clock.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SubmissionRequest {
     pub id: Uuid,
     pub form_id: String,
@@ -48,6 +49,7 @@ impl SubmissionRequest {
 
 /// What the server says once a submission is stored.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Receipt {
     pub id: Uuid,
     pub severity: Severity,

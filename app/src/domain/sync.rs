@@ -15,12 +15,14 @@ pub const MAX_BATCH: usize = 25;
 
 /// `POST /api/v1/sync`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SyncBatch {
     pub items: Vec<SubmissionRequest>,
 }
 
 /// The server's answer: one outcome per item, in the order sent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SyncReply {
     pub outcomes: Vec<ItemOutcome>,
 }
@@ -28,6 +30,7 @@ pub struct SyncReply {
 /// What happened to one item.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum ItemOutcome {
     /// Stored now.
     Accepted { id: Uuid, receipt: Receipt },
@@ -53,6 +56,7 @@ impl ItemOutcome {
 /// `GET /api/v1/devices/me`: who this phone is enrolled as, and the
 /// settings the app on it needs while offline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DeviceProfile {
     pub name: String,
     pub role: String,

@@ -18,7 +18,15 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/devices", post(enrol))
 }
 
-async fn enrol(
+#[utoipa::path(post, path = "/api/v1/devices", tag = "devices", security(()),
+    request_body = EnrolmentRequest,
+    responses(
+        (status = 201, body = Enrolment, description = "Enrolled; the token is shown only now"),
+        (status = 400, body = crate::http::triage::api::ErrorBody), (status = 415, body = crate::http::triage::api::ErrorBody),
+        (status = 422, body = crate::http::triage::api::ErrorBody, description = "A name, role or access code to correct"),
+        (status = 429, body = crate::http::triage::api::ErrorBody, description = "Too many wrong codes from this address"),
+    ))]
+pub async fn enrol(
     State(state): State<AppState>,
     client: ClientAddress,
     ApiJson(request): ApiJson<EnrolmentRequest>,

@@ -64,7 +64,10 @@ async fn register(State(store): State<SharedStore>) -> Result<impl IntoResponse,
     Ok(([(CACHE_CONTROL, "no-cache")], Json(page.services)))
 }
 
-async fn me(State(state): State<AppState>, EnrolledDevice(device): EnrolledDevice) -> Json<DeviceProfile> {
+#[utoipa::path(get, path = "/api/v1/devices/me", tag = "devices", security(("device" = [])),
+    responses((status = 200, body = DeviceProfile), (status = 401, body = crate::http::triage::api::ErrorBody),
+        (status = 403, body = crate::http::triage::api::ErrorBody)))]
+pub async fn me(State(state): State<AppState>, EnrolledDevice(device): EnrolledDevice) -> Json<DeviceProfile> {
     Json(DeviceProfile {
         name: device.name,
         role: device.role,

@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use super::{attempts::ClientAddress, error::AppError, triage::pages, AppState};
 use crate::{
-    credentials::{hash_password, hash_secret, new_device_token, verify_password},
+    credentials::{hash_secret, new_device_token},
     store::{NewSession, StaffSession},
 };
 
@@ -141,8 +141,7 @@ async fn log_in(
     };
     let found = state.store.user_by_email(&email).await?;
     let stored_hash = found.as_ref().map(|(_, hash)| hash.clone());
-    let password = post.password.clone();
-    let Some(matched) = state.attempts.check_password(move || password_matches(&password, stored_hash.as_deref())).await else {
+    let Some(matched) = state.attempts.check_password(post.password.clone(), stored_hash).await else {
         let message = "The server is busy. Wait a few seconds, then try again.";
         return Ok(refuse(StatusCode::SERVICE_UNAVAILABLE, "email", message));
     };
@@ -173,18 +172,6 @@ async fn log_in(
 fn session_cookie(token: &str, max_age: u32, secure: bool) -> String {
     let (prefix, secure) = if secure { ("__Host-", "; Secure") } else { ("", "") };
     format!("{prefix}{SESSION_COOKIE}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}")
-}
-
-/// An unknown email is checked against a throwaway hash, so timing does not
-/// tell which emails have accounts.
-fn password_matches(password: &str, hash: Option<&str>) -> bool {
-    match hash {
-        Some(hash) => verify_password(password, hash),
-        None => {
-            let _ = hash_password(password);
-            false
-        }
-    }
 }
 
 #[derive(Deserialize)]

@@ -15,7 +15,17 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/submissions", post(submit))
 }
 
-async fn submit(
+#[utoipa::path(post, path = "/api/v1/submissions", tag = "devices", security(("device" = [])),
+    request_body = SubmissionRequest,
+    responses(
+        (status = 201, body = Receipt, description = "Stored now"),
+        (status = 200, body = Receipt, description = "Stored before: the first receipt"),
+        (status = 400, body = crate::http::triage::api::ErrorBody), (status = 401, body = crate::http::triage::api::ErrorBody),
+        (status = 403, body = crate::http::triage::api::ErrorBody), (status = 409, body = crate::http::triage::api::ErrorBody),
+        (status = 413, body = crate::http::triage::api::ErrorBody), (status = 415, body = crate::http::triage::api::ErrorBody),
+        (status = 422, body = crate::http::triage::api::ErrorBody, description = "Answers to correct, by field"),
+    ))]
+pub async fn submit(
     State(store): State<SharedStore>,
     State(arrivals): State<Arrivals>,
     EnrolledDevice(device): EnrolledDevice,

@@ -35,7 +35,16 @@ impl LostReplies {
     }
 }
 
-async fn sync(
+#[utoipa::path(post, path = "/api/v1/sync", tag = "devices", security(("device" = [])),
+    request_body = SyncBatch,
+    responses(
+        (status = 200, body = SyncReply, description = "One outcome per item, in order"),
+        (status = 400, body = crate::http::triage::api::ErrorBody), (status = 401, body = crate::http::triage::api::ErrorBody),
+        (status = 403, body = crate::http::triage::api::ErrorBody), (status = 413, body = crate::http::triage::api::ErrorBody),
+        (status = 415, body = crate::http::triage::api::ErrorBody),
+        (status = 422, body = crate::http::triage::api::ErrorBody, description = "More items than a batch may hold"),
+    ))]
+pub async fn sync(
     State(state): State<AppState>,
     EnrolledDevice(device): EnrolledDevice,
     ApiJson(batch): ApiJson<SyncBatch>,

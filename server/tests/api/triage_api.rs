@@ -60,16 +60,24 @@ async fn the_openapi_document_describes_every_route_and_each_one_answers() {
     assert_eq!(
         documented(&doc),
         [
+            "GET /api/v1/devices/me",
             "GET /api/v1/forms",
             "GET /api/v1/triage/me",
             "GET /api/v1/triage/observations",
             "GET /api/v1/triage/observations/{id}",
             "GET /api/v1/triage/officers",
             "GET /api/v1/triage/services/{id}",
+            "POST /api/v1/devices",
             "POST /api/v1/forms",
+            "POST /api/v1/submissions",
+            "POST /api/v1/sync",
             "POST /api/v1/triage/observations/{id}/steps",
         ]
     );
+    assert_eq!(doc["components"]["securitySchemes"]["device"]["scheme"], "bearer");
+    for schema in ["SubmissionRequest", "SyncBatch", "SyncReply", "ItemOutcome", "Receipt", "EnrolmentRequest", "DeviceProfile"] {
+        assert!(schemas_of(&doc).contains_key(schema), "{schema} is documented");
+    }
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     assert_eq!(schemas["Severity"]["enum"], json!(["green", "amber", "red"]));
     assert!(schemas["Outcome"]["enum"].as_array().unwrap().contains(&json!("referred_to_cqc")));
@@ -85,7 +93,14 @@ async fn the_openapi_document_describes_every_route_and_each_one_answers() {
     for route in documented(&doc) {
         let (method, path) = route.split_once(' ').unwrap();
         let path = path.replace("/observations/{id}", &format!("/observations/{id}")).replace("{id}", "1-000000001");
-        if method == "GET" {
+        if path.starts_with("/api/v1/devices") || path == "/api/v1/submissions" || path == "/api/v1/sync" {
+            let response = match method {
+                "GET" => app.client.get(format!("{}{path}", app.address)).bearer_auth(&token).send().await.unwrap(),
+                _ => app.post_json(&path, &json!({}), Some(&token)).await,
+            };
+            let expected = if method == "GET" { 200 } else { 400 };
+            assert_eq!(response.status(), expected, "{route} answers (an empty body is a clear 400)");
+        } else if method == "GET" {
             let (status, body) = app.api_get(Some(&jo.cookie), &path).await;
             assert_eq!(status, 200, "{route}");
             assert!(body.is_object() || body.is_array(), "{route}");
@@ -96,6 +111,10 @@ async fn the_openapi_document_describes_every_route_and_each_one_answers() {
             assert_eq!(status, 200, "{route}");
         }
     }
+}
+
+fn schemas_of(doc: &serde_json::Value) -> &serde_json::Map<String, serde_json::Value> {
+    doc["components"]["schemas"].as_object().unwrap()
 }
 
 #[tokio::test]

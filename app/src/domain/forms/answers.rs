@@ -16,10 +16,12 @@ pub const MAX_VISIT_AGE_DAYS: u64 = 366;
 /// Field name → value(s), as posted.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RawAnswers(pub BTreeMap<String, RawValue>);
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum RawValue {
     One(String),
     Many(Vec<String>),

@@ -53,14 +53,17 @@ pub fn router() -> Router<AppState> {
 #[derive(OpenApi)]
 #[openapi(
     info(
-        title = "Care Home Feedback: triage and forms API",
+        title = "Care Home Feedback: devices, triage and forms API",
         version = "1",
         description = "Observations from visiting professionals, for the integrated commissioning unit. \
             Log in through `/login` to get the `chf_session` cookie; a step also needs the session's CSRF token \
             (from `/api/v1/triage/me`) in the `X-CSRF-Token` header. Errors are `{\"error\": \"...\", \
             \"fields\": [{\"field\": \"...\", \"message\": \"...\"}]}`."
     ),
-    paths(me, officers, list, detail, step, service, crate::http::forms::list, crate::http::forms::publish),
+    paths(
+        me, officers, list, detail, step, service, crate::http::forms::list, crate::http::forms::publish,
+        crate::http::devices::enrol, crate::http::submissions::submit, crate::http::sync::sync, crate::http::offline::me
+    ),
     components(schemas(ErrorBody)),
     modifiers(&SessionCookie),
     security(("session" = [])),
@@ -82,6 +85,11 @@ impl Modify for SessionCookie {
             "The staff session cookie set by POST /login",
         ));
         components.add_security_scheme("session", SecurityScheme::ApiKey(cookie));
+        let device = utoipa::openapi::security::HttpBuilder::new()
+            .scheme(utoipa::openapi::security::HttpAuthScheme::Bearer)
+            .description(Some("A device token from POST /api/v1/devices"))
+            .build();
+        components.add_security_scheme("device", SecurityScheme::Http(device));
     }
 }
 
