@@ -128,3 +128,28 @@ fn device_revoke_names_a_device_that_does_not_exist() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains(&format!("there is no device {id}")));
 }
+
+#[tokio::test]
+async fn org_rotate_code_replaces_the_code_and_disable_withdraws_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let code_in = |output: std::process::Output| -> String {
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+        stdout.split_whitespace().find(|word| word.len() >= 14 && word.matches('-').count() == 2).unwrap().trim_end_matches('.').to_owned()
+    };
+    let old = code_in(server(dir.path()).args(["org", "add", "Nettlebury Practice"]).output().unwrap());
+    let new = code_in(server(dir.path()).args(["org", "rotate-code", "Nettlebury Practice"]).output().unwrap());
+    assert_ne!(old, new);
+    let disabled = server(dir.path()).args(["org", "disable", "Nettlebury Practice"]).output().unwrap();
+    assert!(disabled.status.success());
+    assert!(String::from_utf8_lossy(&disabled.stdout).contains("no longer enrols devices"));
+    let unknown = server(dir.path()).args(["org", "disable", "No Such Practice"]).output().unwrap();
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("there is no organisation called No Such Practice"));
+
+    let store = server::store::open(&server::settings::Settings::for_data_dir(dir.path())).await.unwrap();
+    for code in [old, new] {
+        let hash = server::credentials::hash_secret(&server::credentials::normalise_access_code(&code));
+        assert!(store.organisation_by_access_code(&hash).await.unwrap().is_none(), "{code} enrols no one");
+    }
+}
