@@ -91,6 +91,18 @@ async fn someone_elses_guesses_do_not_lock_the_owner_out_from_their_own_address(
 }
 
 #[tokio::test]
+async fn guessing_across_many_accounts_from_one_address_is_paused() {
+    let app = spawn_app().await;
+    let sprayer = client_from("127.0.0.6");
+    let mut statuses = Vec::new();
+    for n in 0..22 {
+        statuses.push(log_in_from(&app, &sprayer, &format!("person{n}@example.org"), "Summer2026!").await.status().as_u16());
+    }
+    assert_eq!(statuses[..20], [401; 20]);
+    assert_eq!(statuses[20..], [429, 429], "20 failures from one address in 15 minutes, whatever the accounts");
+}
+
+#[tokio::test]
 async fn failed_logins_are_remembered_across_a_restart() {
     let app = spawn_app().await;
     app.add_user("jo@example.org", "Jo", Role::Commissioner).await;
