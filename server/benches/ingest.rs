@@ -10,13 +10,18 @@
 //! 3. The server's peak memory after 1,000 concurrent failed logins.
 //!
 //! `cargo bench -p server --bench ingest -- [seconds per wrk run]`
+//! `CHF_BENCH_SERVER=path/to/server` times another build (an earlier release,
+//! say) through the same HTTP runs; its database is set up by its own CLI.
+
+mod server_process;
 
 use std::{
-    io::{BufRead, BufReader},
-    process::{Child, Command, Stdio},
+    process::Command,
     str::FromStr,
     time::Instant,
 };
+
+use server_process::{peak_memory, start, stop};
 
 use app::domain::{device::OrganisationName, forms, submission::SubmissionRequest};
 use server::{
@@ -32,11 +37,12 @@ async fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
     let seconds: u32 = args.first().and_then(|a| a.parse().ok()).unwrap_or(10);
     let dir = tempfile::tempdir().expect("temporary folder");
-    prepare(dir.path()).await;
-    let (mut server, address) = start_server(dir.path());
-    let token = enrol(&address).await;
+    let binary = std::env::var("CHF_BENCH_SERVER").unwrap_or_else(|_| env!("CARGO_BIN_EXE_server").to_owned());
+    let code = prepare_with_cli(&binary, dir.path());
+    let (mut server, address) = start(&binary, dir.path());
+    let token = enrol(&address, &code).await;
 
-    println!("== ingest through /api/v1/sync (release server, wrk -t1, {seconds} s per run, synchronous=FULL)");
+    println!("== ingest through /api/v1/sync ({binary}, wrk -t1, {seconds} s per run, synchronous=FULL)");
     println!("{:>6} {:>6} {:>14} {:>10} {:>10} {:>8}", "batch", "conns", "submissions/s", "p50 ms", "p99 ms", "failed");
     let today = chrono::Utc::now().date_naive().to_string();
     let mut run = 0;
@@ -65,7 +71,7 @@ async fn main() {
     }
 
     println!();
-    failed_logins().await;
+    failed_logins(&binary).await;
 }
 
 /// A fresh database with the demo register and an organisation whose code is [`CODE`].
@@ -76,35 +82,19 @@ async fn prepare(dir: &std::path::Path) {
     store.add_organisation(&name, &hash_secret(&normalise_access_code(CODE))).await.expect("organisation");
 }
 
-fn start_server(dir: &std::path::Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
-        .arg(dir)
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("server starts");
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let address = loop {
-        let mut line = String::new();
-        if stdout.read_line(&mut line).unwrap_or(0) == 0 {
-            stop(&mut child);
-            panic!("server exited early");
-        }
-        if let Some(address) = line.trim().strip_prefix("Care Home Feedback is running at ") {
-            break address.to_owned();
-        }
+/// The demo register and an organisation, through the server's own commands; its access code.
+fn prepare_with_cli(binary: &str, dir: &std::path::Path) -> String {
+    let run = |args: &[&str]| {
+        let output = Command::new(binary).arg("--data-dir").arg(dir).args(args).env("RUST_LOG", "error").output().expect("server runs");
+        assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8_lossy(&output.stdout).trim().to_owned()
     };
-    (child, address)
+    run(&["register", "demo"]);
+    run(&["org", "add", "Bench Surgery"]).rsplit(' ').next().unwrap().to_owned()
 }
 
-fn stop(child: &mut Child) {
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
-async fn enrol(address: &str) -> String {
-    let body = serde_json::json!({ "name": "Bench", "role": "gp", "access_code": CODE });
+async fn enrol(address: &str, code: &str) -> String {
+    let body = serde_json::json!({ "name": "Bench", "role": "gp", "access_code": code });
     let response = reqwest::Client::new().post(format!("{address}/api/v1/devices")).json(&body).send().await.unwrap();
     assert_eq!(response.status(), 201, "enrol");
     response.json::<serde_json::Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
@@ -139,11 +129,6 @@ fn wrk(address: &str, token: &str, batch: usize, connections: u32, seconds: u32,
         p99_us: value("LATENCY_P99_US ") as u64,
         failed: value("FAILED_REQUESTS ") as u64,
     }
-}
-
-fn peak_memory(child: &Child) -> String {
-    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap_or_default();
-    status.lines().find(|l| l.starts_with("VmHWM:")).unwrap_or("VmHWM: unknown").trim_start_matches("VmHWM:").trim().to_owned()
 }
 
 /// The same rows the server stores for wrk's items, inserted directly with
@@ -219,10 +204,10 @@ fn bench_request(n: usize, today: chrono::NaiveDate) -> SubmissionRequest {
 /// 1,000 failed logins at once, from 50 addresses (20 each, the most one
 /// address may try in 15 minutes) to 1,000 accounts, so every one reaches
 /// a password check: the server's peak memory shows the checks are bounded.
-async fn failed_logins() {
+async fn failed_logins(binary: &str) {
     let dir = tempfile::tempdir().unwrap();
-    prepare(dir.path()).await;
-    let (mut server, address) = start_server(dir.path());
+    prepare_with_cli(binary, dir.path());
+    let (mut server, address) = start(binary, dir.path());
     let clients: Vec<reqwest::Client> = (0..50)
         .map(|n| {
             reqwest::Client::builder()

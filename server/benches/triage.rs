@@ -6,11 +6,9 @@
 //!
 //! `cargo bench -p server --bench triage -- [observations] [requests]`
 
-use std::{
-    io::{BufRead, BufReader},
-    process::{Command, Stdio},
-    time::{Duration, Instant},
-};
+mod server_process;
+
+use std::time::{Duration, Instant};
 
 use app::domain::accounts::{Email, Role, StaffName};
 use chrono::Utc;
@@ -45,21 +43,7 @@ async fn main() {
     let size = std::fs::metadata(dir.path().join("chf.db")).map(|m| m.len()).unwrap_or(0);
     println!("database file: {} MB", size / 1_000_000);
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
-        .arg(dir.path())
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("server starts");
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let address = loop {
-        let mut line = String::new();
-        assert!(stdout.read_line(&mut line).unwrap() > 0, "server exited early");
-        if let Some(address) = line.trim().strip_prefix("Care Home Feedback is running at ") {
-            break address.to_owned();
-        }
-    };
+    let (mut child, address) = server_process::start(env!("CARGO_BIN_EXE_server"), dir.path());
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let login = client
         .post(format!("{address}/login"))
@@ -95,11 +79,8 @@ async fn main() {
         let at = |q: f64| ms(times[((times.len() as f64 * q).ceil() as usize).saturating_sub(1)]);
         println!("{path:<44} {:>9.1} {:>9.1} {:>9.1}", at(0.5), at(0.95), ms(*times.last().unwrap()));
     }
-    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap_or_default();
-    let peak = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap_or("VmHWM: unknown").trim_start_matches("VmHWM:").trim();
-    println!("server peak memory (VmHWM): {peak} (target 150 MB)");
-    let _ = child.kill();
-    let _ = child.wait();
+    println!("server peak memory (VmHWM): {} (target 150 MB)", server_process::peak_memory(&child));
+    server_process::stop(&mut child);
 }
 
 /// Writes observations straight into the database in large transactions: the

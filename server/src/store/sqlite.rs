@@ -42,7 +42,10 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5))
             // Checkpoints run in their own task (below), never inside the commit of a request.
-            .pragma("wal_autocheckpoint", "0");
+            .pragma("wal_autocheckpoint", "0")
+            // When the log starts over after a checkpoint, it is cut back to 64 MiB
+            // without making anyone wait (a TRUNCATE checkpoint would block the writer).
+            .pragma("journal_size_limit", "67108864");
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options.clone())
@@ -61,8 +64,6 @@ impl SqliteStore {
 
 /// How often the write-ahead log is copied back into the database.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
-/// A log this large is truncated, not just reused, once a checkpoint completes.
-const TRUNCATE_LOG_PAGES: i64 = 10_000;
 
 /// Copies the write-ahead log into the database while the store lives. A
 /// passive checkpoint waits for no reader or writer, so it runs beside the
@@ -75,12 +76,8 @@ async fn checkpoint_while(alive: std::sync::Weak<()>, pool: SqlitePool) {
         if alive.upgrade().is_none() {
             break;
         }
-        match sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(&pool).await {
-            Ok((_, log_pages, copied)) if log_pages > TRUNCATE_LOG_PAGES && copied == log_pages => {
-                let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&pool).await;
-            }
-            Ok(_) => {}
-            Err(err) => tracing::warn!(error = %err, "checkpoint failed"),
+        if let Err(err) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
+            tracing::warn!(error = %err, "checkpoint failed");
         }
     }
     pool.close().await;

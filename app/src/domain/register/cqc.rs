@@ -118,9 +118,13 @@ impl CqcRatings {
         if value.is_empty() {
             return Ok(None);
         }
+        // chrono also reads signed and five-digit years, which would be stored
+        // but never read back; CQC's ratings began in the 2010s.
         NaiveDate::parse_from_str(value, "%Y-%m-%d")
+            .ok()
+            .filter(|date| (2000..=9999).contains(&chrono::Datelike::year(date)))
             .map(Some)
-            .map_err(|_| FieldError::new("rated_on", format!("\"{value}\" is not a date like 2024-03-31")))
+            .ok_or_else(|| FieldError::new("rated_on", format!("\"{value}\" is not a date like 2024-03-31")))
     }
 
     /// A rating without a date (or a date without a rating) cannot be shown honestly.
@@ -159,6 +163,7 @@ mod tests {
     fn rating_dates_are_iso() {
         assert!(CqcRatings::parse_rated_on("2024-02-29").unwrap().is_some());
         assert_eq!(CqcRatings::parse_rated_on("29/02/2024").unwrap_err().field, "rated_on");
+        assert_eq!(CqcRatings::parse_rated_on("+10000-01-01").unwrap_err().field, "rated_on", "a year the store could not read back");
     }
 
     #[test]
