@@ -17,7 +17,7 @@ mod forms;
 mod triage;
 
 pub use offline::ServiceWorker;
-pub use attempts::Attempts;
+pub use attempts::{Attempts, ClientAddressHeader};
 pub use extract::DeviceTokenLifetime;
 pub use triage::Arrivals;
 pub use sync::LostReplies;
@@ -58,6 +58,8 @@ pub struct AppState {
     /// How long a staff login lasts.
     #[from_ref(skip)]
     pub session_hours: u32,
+    /// The header a load balancer in front puts the client's address in, if any.
+    pub client_address_header: attempts::ClientAddressHeader,
     /// How long a device token lasts unused.
     pub device_token_lifetime: extract::DeviceTokenLifetime,
     /// Limits on guessing passwords and access codes, and the password checkers.

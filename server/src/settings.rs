@@ -152,6 +152,11 @@ pub struct Settings {
     /// most, never lock them out.
     #[arg(long, env = "CHF_ACCOUNT_GUESS_WINDOW_SECS", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=3600), global = true)]
     pub account_guess_window_secs: u32,
+    /// Behind a load balancer: the header it puts the client's address in
+    /// (e.g. x-forwarded-for), for the limits on guessing. Set it only when
+    /// every request comes through that balancer.
+    #[arg(long, env = "CHF_CLIENT_ADDRESS_HEADER", global = true)]
+    pub client_address_header: Option<String>,
     /// Days a device's token lasts unused; each use in its second half renews it.
     #[arg(long, env = "CHF_DEVICE_TOKEN_DAYS", default_value_t = 180, value_parser = clap::value_parser!(u32).range(1..=3650), global = true)]
     pub device_token_days: u32,
@@ -197,6 +202,7 @@ impl Settings {
             account_guess_window_secs: 60,
             header_timeout_secs: 20,
             device_token_days: 180,
+            client_address_header: None,
             body_timeout_secs: 30,
             test_lose_sync_replies: 0,
         }

@@ -53,12 +53,33 @@ impl ClientAddress {
     }
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+/// Behind a load balancer every connection comes from it, so the client's
+/// address is read from the header the balancer sets (`--client-address-header`):
+/// the last address in it, the one our own balancer added, since a client
+/// can put anything before it.
+#[derive(Clone, Debug, Default)]
+pub struct ClientAddressHeader(pub Option<String>);
+
+impl ClientAddressHeader {
+    fn address_in(&self, headers: &axum::http::HeaderMap) -> Option<IpAddr> {
+        let name = self.0.as_deref()?;
+        let values = headers.get_all(name).iter().filter_map(|value| value.to_str().ok()).collect::<Vec<_>>();
+        values.last()?.rsplit(',').next()?.trim().parse().ok()
+    }
+}
+
+impl<S> FromRequestParts<S> for ClientAddress
+where
+    ClientAddressHeader: axum::extract::FromRef<S>,
+    S: Send + Sync,
+{
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let header = <ClientAddressHeader as axum::extract::FromRef<S>>::from_ref(state);
         let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip());
-        Ok(Self(peer.unwrap_or(IpAddr::from([0, 0, 0, 0]))))
+        let client = header.address_in(&parts.headers).or(peer);
+        Ok(Self(client.unwrap_or(IpAddr::from([0, 0, 0, 0]))))
     }
 }
 
@@ -213,6 +234,17 @@ mod tests {
             assert_eq!(*result, Some(n % 3 == 0), "check {n}");
         }
         assert_eq!(attempts.check_password("anything".into(), None).await, Some(false), "an unknown email never matches");
+    }
+
+    #[test]
+    fn behind_a_balancer_the_last_forwarded_address_is_the_client() {
+        let mut headers = axum::http::HeaderMap::new();
+        headers.insert("x-forwarded-for", "203.0.113.9, 198.51.100.4".parse().unwrap());
+        let trusted = ClientAddressHeader(Some("x-forwarded-for".to_owned()));
+        assert_eq!(trusted.address_in(&headers), Some("198.51.100.4".parse().unwrap()), "what the client wrote first is ignored");
+        assert_eq!(ClientAddressHeader(None).address_in(&headers), None, "not trusted unless configured");
+        headers.insert("x-forwarded-for", "not an address".parse().unwrap());
+        assert_eq!(trusted.address_in(&headers), None);
     }
 
     #[test]

@@ -203,3 +203,21 @@ async fn a_stored_clock_that_cannot_be_read_breaks_no_page_and_the_migration_rep
     let repaired = app.store.submission(id).await.unwrap().unwrap();
     assert_eq!(repaired.submitted_at.map(|at| at.timestamp()), Some(repaired.receipt.received_at.timestamp()));
 }
+
+#[tokio::test]
+async fn behind_a_load_balancer_each_forwarded_client_has_its_own_limits() {
+    let app = spawn_app_with(|settings| settings.client_address_header = Some("x-forwarded-for".to_owned())).await;
+    let log_in = |forwarded: &'static str, n: u32| {
+        app.client
+            .post(format!("{}/login", app.address))
+            .header("x-forwarded-for", forwarded)
+            .form(&[("email", format!("person{n}@example.org")), ("password", "Summer2026!".to_owned())])
+            .send()
+    };
+    for n in 0..20 {
+        assert_eq!(log_in("198.51.100.1", n).await.unwrap().status(), 401);
+    }
+    assert_eq!(log_in("198.51.100.1", 99).await.unwrap().status(), 429, "this client is paused");
+    assert_eq!(log_in("203.0.113.7, 198.51.100.1", 98).await.unwrap().status(), 429, "an address it writes first is ignored");
+    assert_eq!(log_in("198.51.100.2", 97).await.unwrap().status(), 401, "another client behind the same balancer is not");
+}
