@@ -141,6 +141,26 @@ test("a reply lost after the server stored the batch: the retry makes no duplica
   await context.close();
 });
 
+test("a server that stores each batch but answers 503: the phone keeps to its backoff, Background Sync or not", async () => {
+  const { server, context, page } = await installedPhone(["--test-lose-sync-replies", "100000"]);
+  // Chromium has Background Sync: before, each failure asked for one, which
+  // fired at once and sent again, hundreds of times a minute.
+  expect(await page.evaluate(async () => "sync" in (await navigator.serviceWorker.ready))).toBe(true);
+  let requests = 0;
+  page.on("request", (request) => {
+    if (request.method() === "POST" && request.url().endsWith("/api/v1/sync")) requests++;
+  });
+  await fillAppForm(page);
+  const id = await send(page);
+  await page.waitForTimeout(60_000);
+  console.log(`sync requests in the minute after Send, every reply 503: ${requests}`);
+  expect(requests, "sync requests in the minute after Send").toBeGreaterThanOrEqual(3);
+  expect(requests, "sync requests in the minute after Send").toBeLessThanOrEqual(10);
+  await expect(page.getByTestId("sync-error")).toContainText("Trying again at");
+  expect(server.submissionIds()).toEqual([id]);
+  await context.close();
+});
+
 test("the server is down for a while: the phone backs off, then delivers without a reload", async () => {
   const { server, context, page } = await installedPhone();
   await server.down();

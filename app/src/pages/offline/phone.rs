@@ -68,11 +68,17 @@ pub struct SentItem {
     pub confirmed_at: f64,
 }
 
-/// The last outcome of syncing, shown on the start page.
+/// The last outcome of syncing, shown on the start page, and the backoff
+/// every tab (and every trigger) honours: failures in a row, and when the
+/// next automatic attempt may start.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SyncLog {
     pub last_success: Option<f64>,
     pub last_error: Option<String>,
+    #[serde(default)]
+    pub failures: u32,
+    #[serde(default)]
+    pub retry_at: Option<f64>,
 }
 
 /// Role and organisation as last sent, to prefill the next form.

@@ -3,6 +3,12 @@
 //! Sync asks, after each "Send", from "Send now", and on a timer after a
 //! failure (exponential backoff with jitter, at most 5 minutes apart).
 //!
+//! The backoff is kept with the sync log, so every tab shares it, and the
+//! automatic triggers (start, foreground, Background Sync) wait for it: only
+//! the person ("Send", "Send now") or the connection coming back sends sooner. Before, a failure
+//! asked for a Background Sync, which fired at once while online, and its
+//! flush ignored the backoff: a struggling server got hundreds of requests.
+//!
 //! Only one tab sends at a time (the Web Locks API); even if two did, the
 //! server stores each submission id once. An item leaves the outbox only
 //! when the server's reply names it as accepted or already received.
@@ -48,14 +54,9 @@ enum Attempt {
     Revoked,
 }
 
-#[derive(Default)]
-struct Backoff {
-    failures: u32,
-    timer: Option<TimeoutHandle>,
-}
-
 thread_local! {
-    static BACKOFF: RefCell<Backoff> = RefCell::new(Backoff::default());
+    /// This tab's timer for the next attempt.
+    static TIMER: RefCell<Option<TimeoutHandle>> = const { RefCell::new(None) };
 }
 
 /// The wait before the next attempt after `failures` failures in a row:
@@ -68,10 +69,11 @@ pub fn retry_delay_ms(failures: u32, random: f64) -> f64 {
 
 /// Wires the triggers up; call once, in the browser.
 pub fn start(state: OfflineState) {
+    // Coming back online is news, not a retry: send at once.
     let online = window_event_listener(leptos::ev::online, move |_| flush(state));
     let visible = window_event_listener(leptos::ev::visibilitychange, move |_| {
         if document().visibility_state() == web_sys::VisibilityState::Visible {
-            flush(state);
+            flush_when_due(state);
         }
     });
     let other_tab = window_event_listener(leptos::ev::storage, move |event| {
@@ -84,13 +86,26 @@ pub fn start(state: OfflineState) {
         visible.remove();
         other_tab.remove();
     });
-    flush(state);
+    flush_when_due(state);
 }
 
-/// Sends what is waiting now, whatever the backoff timer says.
+/// An automatic trigger: sends now unless a failure's backoff (this tab's or
+/// another's) says to wait, in which case the attempt waits for its time.
+pub fn flush_when_due(state: OfflineState) {
+    match phone::sync_log().retry_at {
+        Some(at) if at > clock::now() => {
+            state.next_retry.set(Some(at));
+            schedule(state, at - clock::now());
+        }
+        _ => flush(state),
+    }
+}
+
+/// Sends what is waiting now, whatever the backoff says: the person asked
+/// ("Send", "Send now"), or the backoff's own timer fired.
 pub fn flush(state: OfflineState) {
-    BACKOFF.with(|backoff| {
-        if let Some(timer) = backoff.borrow_mut().timer.take() {
+    TIMER.with(|timer| {
+        if let Some(timer) = timer.borrow_mut().take() {
             timer.clear();
         }
     });
@@ -152,11 +167,11 @@ fn after(state: OfflineState, attempt: Option<Attempt>) {
     let retry_in = match attempt {
         None => Some(BUSY_RETRY_MS),
         Some(Attempt::Nothing) => {
-            reset_failures();
+            reset_failures(&mut log);
             None
         }
         Some(Attempt::Sent { more }) => {
-            reset_failures();
+            reset_failures(&mut log);
             log.last_success = Some(clock::now());
             log.last_error = None;
             if !more {
@@ -166,8 +181,13 @@ fn after(state: OfflineState, attempt: Option<Attempt>) {
         }
         Some(Attempt::Failed(message)) => {
             log.last_error = Some(message);
+            log.failures += 1;
+            let delay = retry_delay_ms(log.failures, js_sys::Math::random());
+            log.retry_at = Some(clock::now() + delay);
+            // With every tab closed, the browser wakes the worker when the
+            // connection returns; an open tab's flush still waits for `retry_at`.
             worker::request_background_sync();
-            Some(next_failure_delay())
+            Some(delay)
         }
         Some(refused @ (Attempt::NotEnrolled | Attempt::Revoked)) => {
             let revoked = matches!(refused, Attempt::Revoked);
@@ -188,21 +208,19 @@ fn after(state: OfflineState, attempt: Option<Attempt>) {
     }
 }
 
-fn reset_failures() {
-    BACKOFF.with(|backoff| backoff.borrow_mut().failures = 0);
+fn reset_failures(log: &mut phone::SyncLog) {
+    log.failures = 0;
+    log.retry_at = None;
 }
 
-fn next_failure_delay() -> f64 {
-    BACKOFF.with(|backoff| {
-        let mut backoff = backoff.borrow_mut();
-        backoff.failures += 1;
-        retry_delay_ms(backoff.failures, js_sys::Math::random())
-    })
-}
-
+/// Sets this tab's timer for the next attempt, replacing any earlier one.
 fn schedule(state: OfflineState, ms: f64) {
-    let timer = set_timeout_with_handle(move || flush(state), Duration::from_millis(ms as u64)).ok();
-    BACKOFF.with(|backoff| backoff.borrow_mut().timer = timer);
+    let timer = set_timeout_with_handle(move || flush(state), Duration::from_millis(ms.max(0.0) as u64)).ok();
+    TIMER.with(|slot| {
+        if let Some(old) = std::mem::replace(&mut *slot.borrow_mut(), timer) {
+            old.clear();
+        }
+    });
 }
 
 /// Picks up form versions an admin published since this release, at start

@@ -17,7 +17,7 @@ pub fn register(state: OfflineState) {
     let container = window().navigator().service_worker();
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
         if event.data().as_string().as_deref() == Some("sync") {
-            sync::flush(state);
+            sync::flush_when_due(state);
         }
     });
     container.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
