@@ -287,6 +287,24 @@ test("a QuIS observation with no signal: timer, taps on each category, percentag
   await context.close();
 });
 
+test("QuIS taps on +1 are saved as they happen: a reload keeps every count", async () => {
+  const { context, page } = await installedPhone();
+  await page.getByRole("button", { name: "Start: Interaction observation (QuIS)" }).click();
+  await chooseHeronHouse(page);
+  await continueOn(page);
+  await expect(page.getByRole("heading", { name: "Count each interaction" })).toBeVisible();
+  for (let n = 0; n < 7; n++) await page.getByRole("button", { name: "+1 Positive social" }).click();
+  await page.getByRole("button", { name: "+1 Basic care" }).click();
+  await expect(page.getByLabel("Positive social", { exact: true })).toHaveValue("7");
+  // The phone locks, or the tab is closed and opened again: the app reopens on the same page.
+  await page.reload();
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+  await expect(page.getByRole("heading", { name: "Count each interaction" })).toBeVisible();
+  await expect(page.getByLabel("Positive social", { exact: true })).toHaveValue("7");
+  await expect(page.getByLabel("Basic care", { exact: true })).toHaveValue("1");
+  await context.close();
+});
+
 test("a My Home Life self-assessment with no signal arrives once back online, themes grouped in triage", async () => {
   const { server, context, page } = await installedPhone();
   await context.setOffline(true);

@@ -31,6 +31,7 @@ pub fn Tally(id: String, categories: Vec<Choice>, max_minutes: u32, cx: FieldCon
                 if let Some(input) = input.get() {
                     let count = input.value().trim().parse::<u32>().unwrap_or(0);
                     input.set_value(&count.saturating_add(1).min(MAX_TALLY).to_string());
+                    announce_change(&input);
                 }
             };
             let error = cx.error_of(&field);
@@ -60,6 +61,17 @@ pub fn Tally(id: String, categories: Vec<Choice>, max_minutes: u32, cx: FieldCon
         </div>
         <Countdown live minutes_input/>
         <ul class="nhsuk-list tally">{rows}</ul>
+    }
+}
+
+/// Setting a field's value from code fires no event, so the form that saves
+/// each change as it is given never heard of the tap: seven taps and a
+/// reload left every count at 0. Fire the `input` event a keystroke would.
+fn announce_change(input: &web_sys::HtmlInputElement) {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    if let Ok(event) = web_sys::Event::new_with_event_init_dict("input", &init) {
+        let _ = input.dispatch_event(&event);
     }
 }
 
