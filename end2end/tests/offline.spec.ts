@@ -161,6 +161,32 @@ test("a server that stores each batch but answers 503: the phone keeps to its ba
   await context.close();
 });
 
+test("a request the server holds for 90 s does not hold up the next form", async () => {
+  const { server, context, page } = await installedPhone();
+  let requests = 0;
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/api/v1/sync", async (route) => {
+    if (requests++ > 0) return route.continue();
+    // The first request gets no answer for 90 s, as from a server that hangs.
+    await Promise.race([released, new Promise((resolve) => setTimeout(resolve, 90_000))]);
+    await route.abort().catch(() => {});
+  });
+  await fillAppForm(page);
+  const first = await send(page);
+  // Within the app (no reload, which would cancel the held request).
+  await page.getByRole("link", { name: "Go to the start" }).click();
+  await expect(page.getByRole("heading", { name: "Tell us what you saw" })).toBeVisible();
+  await fillAppForm(page, { staffing: "Serious concerns" });
+  const sentAt = Date.now();
+  const second = await send(page);
+  await expect.poll(() => server.submissionIds().sort(), { timeout: 45_000 }).toEqual([first, second].sort());
+  expect(requests, "the held request, then one that carried both").toBe(2);
+  console.log(`both forms stored ${((Date.now() - sentAt) / 1000).toFixed(1)} s after the second Send, the first request still held`);
+  release();
+  await context.close();
+});
+
 test("the server is down for a while: the phone backs off, then delivers without a reload", async () => {
   const { server, context, page } = await installedPhone();
   await server.down();

@@ -6,12 +6,18 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
 
-/// What came back: a status and a body, or no connection at all.
+/// What came back: a status and a body, no connection at all, or nothing
+/// within [`TIMEOUT_MS`].
 #[derive(Debug)]
 pub enum Reply {
     Answered { status: u16, body: String },
     NoConnection,
+    TimedOut,
 }
+
+/// Longest a request may take, reply body included: a request the server
+/// holds must not keep every other form (and "Send now") waiting with it.
+pub const TIMEOUT_MS: u32 = 20_000;
 
 pub async fn get(url: &str) -> Reply {
     send("GET", url, None).await
@@ -25,6 +31,8 @@ async fn send(method: &str, url: &str, body: Option<String>) -> Reply {
     let Some(window) = web_sys::window() else { return Reply::NoConnection };
     let init = RequestInit::new();
     init.set_method(method);
+    let signal = web_sys::AbortSignal::timeout_with_u32(TIMEOUT_MS);
+    init.set_signal(Some(&signal));
     if let Some(body) = &body {
         init.set_body(&body.into());
     }
@@ -32,7 +40,8 @@ async fn send(method: &str, url: &str, body: Option<String>) -> Reply {
     if body.is_some() {
         let _ = request.headers().set("content-type", "application/json");
     }
-    let Ok(response) = JsFuture::from(window.fetch_with_request(&request)).await else { return Reply::NoConnection };
+    let failed = |signal: &web_sys::AbortSignal| if signal.aborted() { Reply::TimedOut } else { Reply::NoConnection };
+    let Ok(response) = JsFuture::from(window.fetch_with_request(&request)).await else { return failed(&signal) };
     let Ok(response) = response.dyn_into::<Response>() else { return Reply::NoConnection };
     let status = response.status();
     let text = match response.text() {
@@ -41,7 +50,7 @@ async fn send(method: &str, url: &str, body: Option<String>) -> Reply {
     };
     match text {
         Some(body) => Reply::Answered { status, body },
-        // The connection dropped while the body was arriving.
-        None => Reply::NoConnection,
+        // The connection dropped (or the time ran out) while the body was arriving.
+        None => failed(&signal),
     }
 }

@@ -128,6 +128,7 @@ async fn send_batch(state: OfflineState) -> Attempt {
     state.sending.set(false);
     match reply {
         Reply::NoConnection => Attempt::Failed("No connection to the server.".to_owned()),
+        Reply::TimedOut => Attempt::Failed(format!("The server did not answer within {} seconds.", network::TIMEOUT_MS / 1000)),
         Reply::Answered { status: 200, body } => match serde_json::from_str::<SyncReply>(&body) {
             Ok(reply) => {
                 let saved = settle(reply);
