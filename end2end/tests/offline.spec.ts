@@ -187,6 +187,39 @@ test("a request the server holds for 90 s does not hold up the next form", async
   await context.close();
 });
 
+test("an outbox larger than the server takes in one request goes in batches cut by size; a form too large alone is refused on the phone", async () => {
+  // A small limit stands for long checklists: 17 forms of about 1.5 KB against 20,000 bytes.
+  const { server, context, page } = await installedPhone(["--max-body-bytes", "20000"]);
+  const today = new Date().toISOString().slice(0, 10);
+  const form = (comment: string) => ({
+    request: {
+      id: crypto.randomUUID(),
+      form_id: "professional-feedback",
+      form_version: 1,
+      submitted_at: new Date().toISOString(),
+      answers: {
+        service: "1-000000001", visit_date: today, visit_time: "morning", role: "gp", organisation: "Puddlecombe Surgery",
+        appearance: "good", environment: "good", interaction: "not_observed", staffing: "serious_concerns", staffing_comment: comment,
+        risk_of_harm: "no", shared_with_staff: "yes", shared_with_role: "Nurse in charge", contact_ok: "no",
+      },
+    },
+    queued_at: Date.now(),
+  });
+  const outbox = [form("x".repeat(30_000)), ...Array.from({ length: 17 }, (_, n) => form(`${n} `.padEnd(1000, "y")))];
+  await page.evaluate((items) => localStorage.setItem("chf.outbox.v1", JSON.stringify(items)), outbox);
+  const bodies: number[] = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST" && request.url().endsWith("/api/v1/sync")) bodies.push((request.postData() ?? "").length);
+  });
+  await page.reload();
+  await appReady(page);
+  await expect.poll(() => server.submissionIds().length, { timeout: 30_000 }).toBe(17);
+  expect(Math.max(...bodies), "every request under the server's limit").toBeLessThanOrEqual(20_000);
+  await expect(page.getByTestId("rejected")).toContainText("too large to send");
+  console.log(`17 forms in ${bodies.length} requests of ${bodies.join(", ")} bytes; the 30 KB one refused on the phone`);
+  await context.close();
+});
+
 test("the server is down for a while: the phone backs off, then delivers without a reload", async () => {
   const { server, context, page } = await installedPhone();
   await server.down();

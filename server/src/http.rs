@@ -60,6 +60,9 @@ pub struct AppState {
     pub session_hours: u32,
     /// The header a load balancer in front puts the client's address in, if any.
     pub client_address_header: attempts::ClientAddressHeader,
+    /// Largest request body accepted; phones cut their batches below it.
+    #[from_ref(skip)]
+    pub max_body_bytes: usize,
     /// How long a device token lasts unused.
     pub device_token_lifetime: extract::DeviceTokenLifetime,
     /// Limits on guessing passwords and access codes, and the password checkers.

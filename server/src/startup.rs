@@ -61,6 +61,7 @@ impl Application {
             },
             attempts: http::Attempts::new(settings.account_guess_window_secs),
             client_address_header: http::ClientAddressHeader(settings.client_address_header.clone()),
+            max_body_bytes: settings.max_body_bytes,
             device_token_lifetime: http::DeviceTokenLifetime(chrono::Duration::days(settings.device_token_days.into())),
             arrivals: arrivals.clone(),
             lost_replies: http::LostReplies(std::sync::Arc::new(settings.test_lose_sync_replies.into())),

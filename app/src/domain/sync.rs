@@ -65,11 +65,45 @@ pub struct DeviceProfile {
     pub draft_expiry_days: u32,
     /// The local safeguarding route shown with the risk-of-harm question.
     pub safeguarding_route: String,
+    /// The largest request body the server takes: the phone cuts its batches
+    /// below it. Absent from servers before 2026-12-01.
+    #[serde(default)]
+    pub max_body_bytes: Option<u64>,
+}
+
+/// What a phone assumes when the server has not said (the server's default).
+pub const DEFAULT_MAX_BODY_BYTES: u64 = 256 * 1024;
+
+/// How many of `sizes` (each item's bytes as JSON, in outbox order) go in the
+/// next batch: as many as fit under `max_body_bytes` with room for the
+/// envelope, at most [`MAX_BATCH`]. Zero when the first alone is too large:
+/// it can never be sent, and must not hold the others back.
+pub fn batch_len(sizes: &[u64], max_body_bytes: u64) -> usize {
+    // `{"items":[` … `]}` and a comma between items.
+    let budget = max_body_bytes.saturating_sub(64);
+    let mut used = 0;
+    let mut count = 0;
+    for size in sizes.iter().take(MAX_BATCH) {
+        if used + size + 1 > budget {
+            break;
+        }
+        used += size + 1;
+        count += 1;
+    }
+    count
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn batches_are_cut_by_size_as_well_as_count() {
+        assert_eq!(batch_len(&[10_000; 30], 262_144), 25, "at most 25");
+        assert_eq!(batch_len(&[16_600; 17], 262_144), 15, "17 long checklists go as 15, then 2");
+        assert_eq!(batch_len(&[300_000, 10], 262_144), 0, "a form too large alone is not sent");
+        assert_eq!(batch_len(&[], 262_144), 0);
+    }
 
     #[test]
     fn outcomes_read_as_the_api_documents_them() {

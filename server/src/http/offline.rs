@@ -74,5 +74,6 @@ pub async fn me(State(state): State<AppState>, EnrolledDevice(device): EnrolledD
         organisation: device.organisation,
         draft_expiry_days: state.draft_expiry_days,
         safeguarding_route: state.safeguarding_route,
+        max_body_bytes: Some(state.max_body_bytes as u64),
     })
 }

@@ -35,7 +35,7 @@ use super::{
 };
 use crate::domain::{
     forms::{self, FormDefinition},
-    sync::{ItemOutcome, SyncBatch, SyncReply, MAX_BATCH},
+    sync::{batch_len, ItemOutcome, SyncBatch, SyncReply, DEFAULT_MAX_BODY_BYTES},
 };
 
 const LOCK_NAME: &str = "chf-outbox";
@@ -120,8 +120,24 @@ async fn send_batch(state: OfflineState) -> Attempt {
     if waiting.is_empty() {
         return Attempt::Nothing;
     }
-    let more = waiting.len() > MAX_BATCH;
-    let items = waiting.into_iter().take(MAX_BATCH).collect();
+    let limit = phone::profile().and_then(|p| p.max_body_bytes).unwrap_or(DEFAULT_MAX_BODY_BYTES);
+    let sizes: Vec<u64> = waiting.iter().map(|item| serde_json::to_string(item).map_or(u64::MAX, |json| json.len() as u64)).collect();
+    let count = batch_len(&sizes, limit);
+    if count == 0 {
+        // Retrying would never help: say why now, and let the rest go next.
+        let too_large = Rejection {
+            reason: format!(
+                "This form is too large to send ({} KB; the server takes at most {} KB). Remove it, or shorten its longest answers in a new form.",
+                sizes[0] / 1024,
+                limit / 1024
+            ),
+            fields: Vec::new(),
+        };
+        let refused = phone::settle(Vec::new(), vec![(waiting[0].id, too_large)], clock::now());
+        return state.note(refused).map_or_else(|| Attempt::Failed("Could not update this phone's outbox.".to_owned()), |()| Attempt::Sent { more: true });
+    }
+    let more = waiting.len() > count;
+    let items = waiting.into_iter().take(count).collect();
     let body = serde_json::to_string(&SyncBatch { items }).unwrap_or_default();
     state.sending.set(true);
     let reply = network::post_json("/api/v1/sync", body).await;
