@@ -220,6 +220,40 @@ test("an outbox larger than the server takes in one request goes in batches cut 
   await context.close();
 });
 
+test("a form refused for its date is corrected on the phone and sent again, stored once under its first id", async () => {
+  const { server, context, page } = await installedPhone();
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  const id = crypto.randomUUID();
+  // As from a phone whose clock ran three days ahead: its own check let the date through.
+  const refused = {
+    request: {
+      id, form_id: "professional-feedback", form_version: 1, submitted_at: new Date().toISOString(),
+      answers: {
+        service: "1-000000001", visit_date: day(3), visit_time: "morning", role: "gp", organisation: "Puddlecombe Surgery",
+        appearance: "good", environment: "good", interaction: "not_observed", staffing: "good",
+        risk_of_harm: "no", shared_with_staff: "yes", shared_with_role: "Nurse in charge", contact_ok: "no",
+      },
+    },
+    queued_at: Date.now(),
+  };
+  await page.evaluate((items) => localStorage.setItem("chf.outbox.v1", JSON.stringify(items)), [refused]);
+  await page.reload();
+  await appReady(page);
+  await expect(page.getByTestId("rejected")).toBeVisible({ timeout: 15_000 });
+  await page.getByRole("button", { name: /Correct and send again/ }).click();
+  await expect(page.getByRole("heading", { name: "When was your visit?" })).toBeVisible();
+  await expect(page.locator(".nhsuk-error-summary")).toBeVisible();
+  await page.getByLabel("Date of your visit").fill(day(0));
+  for (let n = 0; n < 15; n++) {
+    if (await page.getByRole("heading", { name: "Check your answers before sending" }).isVisible()) break;
+    await continueOn(page);
+  }
+  await expect(page.getByRole("heading", { name: "Check your answers before sending" })).toBeVisible();
+  await page.getByRole("button", { name: "Send observation" }).click();
+  await expect.poll(() => server.submissionIds(), { timeout: 30_000 }).toEqual([id]);
+  await context.close();
+});
+
 test("the server is down for a while: the phone backs off, then delivers without a reload", async () => {
   const { server, context, page } = await installedPhone();
   await server.down();

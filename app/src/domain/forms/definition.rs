@@ -144,6 +144,14 @@ impl FormDefinition {
         self.pages.iter().find(|page| page.slug == slug)
     }
 
+    /// The page that asks for `field`: a question's own id, or a field named
+    /// after it (`staffing_comment`, a tally's `quis__positive_social`).
+    pub fn page_of_field(&self, field: &str) -> Option<&Page> {
+        self.pages.iter().find(|page| {
+            page.questions.iter().any(|q| field == q.id || field.strip_prefix(q.id.as_str()).is_some_and(|rest| rest.starts_with('_')))
+        })
+    }
+
     /// Checks the definition itself and reports every problem, each at its
     /// place in the file (`pages[2].questions[0].id`): ids and slugs that are
     /// well-formed and unique, text where a person will read it, options on

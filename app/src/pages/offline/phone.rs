@@ -164,6 +164,19 @@ pub fn queue(request: SubmissionRequest, now: f64) -> Result<(), String> {
     delete_draft(id).map(|_| ())
 }
 
+/// Turns a form the server refused back into a draft, with the server's
+/// problems on its pages, keeping its id (so the server still stores it
+/// once). The draft is written first: if the phone dies in between, the form
+/// is in both places at worst, never in neither.
+pub fn reopen_refused(id: Uuid, problems: BTreeMap<String, Vec<FieldError>>, now: f64) -> Result<Option<LocalDraft>, String> {
+    let Some(item) = outbox().into_iter().find(|item| item.request.id == id && item.rejected.is_some()) else { return Ok(None) };
+    let request = item.request;
+    let draft = LocalDraft { id, form_id: request.form_id, form_version: request.form_version, answers: request.answers, problems, updated_at: now };
+    save_draft(draft.clone())?;
+    remove_from_outbox(id)?;
+    Ok(Some(draft))
+}
+
 pub fn remove_from_outbox(id: Uuid) -> Result<Vec<OutboxItem>, String> {
     change(OUTBOX, |items: &mut Vec<OutboxItem>| items.retain(|item| item.request.id != id)).map(|(items, ())| items)
 }
