@@ -18,8 +18,23 @@ pub fn device_token(headers: &HeaderMap) -> Option<&str> {
     bearer
         .map(str::trim)
         .filter(|token| !token.is_empty())
-        .or_else(|| cookie(headers, &format!("__Host-{DEVICE_COOKIE}")))
+        // Phones enrolled before the server ran behind TLS keep their plain cookie.
+        .or_else(|| cookie(headers, &cookie_name(DEVICE_COOKIE, true)))
         .or_else(|| cookie(headers, DEVICE_COOKIE))
+}
+
+/// The name one of our cookies goes by: behind TLS, `__Host-` prefixed.
+pub fn cookie_name(name: &str, secure: bool) -> String {
+    if secure { format!("__Host-{name}") } else { name.to_owned() }
+}
+
+/// A `Set-Cookie` value for one of our cookies. Behind TLS it is `__Host-`
+/// prefixed and `Secure`, which browsers accept only from this host and for
+/// the whole site, so a sibling subdomain cannot plant or shadow it.
+pub fn set_cookie(name: &str, value: &str, same_site: &str, max_age: u32, secure: bool) -> String {
+    let name = cookie_name(name, secure);
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}={value}; HttpOnly; SameSite={same_site}; Path=/; Max-Age={max_age}{secure}")
 }
 
 /// The non-empty value of the cookie called `name`, if the request has one.

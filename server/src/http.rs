@@ -87,8 +87,9 @@ fn page_routes() -> Vec<AxumRouteListing> {
 }
 
 /// The whole router with its layers.
-pub fn router(state: AppState, max_body_bytes: usize, body_timeout: std::time::Duration) -> Router {
+pub fn router(state: AppState, body_timeout: std::time::Duration) -> Router {
     let store = state.store.clone();
+    let max_body_bytes = state.max_body_bytes;
     let route = app::pages::feedback::ssr::SafeguardingRoute(state.safeguarding_route.clone());
     let provide_store = move || {
         provide_context(store.clone());

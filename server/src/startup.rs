@@ -67,7 +67,7 @@ impl Application {
             lost_replies: http::LostReplies(std::sync::Arc::new(settings.test_lose_sync_replies.into())),
         };
         let body_timeout = std::time::Duration::from_secs(settings.body_timeout_secs.into());
-        let router = http::router(state, settings.max_body_bytes, body_timeout);
+        let router = http::router(state, body_timeout);
         let header_timeout = std::time::Duration::from_secs(settings.header_timeout_secs.into());
         let bind_error = |source| StartError::Bind { addr: settings.addr, source };
         let listener = TcpListener::bind(settings.addr).await.map_err(bind_error)?;

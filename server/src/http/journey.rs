@@ -70,13 +70,7 @@ async fn enrol(
     let to_app = next.next.as_deref() == Some("app");
     match enrol_device(&state, client, &request).await {
         Ok(enrolment) => {
-            // Behind TLS the cookie is `__Host-` prefixed (Secure, host-only);
-            // phones enrolled before keep their plain cookie, which is still read.
-            let (prefix, secure) = if state.secure_cookies { ("__Host-", "; Secure") } else { ("", "") };
-            let cookie = format!(
-                "{prefix}{DEVICE_COOKIE}={}; HttpOnly; SameSite=Strict; Path=/; Max-Age={COOKIE_MAX_AGE}{secure}",
-                enrolment.token
-            );
+            let cookie = app::session::set_cookie(DEVICE_COOKIE, &enrolment.token, "Strict", COOKIE_MAX_AGE, state.secure_cookies);
             let cookie = HeaderValue::from_str(&cookie).map_err(|_| AppError::BadRequest("bad token".into()))?;
             let home = if to_app { "/app" } else { "/feedback" };
             Ok(([(SET_COOKIE, cookie)], Redirect::to(home)).into_response())

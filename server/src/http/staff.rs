@@ -68,10 +68,7 @@ impl Staff {
 /// The session token a request carries in its cookie: behind TLS only the
 /// `__Host-` cookie counts, since a sibling subdomain can set the plain one.
 fn session_token(headers: &HeaderMap, secure: bool) -> Option<&str> {
-    match secure {
-        true => app::session::cookie(headers, &format!("__Host-{SESSION_COOKIE}")),
-        false => app::session::cookie(headers, SESSION_COOKIE),
-    }
+    app::session::cookie(headers, &app::session::cookie_name(SESSION_COOKIE, secure))
 }
 
 /// Refuses posts another site makes a browser send. Browsers mark each
@@ -161,17 +158,9 @@ async fn log_in(
     };
     state.store.start_session(&session).await?;
     tracing::info!(user = user.id, "logged in");
-    let cookie = session_cookie(&token, state.session_hours * 3600, state.secure_cookies);
+    let cookie = app::session::set_cookie(SESSION_COOKIE, &token, "Lax", state.session_hours * 3600, state.secure_cookies);
     let cookie = HeaderValue::from_str(&cookie).map_err(|_| AppError::BadRequest("bad token".into()))?;
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response())
-}
-
-/// The session cookie. Behind TLS it is `__Host-` prefixed, which browsers
-/// accept only when Secure, host-only and for the whole site, so a sibling
-/// subdomain cannot plant or shadow it.
-fn session_cookie(token: &str, max_age: u32, secure: bool) -> String {
-    let (prefix, secure) = if secure { ("__Host-", "; Secure") } else { ("", "") };
-    format!("{prefix}{SESSION_COOKIE}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}")
 }
 
 #[derive(Deserialize)]
@@ -185,7 +174,8 @@ async fn log_out(staff: Staff, headers: HeaderMap, State(state): State<AppState>
     if let Some(token) = session_token(&headers, state.secure_cookies) {
         state.store.end_session(&hash_secret(token)).await?;
     }
-    let cookie = HeaderValue::from_str(&session_cookie("", 0, state.secure_cookies)).map_err(|_| AppError::Forbidden)?;
+    let ended = app::session::set_cookie(SESSION_COOKIE, "", "Lax", 0, state.secure_cookies);
+    let cookie = HeaderValue::from_str(&ended).map_err(|_| AppError::Forbidden)?;
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/login?logged_out=1")).into_response())
 }
 

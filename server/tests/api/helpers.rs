@@ -133,6 +133,32 @@ impl TestApp {
     }
 }
 
+/// A client whose requests come from another loopback address, as another
+/// machine's would.
+pub fn client_from(address: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .local_address(address.parse::<std::net::IpAddr>().unwrap())
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(60))
+        .build()
+        .unwrap()
+}
+
+/// Reads an open event stream until `heard_all` holds for what arrived; each
+/// chunk must come within 5 s.
+pub async fn read_events_until(events: &mut reqwest::Response, heard_all: impl Fn(&str) -> bool) -> String {
+    let mut heard = String::new();
+    while !heard_all(&heard) {
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(5), events.chunk())
+            .await
+            .expect("an event within 5 s")
+            .unwrap()
+            .expect("the stream stays open");
+        heard.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    heard
+}
+
 /// A complete feedback form with no concerns, about the first demo service.
 pub fn feedback(answers: &[(&str, Value)]) -> Value {
     let today = chrono::Utc::now().date_naive().to_string();

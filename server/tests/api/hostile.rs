@@ -1,7 +1,7 @@
 //! Hostile input and hostile clients (issue 17): each test here failed on the
 //! release before these fixes.
 
-use std::{net::IpAddr, time::Duration};
+use std::time::Duration;
 
 use app::domain::accounts::Role;
 use reqwest::{header, StatusCode};
@@ -9,20 +9,9 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::{
-    helpers::{feedback, spawn_app, spawn_app_with_demo_register, TestApp},
+    helpers::{client_from, feedback, spawn_app, spawn_app_with_demo_register, TestApp},
     triage::PASSWORD,
 };
-
-/// A client whose requests come from another loopback address, as another
-/// machine's would.
-fn client_from(address: &str) -> reqwest::Client {
-    reqwest::Client::builder()
-        .local_address(address.parse::<IpAddr>().unwrap())
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(60))
-        .build()
-        .unwrap()
-}
 
 async fn log_in_from(app: &TestApp, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
     client

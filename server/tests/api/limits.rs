@@ -20,7 +20,7 @@ use tokio::{
 use uuid::Uuid;
 
 use crate::{
-    helpers::{feedback, spawn_app_with, TestApp},
+    helpers::{client_from, feedback, spawn_app_with, TestApp},
     triage::PASSWORD,
 };
 
@@ -85,11 +85,7 @@ async fn the_owner_gets_in_once_the_accounts_short_window_has_passed() {
     for _ in 0..5 {
         assert_eq!(app.post_login("jo@example.org", "guess").await.status(), 401);
     }
-    let owner = reqwest::Client::builder()
-        .local_address("127.0.0.5".parse::<std::net::IpAddr>().unwrap())
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let owner = client_from("127.0.0.5");
     let log_in = || owner.post(format!("{}/login", app.address)).form(&[("email", "jo@example.org"), ("password", PASSWORD)]).send();
     let slowed = log_in().await.unwrap();
     assert_eq!(slowed.status(), 429);

@@ -14,7 +14,7 @@ use serde_json::json;
 use server::credentials::{hash_password, hash_secret};
 use uuid::Uuid;
 
-use crate::helpers::{feedback, spawn_app, TestApp};
+use crate::helpers::{feedback, read_events_until, spawn_app, TestApp};
 
 pub const PASSWORD: &str = "correct horse battery staple";
 
@@ -464,15 +464,7 @@ async fn an_open_inbox_hears_of_each_new_observation_as_a_server_sent_event() {
     assert_eq!(events.status(), 200);
     assert_eq!(events.headers()["content-type"], "text/event-stream");
     let id = app.observation_with(&token, &serious_staffing()).await;
-    let mut received = String::new();
-    while !received.contains(&id.to_string()) {
-        let chunk = tokio::time::timeout(std::time::Duration::from_secs(5), events.chunk())
-            .await
-            .expect("an event within 5 s")
-            .unwrap()
-            .expect("the stream stays open");
-        received.push_str(&String::from_utf8_lossy(&chunk));
-    }
+    let received = read_events_until(&mut events, |heard| heard.contains(&id.to_string())).await;
     assert!(received.contains(&format!("event: observation\ndata: {id}")), "{received}");
     let inbox = app.get_as(Some(&jo.cookie), "/triage").await.text().await.unwrap();
     assert!(inbox.contains("<script src=\"/triage.js\" defer"), "the inbox loads the script that listens");

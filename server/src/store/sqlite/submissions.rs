@@ -46,20 +46,25 @@ impl SubmissionStore for SqliteStore {
     }
 }
 
+/// The receipt columns of a submission row: id, severity, severity_reason, received_at.
+pub(super) fn receipt_from_row(row: &SqliteRow) -> Result<Receipt, StoreError> {
+    let text = |column: &str| -> Result<String, StoreError> { row.try_get(column).map_err(database) };
+    let severity = text("severity")?;
+    Ok(Receipt {
+        id: Uuid::parse_str(&text("id")?).map_err(corrupt)?,
+        severity: Severity::parse(&severity).ok_or_else(|| corrupt(format!("severity {severity}")))?,
+        severity_reason: text("severity_reason")?,
+        received_at: DateTime::parse_from_rfc3339(&text("received_at")?).map_err(corrupt)?.with_timezone(&Utc),
+    })
+}
+
 pub(super) fn stored_from_row(row: &SqliteRow) -> Result<StoredSubmission, StoreError> {
     let text = |column: &str| -> Result<String, StoreError> { row.try_get(column).map_err(database) };
-    let uuid = |column: &str| Uuid::parse_str(&text(column)?).map_err(corrupt);
-    let severity = text("severity")?;
     let version: i64 = row.try_get("form_version").map_err(database)?;
     let id_text = &text("id")?;
     Ok(StoredSubmission {
-        receipt: Receipt {
-            id: uuid("id")?,
-            severity: Severity::parse(&severity).ok_or_else(|| corrupt(format!("severity {severity}")))?,
-            severity_reason: text("severity_reason")?,
-            received_at: DateTime::parse_from_rfc3339(&text("received_at")?).map_err(corrupt)?.with_timezone(&Utc),
-        },
-        device_id: uuid("device_id")?,
+        receipt: receipt_from_row(row)?,
+        device_id: Uuid::parse_str(&text("device_id")?).map_err(corrupt)?,
         form_id: text("form_id")?,
         form_version: u32::try_from(version).map_err(corrupt)?,
         service: CqcLocationId::parse(&text("service_location_id")?).map_err(corrupt)?,

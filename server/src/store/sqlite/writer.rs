@@ -11,9 +11,12 @@ use std::collections::{HashMap, HashSet};
 use sqlx::{sqlite::SqliteConnectOptions, Connection, QueryBuilder, Row, Sqlite, SqliteConnection};
 use tokio::sync::{mpsc, oneshot};
 
-use super::{corrupt, database, submissions::COLUMNS};
+use super::{
+    corrupt, database,
+    submissions::{receipt_from_row, COLUMNS},
+};
 use crate::store::{NewSubmission, Recorded, StoreError};
-use app::domain::{forms::Severity, submission::Receipt};
+use app::domain::submission::Receipt;
 
 /// Most submissions in one transaction, so a backlog is committed in steps.
 const MOST_ROWS_PER_COMMIT: usize = 2_000;
@@ -205,15 +208,7 @@ async fn stored_receipts(connection: &mut SqliteConnection, ids: &[String]) -> R
         query.push(")");
         for row in query.build().fetch_all(&mut *connection).await.map_err(database)? {
             let text = |column: &str| -> Result<String, StoreError> { row.try_get(column).map_err(database) };
-            let id = text("id")?;
-            let severity = text("severity")?;
-            let receipt = Receipt {
-                id: uuid::Uuid::parse_str(&id).map_err(corrupt)?,
-                severity: Severity::parse(&severity).ok_or_else(|| corrupt(format!("severity {severity}")))?,
-                severity_reason: text("severity_reason")?,
-                received_at: chrono::DateTime::parse_from_rfc3339(&text("received_at")?).map_err(corrupt)?.to_utc(),
-            };
-            found.insert(id, (text("device_id")?, text("content_hash")?, receipt));
+            found.insert(text("id")?, (text("device_id")?, text("content_hash")?, receipt_from_row(&row)?));
         }
     }
     Ok(found)
