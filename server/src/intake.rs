@@ -56,8 +56,18 @@ pub async fn take_in(
     device: &Device,
     requests: &[SubmissionRequest],
 ) -> Result<Vec<Intake>, StoreError> {
-    let checked: Vec<Result<NewSubmission, Refusal>> = requests.iter().map(|request| check(device, request)).collect();
-    let valid: Vec<NewSubmission> = checked.iter().filter_map(|c| c.as_ref().ok().cloned()).collect();
+    // Per request, the question naming its service if it passed its checks
+    // (a service the register lacks is reported there), or why it did not.
+    let mut valid = Vec::new();
+    let checked: Vec<Result<&'static str, Refusal>> = requests
+        .iter()
+        .map(|request| {
+            check(device, request).map(|(submission, service_question)| {
+                valid.push(submission);
+                service_question
+            })
+        })
+        .collect();
     let (store, arrivals, device_id) = (store.clone(), arrivals.clone(), device.id);
     let stored = tokio::spawn(async move {
         let recorded = store.record_submissions(valid).await?;
@@ -79,25 +89,28 @@ pub async fn take_in(
         .into_iter()
         .map(|checked| match checked {
             Err(refusal) => Ok(Intake::Refused(refusal)),
-            Ok(submission) => match stored.next() {
+            Ok(service_question) => match stored.next() {
                 Some(Recorded::New(receipt)) => Ok(Intake::Accepted(receipt)),
                 Some(Recorded::AlreadyReceived(receipt)) => Ok(Intake::AlreadyReceived(receipt)),
                 Some(Recorded::Conflict) => Ok(Intake::Refused(Refusal::IdTaken)),
-                Some(Recorded::UnknownService) => Ok(Intake::Refused(unknown_service(&submission))),
+                Some(Recorded::UnknownService) => {
+                    Ok(Intake::Refused(Refusal::Invalid(vec![FieldError::new(service_question, "Select a service from the register")])))
+                }
                 None => Err(StoreError::Corrupt("fewer outcomes than submissions".to_owned())),
             },
         })
         .collect()
 }
 
-/// Validates and assesses one request, or says why it cannot be stored.
-fn check(device: &Device, request: &SubmissionRequest) -> Result<NewSubmission, Refusal> {
+/// Validates and assesses one request, with the question that names its
+/// service, or says why it cannot be stored.
+fn check(device: &Device, request: &SubmissionRequest) -> Result<(NewSubmission, &'static str), Refusal> {
     let invalid = |problem: FieldError| Refusal::Invalid(vec![problem]);
     request.check_clock(Utc::now()).map_err(invalid)?;
     let form = forms::find(&request.form_id, request.form_version).ok_or_else(|| invalid(unknown_form(&request.form_id, request.form_version)))?;
     let answers = form.validate(&request.answers, latest_date_on_earth()).map_err(Refusal::Invalid)?;
-    let service = service_of(form, &answers).map_err(invalid)?;
-    Ok(NewSubmission {
+    let (service_question, service) = service_of(form, &answers).map_err(invalid)?;
+    let submission = NewSubmission {
         id: request.id,
         device_id: device.id,
         form_id: request.form_id.clone(),
@@ -108,7 +121,8 @@ fn check(device: &Device, request: &SubmissionRequest) -> Result<NewSubmission, 
         content_hash: content_hash(request),
         submitted_at: request.submitted_at,
         received_at: Utc::now(),
-    })
+    };
+    Ok((submission, service_question))
 }
 
 fn unknown_form(id: &str, version: u32) -> FieldError {
@@ -118,13 +132,6 @@ fn unknown_form(id: &str, version: u32) -> FieldError {
     }
 }
 
-fn unknown_service(submission: &NewSubmission) -> Refusal {
-    let question = forms::find(&submission.form_id, submission.form_version)
-        .and_then(|form| form.questions().find(|q| matches!(q.kind, QuestionKind::ServicePicker)))
-        .map_or("service", |q| q.id.as_str());
-    Refusal::Invalid(vec![FieldError::new(question, "Select a service from the register")])
-}
-
 /// The visit date may be "today" wherever the phone is; the latest calendar
 /// date anywhere (UTC+14) keeps a just-after-midnight visit from being refused.
 pub fn latest_date_on_earth() -> NaiveDate {
@@ -132,13 +139,13 @@ pub fn latest_date_on_earth() -> NaiveDate {
 }
 
 /// Every form is about one service: the answer to its service picker.
-fn service_of(form: &FormDefinition, answers: &forms::Answers) -> Result<CqcLocationId, FieldError> {
+fn service_of(form: &'static FormDefinition, answers: &forms::Answers) -> Result<(&'static str, CqcLocationId), FieldError> {
     let question = form
         .questions()
         .find(|q| matches!(q.kind, QuestionKind::ServicePicker))
         .ok_or_else(|| FieldError::new("form_id", "This form does not say which service it is about"))?;
     match answers.get(&question.id) {
-        Some(Answer::Service(id)) => Ok(id.clone()),
+        Some(Answer::Service(id)) => Ok((question.id.as_str(), id.clone())),
         _ => Err(FieldError::new(&question.id, "Select a service from the register")),
     }
 }
