@@ -65,14 +65,15 @@ fn RejectedItem(item: OutboxItem) -> impl IntoView {
         }
     }
     let first_page = form.and_then(|form| form.pages.iter().find(|page| problems.contains_key(&page.slug))).map(|page| page.slug.clone());
-    let correctable = first_page.is_some();
-    let correct = move |_| {
-        let Some(slug) = first_page.clone() else { return };
-        if let Some(Some(_)) = state.note(phone::reopen_refused(id, problems.clone(), clock::now())) {
-            state.reload();
-            super::address::go(&super::step_href(id, &slug));
+    // Offered only where the server named answers this phone can show on a page.
+    let correct = first_page.map(|slug| {
+        move |_| {
+            if let Some(Some(_)) = state.note(phone::reopen_refused(id, problems.clone(), clock::now())) {
+                state.reload();
+                super::address::go(&super::step_href(id, &slug));
+            }
         }
-    };
+    });
     let remove = move |_| {
         let sure = window().confirm_with_message("Remove this form from the phone? It has not been received.").unwrap_or(false);
         if sure {
@@ -85,11 +86,11 @@ fn RejectedItem(item: OutboxItem) -> impl IntoView {
         <li class="outbox__rejected" data-testid="rejected">
             <p><strong>{format!("Form {}", reference(id))}</strong>": "{rejection.reason}</p>
             <ul>{rejection.fields.into_iter().map(|field| view! { <li>{field.message}</li> }).collect_view()}</ul>
-            <Show when=move || correctable>
-                <button class="nhsuk-button nhsuk-button--secondary" type="button" on:click=correct.clone()>
+            {correct.map(|correct| view! {
+                <button class="nhsuk-button nhsuk-button--secondary" type="button" on:click=correct>
                     "Correct and send again"<span class="nhsuk-u-visually-hidden">{format!(" form {}", reference(id))}</span>
                 </button>
-            </Show>
+            })}
             <button class="nhsuk-button nhsuk-button--warning" type="button" on:click=remove>
                 "Remove"<span class="nhsuk-u-visually-hidden">{format!(" form {}", reference(id))}</span>
             </button>

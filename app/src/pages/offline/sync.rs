@@ -5,9 +5,10 @@
 //!
 //! The backoff is kept with the sync log, so every tab shares it, and the
 //! automatic triggers (start, foreground, Background Sync) wait for it: only
-//! the person ("Send", "Send now") or the connection coming back sends sooner. Before, a failure
-//! asked for a Background Sync, which fired at once while online, and its
-//! flush ignored the backoff: a struggling server got hundreds of requests.
+//! the person ("Send", "Send now") or the connection coming back sends
+//! sooner. Before, a failure asked for a Background Sync, which fired at once
+//! while online, and its flush ignored the backoff: a struggling server got
+//! hundreds of requests.
 //!
 //! Only one tab sends at a time (the Web Locks API); even if two did, the
 //! server stores each submission id once. An item leaves the outbox only
@@ -35,7 +36,7 @@ use super::{
 };
 use crate::domain::{
     forms::{self, FormDefinition},
-    sync::{batch_len, ItemOutcome, SyncBatch, SyncReply, DEFAULT_MAX_BODY_BYTES},
+    sync::{batch_len, ItemOutcome, SyncReply, DEFAULT_MAX_BODY_BYTES},
 };
 
 const LOCK_NAME: &str = "chf-outbox";
@@ -117,28 +118,28 @@ pub fn flush(state: OfflineState) {
 
 async fn send_batch(state: OfflineState) -> Attempt {
     let waiting: Vec<_> = phone::outbox().into_iter().filter(|item| item.rejected.is_none()).map(|item| item.request).collect();
-    if waiting.is_empty() {
+    let limit = phone::profile().and_then(|p| p.max_body_bytes).unwrap_or(DEFAULT_MAX_BODY_BYTES);
+    // Each item as it goes on the wire, once: its size decides the batch, and
+    // the batch is these same strings.
+    let (sendable, too_large): (Vec<_>, Vec<_>) = waiting
+        .into_iter()
+        .map(|item| {
+            let json = serde_json::to_string(&item).unwrap_or_default();
+            (item.id, json)
+        })
+        .partition(|(_, json)| batch_len(&[json.len() as u64], limit) == 1);
+    if !too_large.is_empty() && !refuse_too_large(state, &too_large, limit) {
+        return Attempt::Failed("Could not update this phone's outbox.".to_owned());
+    }
+    if sendable.is_empty() {
         return Attempt::Nothing;
     }
-    let limit = phone::profile().and_then(|p| p.max_body_bytes).unwrap_or(DEFAULT_MAX_BODY_BYTES);
-    let sizes: Vec<u64> = waiting.iter().map(|item| serde_json::to_string(item).map_or(u64::MAX, |json| json.len() as u64)).collect();
+    let sizes: Vec<u64> = sendable.iter().map(|(_, json)| json.len() as u64).collect();
     let count = batch_len(&sizes, limit);
-    if count == 0 {
-        // Retrying would never help: say why now, and let the rest go next.
-        let too_large = Rejection {
-            reason: format!(
-                "This form is too large to send ({} KB; the server takes at most {} KB). Remove it, or shorten its longest answers in a new form.",
-                sizes[0] / 1024,
-                limit / 1024
-            ),
-            fields: Vec::new(),
-        };
-        let refused = phone::settle(Vec::new(), vec![(waiting[0].id, too_large)], clock::now());
-        return state.note(refused).map_or_else(|| Attempt::Failed("Could not update this phone's outbox.".to_owned()), |()| Attempt::Sent { more: true });
-    }
-    let more = waiting.len() > count;
-    let items = waiting.into_iter().take(count).collect();
-    let body = serde_json::to_string(&SyncBatch { items }).unwrap_or_default();
+    let more = sendable.len() > count;
+    let items: Vec<&str> = sendable.iter().take(count).map(|(_, json)| json.as_str()).collect();
+    // The shape of `SyncBatch`, from the items already serialised.
+    let body = format!("{{\"items\":[{}]}}", items.join(","));
     state.sending.set(true);
     let reply = network::post_json("/api/v1/sync", body).await;
     state.sending.set(false);
@@ -156,6 +157,23 @@ async fn send_batch(state: OfflineState) -> Attempt {
         Reply::Answered { status: 403, .. } => Attempt::Revoked,
         Reply::Answered { status, body } => Attempt::Failed(server_message(status, &body)),
     }
+}
+
+/// A form that alone is larger than the server takes can never be sent:
+/// say so on it now, with the sizes, rather than retry it for ever.
+fn refuse_too_large(state: OfflineState, items: &[(uuid::Uuid, String)], limit: u64) -> bool {
+    let refused = items
+        .iter()
+        .map(|(id, json)| {
+            let reason = format!(
+                "This form is too large to send ({} KB; the server takes at most {} KB). Remove it, or shorten its longest answers in a new form.",
+                json.len() / 1024,
+                limit / 1024
+            );
+            (*id, Rejection { reason, fields: Vec::new() })
+        })
+        .collect();
+    state.note(phone::settle(Vec::new(), refused, clock::now())).is_some()
 }
 
 fn settle(reply: SyncReply) -> Result<(), String> {
