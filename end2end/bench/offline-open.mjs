@@ -20,8 +20,19 @@ await page.getByLabel("Your name").fill("Bench");
 await page.getByLabel("GP", { exact: true }).check();
 await page.getByLabel("Access code").fill(code);
 await page.getByRole("button", { name: "Enrol this device" }).click();
-await page.waitForFunction(() => navigator.serviceWorker.controller !== null && localStorage.getItem("chf.register.v1") !== null);
-await page.waitForFunction(async () => (await caches.keys()).length === 1);
+await page.waitForFunction(async () => (await caches.keys()).length === 1 && navigator.serviceWorker.controller !== null);
+// A phone in use: 20 drafts (given as an earlier version kept them, and moved
+// into the sealed store on the next open), so opening decrypts 20 of them
+// beside the profile and the whole register.
+await page.evaluate(() => {
+  const drafts = Array.from({ length: 20 }, () => ({
+    id: crypto.randomUUID(), form_id: "professional-feedback", form_version: 1,
+    answers: { service: "1-000000001", role: "gp", organisation: "Bench Surgery", staffing_comment: "x".repeat(500) }, updated_at: Date.now(),
+  }));
+  localStorage.setItem("chf.drafts.v1", JSON.stringify(drafts));
+});
+await page.reload();
+await page.waitForFunction(() => localStorage.length === 0 && document.documentElement.dataset.hydrated !== undefined && !document.documentElement.hasAttribute("data-unsaved"));
 await page.close();
 
 await context.setOffline(true);

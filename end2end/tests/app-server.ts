@@ -63,6 +63,15 @@ export class AppServer {
     });
   }
 
+  /** Withdraws every phone's enrolment but the demo's, as `server device revoke` does. */
+  revokeDevices(): void {
+    const script =
+      "import json, sqlite3, sys; print(json.dumps([r[0] for r in sqlite3.connect(sys.argv[1]).execute(" +
+      "\"SELECT d.id FROM devices d JOIN organisations o ON o.id = d.organisation_id WHERE o.name <> 'Demo Surgery (fictional)'\")]))";
+    const ids: string[] = JSON.parse(execFileSync("python3", ["-c", script, join(this.dataDir, "chf.db")]).toString());
+    for (const id of ids) execFileSync(serverBin, ["--data-dir", this.dataDir, "device", "revoke", id], { env: { ...process.env, RUST_LOG: "warn" } });
+  }
+
   /** Stored submissions (not the demo's) as [id, form id, form version, severity]. */
   submissionRows(): [string, string, number, string][] {
     const script =

@@ -5,7 +5,7 @@
 // started on the old version is still finished and sent on it.
 import { test, expect, Page, BrowserContext } from "@playwright/test";
 import { AppServer } from "./app-server";
-import { appReady, axe, continueOn, installAndEnrol, openPhone } from "./phone";
+import { allSaved, appReady, axe, continueOn, installAndEnrol, openPhone } from "./phone";
 
 const PASSWORD = "correct horse battery staple";
 
@@ -221,7 +221,7 @@ test("an admin publishes a new checklist version: the phone picks it up, and a d
   await page.reload();
   await appReady(page);
   await expect(page.getByRole("button", { name: "Start: Experts-by-experience visit (revised)" })).toBeVisible();
-  await page.waitForFunction(() => (localStorage.getItem("chf.forms.v1") ?? "").includes("(revised)"));
+  await allSaved(page);
   await context.setOffline(true);
   await server.down();
   await page.reload();

@@ -2,7 +2,7 @@
 // installed once online, then used with no signal, closed, reopened, synced.
 import { test, expect, Page, BrowserContext } from "@playwright/test";
 import { AppServer } from "./app-server";
-import { appReady, axe, continueOn, installAndEnrol, openPhone } from "./phone";
+import { allSaved, appReady, axe, continueOn, everythingStored, installAndEnrol, killBrowser, openPhone, storedRecords } from "./phone";
 
 test.describe.configure({ timeout: 180_000 });
 
@@ -28,7 +28,7 @@ async function installedPhone(flags: string[] = []) {
 }
 
 /** From the app's start page to its check page; `staffing` other than Good adds the concerns page. */
-async function fillAppForm(page: Page, { staffing = "Good", check = false } = {}) {
+async function fillAppForm(page: Page, { staffing = "Good", check = false, sharedWith = "Nurse in charge" } = {}) {
   await page.getByRole("button", { name: "Start a new form" }).click();
   await expect(page.getByRole("heading", { name: /Which service did you visit/ })).toBeVisible();
   if (check) await axe(page);
@@ -60,7 +60,7 @@ async function fillAppForm(page: Page, { staffing = "Good", check = false } = {}
   await page.getByLabel("No", { exact: true }).check();
   await continueOn(page);
   await page.getByLabel("Yes", { exact: true }).check();
-  await page.getByLabel("What is their role?").fill("Nurse in charge");
+  await page.getByLabel("What is their role?").fill(sharedWith);
   await continueOn(page);
   await page.getByLabel("No", { exact: true }).check();
   await continueOn(page);
@@ -369,19 +369,15 @@ test("with no network the app opens from the cache to an interactive form", asyn
 
 test("an unsent draft is flagged three days before it expires, deleted after 14 days, or deleted by hand", async () => {
   const { server, context, page } = await installedPhone();
-  for (let n = 0; n < 2; n++) {
-    await page.getByRole("button", { name: "Start a new form" }).click();
-    await expect(page.getByRole("heading", { name: /Which service did you visit/ })).toBeVisible();
-    await page.goto("/app");
-    await appReady(page);
-  }
-  // Age the drafts as if the phone had sat in a drawer: 12 and 15 days.
+  // Drafts as an earlier version kept them (in localStorage), aged as if the
+  // phone had sat in a drawer: 12 and 15 days. This version moves them into
+  // its own store on start, then expires the old one.
   await page.evaluate(() => {
     const day = 24 * 60 * 60 * 1000;
-    const drafts = JSON.parse(localStorage.getItem("chf.drafts.v1")!);
-    drafts[0].updated_at = Date.now() - 12 * day;
-    drafts[1].updated_at = Date.now() - 15 * day;
-    localStorage.setItem("chf.drafts.v1", JSON.stringify(drafts));
+    const draft = (age: number) => ({
+      id: crypto.randomUUID(), form_id: "professional-feedback", form_version: 1, answers: {}, updated_at: Date.now() - age * day,
+    });
+    localStorage.setItem("chf.drafts.v1", JSON.stringify([draft(12), draft(15)]));
   });
   await page.reload();
   await appReady(page);
@@ -398,5 +394,225 @@ test("an unsent draft is flagged three days before it expires, deleted after 14 
   await page.reload();
   await appReady(page);
   await expect(page.getByTestId("draft-count")).toHaveText("No drafts on this phone.");
+  await context.close();
+});
+
+/** The phone's browser comes back after being killed, still with no signal. */
+async function restartOffline(server: AppServer, profile: string) {
+  const { context } = await openPhone(server, 360, profile);
+  await context.setOffline(true);
+  const page = context.pages()[0] ?? (await context.newPage());
+  return { context, page };
+}
+
+test("the browser killed 0.3 s after Send with no signal, five times over: every form is in the outbox after each restart", async () => {
+  const installed = await installedPhone();
+  const { server, profile } = installed;
+  let { context, page } = installed;
+  await goOffline(context, server);
+  for (let n = 1; n <= 5; n++) {
+    await page.goto("/app");
+    await appReady(page);
+    await fillAppForm(page);
+    await page.getByRole("button", { name: "Send observation" }).click();
+    await page.waitForTimeout(300);
+    killBrowser(profile);
+    ({ context, page } = await restartOffline(server, profile));
+    await page.goto("/app");
+    await appReady(page);
+    await expect(page.getByTestId("outbox-status")).toHaveText(n === 1 ? "1 form waiting to be sent." : `${n} forms waiting to be sent.`);
+    await expect(page.getByTestId("draft-count")).toHaveText("No drafts on this phone.");
+    console.log(`kill ${n} of 5, 0.3 s after Send: ${n} in the outbox after restart`);
+  }
+  await server.up();
+  await context.setOffline(false);
+  await expect(page.getByTestId("outbox-status")).toHaveText("Nothing waiting to be sent.", { timeout: 30_000 });
+  expect(server.submissionIds()).toHaveLength(5);
+  await context.close();
+});
+
+test("the browser killed 0.3 s after a QuIS tap, five times over: the counts and the running timer are there after each restart", async () => {
+  const installed = await installedPhone();
+  const { server, profile } = installed;
+  let { context, page } = installed;
+  await goOffline(context, server);
+  await page.reload();
+  await appReady(page);
+  await page.getByRole("button", { name: "Start: Interaction observation (QuIS)" }).click();
+  await page.getByLabel("Search by name or town").fill("heron");
+  await page.getByLabel(/Heron House/).check();
+  await continueOn(page);
+  await continueOn(page);
+  await expect(page.getByRole("heading", { name: "Count each interaction" })).toBeVisible();
+  await page.getByLabel("Observation period, in minutes").fill("20");
+  await page.getByRole("button", { name: "Start the timer" }).click();
+  await expect(page.getByTestId("tally-time")).toHaveText(/^19:5\d left$/);
+  const address = page.url();
+  for (let n = 1; n <= 5; n++) {
+    await page.getByRole("button", { name: "+1 Positive social" }).click();
+    await page.waitForTimeout(300);
+    killBrowser(profile);
+    ({ context, page } = await restartOffline(server, profile));
+    await page.goto(address);
+    await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+    await expect(page.getByRole("heading", { name: "Count each interaction" })).toBeVisible();
+    await expect(page.getByLabel("Positive social", { exact: true })).toHaveValue(String(n));
+    await expect(page.getByTestId("tally-time")).toHaveText(/^1\d:\d\d left$/);
+    console.log(`kill ${n} of 5, 0.3 s after a tap: count ${n}, timer ${await page.getByTestId("tally-time").textContent()}`);
+  }
+  await context.close();
+});
+
+test("what is typed is sealed on the phone: a phrase from a form is nowhere in plain text in localStorage, IndexedDB or Cache Storage", async () => {
+  const { server, context, page } = await installedPhone();
+  const phrase = `Matron Quillfeather ${Math.random().toString(36).slice(2, 10)}`;
+  // A form as an earlier version kept it, in plain localStorage: moved and sealed on start.
+  const earlier = `Deputy Hollowmere ${Math.random().toString(36).slice(2, 10)}`;
+  await goOffline(context, server);
+  await page.evaluate((role) => {
+    const today = new Date().toISOString().slice(0, 10);
+    const item = {
+      request: {
+        id: crypto.randomUUID(), form_id: "professional-feedback", form_version: 1, submitted_at: new Date().toISOString(),
+        answers: {
+          service: "1-000000001", visit_date: today, visit_time: "morning", role: "gp", organisation: "Puddlecombe Surgery",
+          appearance: "good", environment: "good", interaction: "good", staffing: "good",
+          risk_of_harm: "no", shared_with_staff: "yes", shared_with_role: role, contact_ok: "no",
+        },
+      },
+      queued_at: Date.now(),
+    };
+    localStorage.setItem("chf.outbox.v1", JSON.stringify([item]));
+  }, earlier);
+  await page.reload();
+  await appReady(page);
+  await fillAppForm(page, { sharedWith: phrase });
+  await send(page);
+  // One more, left as a draft with the phrase in it.
+  await page.getByRole("link", { name: "Go to the start" }).click();
+  await fillAppForm(page, { sharedWith: phrase });
+  await page.goto("/app");
+  await appReady(page);
+  await expect(page.getByTestId("outbox-status")).toHaveText("2 forms waiting to be sent.");
+  await allSaved(page);
+  // The reader reads plain text where there is some.
+  await page.evaluate(() => localStorage.setItem("probe", "plain words"));
+  const stored = await everythingStored(page);
+  expect(stored).toContain("plain words");
+  expect(stored.length, "the outbox, the draft and the cached app were all read").toBeGreaterThan(100_000);
+  expect(await storedRecords(page)).toEqual(expect.arrayContaining(["profile", "register"]));
+  expect(stored).not.toContain(phrase);
+  expect(stored).not.toContain(earlier);
+  expect(stored).not.toContain("Puddlecombe Surgery");
+  // The app itself still reads it all back, and sends it.
+  await server.up();
+  await context.setOffline(false);
+  await page.goto("/app");
+  await appReady(page);
+  await expect(page.getByTestId("outbox-status")).toHaveText("Nothing waiting to be sent.", { timeout: 30_000 });
+  expect(server.submissionIds()).toHaveLength(2);
+  await context.close();
+});
+
+test("every page closed, the signal back: the service worker sends the outbox on Background Sync", async () => {
+  const { server, context, page } = await installedPhone();
+  await server.down();
+  await fillAppForm(page);
+  const id = await send(page);
+  await expect(page.getByTestId("sync-error")).toBeVisible();
+  // No page of the app is left open; a blank one keeps the browser and gives DevTools a way in.
+  const blank = await context.newPage();
+  await page.close();
+  const devtools = await context.newCDPSession(blank);
+  const registrations: { registrationId: string; scopeURL: string }[] = [];
+  devtools.on("ServiceWorker.workerRegistrationUpdated", (event) => registrations.push(...event.registrations));
+  await devtools.send("ServiceWorker.enable");
+  await expect.poll(() => registrations.length).toBeGreaterThan(0);
+  await server.up();
+  // Headless Chromium never sees its network "come back" (it never lost it), so
+  // DevTools fires the sync event the browser would fire then. The worker
+  // keeps to the backoff the page left (it fails the event until it is due).
+  const origin = new URL(server.url).origin;
+  const { registrationId } = registrations.find((r) => r.scopeURL.startsWith(origin))!;
+  for (let tries = 0; tries < 20 && server.submissionIds().length === 0; tries++) {
+    await devtools.send("ServiceWorker.dispatchSyncEvent", { origin, registrationId, tag: "chf-outbox", lastChance: false });
+    await blank.waitForTimeout(1_000);
+  }
+  expect(server.submissionIds()).toEqual([id]);
+  expect(context.pages().map((p) => p.url())).toEqual(["about:blank"]);
+  // Opened again: the worker's sending is what the app shows.
+  const again = await context.newPage();
+  await again.goto("/app");
+  await appReady(again);
+  await expect(again.getByTestId("outbox-status")).toHaveText("Nothing waiting to be sent.");
+  await context.close();
+});
+
+test("Leave this phone: a warning that lists the unsent form, then nothing is left in any storage", async () => {
+  const { server, context, page } = await installedPhone();
+  await goOffline(context, server);
+  await fillAppForm(page);
+  await send(page);
+  await page.getByRole("link", { name: "Go to the start" }).click();
+  await page.getByRole("button", { name: "Leave this phone" }).click();
+  const warning = page.getByTestId("leave-warning");
+  await expect(warning).toContainText("1 form has not been sent and will be lost");
+  await expect(page.getByTestId("leave-unsent")).toContainText("Heron House");
+  await axe(page);
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByTestId("outbox-status")).toHaveText("1 form waiting to be sent.");
+  await page.getByRole("button", { name: "Leave this phone" }).click();
+  await page.getByRole("button", { name: "Delete everything and leave" }).click();
+  await expect(page.getByTestId("storage-problem")).toContainText("Everything this app kept on this phone has been deleted.");
+  const left = await page.evaluate(async () => ({
+    databases: (await indexedDB.databases()).map((db) => db.name),
+    localStorage: localStorage.length,
+    caches: (await caches.keys()).length,
+  }));
+  expect(left).toEqual({ databases: [], localStorage: 0, caches: 0 });
+  await context.close();
+});
+
+test("a phone whose enrolment was withdrawn deletes what it kept and says why", async () => {
+  const { server, context, page } = await installedPhone();
+  await page.getByRole("button", { name: "Start a new form" }).click();
+  await page.goto("/app");
+  await appReady(page);
+  await expect(page.getByTestId("draft-count")).toHaveText("1 draft");
+  server.revokeDevices();
+  await page.reload();
+  await appReady(page);
+  await expect(page.getByTestId("storage-problem")).toContainText("enrolment was withdrawn");
+  await expect(page.getByTestId("draft-count")).toHaveText("No drafts on this phone.");
+  const databases = await page.evaluate(async () => (await indexedDB.databases()).map((db) => db.name));
+  expect(databases).toEqual([]);
+  await context.close();
+});
+
+test("the phone's key removed (site data partly cleared): the app says so plainly, starts clean and still works", async () => {
+  const { context, page } = await installedPhone();
+  await page.getByRole("button", { name: "Start a new form" }).click();
+  await page.goto("/app");
+  await appReady(page);
+  await expect(page.getByTestId("draft-count")).toHaveText("1 draft");
+  await allSaved(page);
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const request = indexedDB.open("chf");
+        request.onsuccess = () => {
+          const transaction = request.result.transaction("keys", "readwrite");
+          transaction.objectStore("keys").clear();
+          transaction.oncomplete = () => (request.result.close(), resolve());
+          transaction.onerror = () => reject(transaction.error);
+        };
+      }),
+  );
+  await page.reload();
+  await appReady(page);
+  await expect(page.getByTestId("storage-problem")).toContainText("could not be read");
+  await expect(page.getByTestId("draft-count")).toHaveText("No drafts on this phone.");
+  await page.getByRole("button", { name: "Start a new form" }).click();
+  await expect(page.getByRole("heading", { name: /Which service did you visit/ })).toBeVisible();
   await context.close();
 });

@@ -2,6 +2,7 @@
 // survives closing it, enrolled once online and installed for offline use.
 import { expect, chromium, Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -52,6 +53,78 @@ export async function installAndEnrol(page: Page, server: AppServer, { name = "N
   await expect(page).toHaveURL(/\/app$/);
   await appReady(page);
   await expect(page.getByTestId("enrolled-as")).toHaveText(new RegExp(name));
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null && localStorage.getItem("chf.register.v1") !== null, null, { timeout: 20_000 });
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20_000 });
+  await expect.poll(() => storedRecords(page), { timeout: 20_000 }).toContain("register");
+  await allSaved(page);
   await page.waitForFunction(async () => (await caches.keys()).length === 1 && (await (await caches.open((await caches.keys())[0])).keys()).length >= 10, null, { timeout: 20_000 });
+}
+
+/** The names of the records the app keeps in IndexedDB (the names are not secret; the values are sealed). */
+export async function storedRecords(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    if (!(await indexedDB.databases()).some((db) => db.name === "chf")) return [];
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open("chf");
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const names = await new Promise<IDBValidKey[]>((resolve, reject) => {
+      const request = db.transaction("records").objectStore("records").getAllKeys();
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    db.close();
+    return names.map(String);
+  });
+}
+
+/** Waits until every change the app made is on disk (it marks `<html data-unsaved>` until then). */
+export async function allSaved(page: Page) {
+  await expect(page.locator("html[data-unsaved]")).toHaveCount(0);
+}
+
+/** Everything readable in the page's origin: localStorage, every IndexedDB record (binary decoded as text) and Cache Storage. */
+export async function everythingStored(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const parts: string[] = [];
+    for (let n = 0; n < localStorage.length; n++) {
+      const key = localStorage.key(n)!;
+      parts.push(key, localStorage.getItem(key) ?? "");
+    }
+    const text = (value: unknown): string => {
+      if (value instanceof ArrayBuffer) return new TextDecoder().decode(value);
+      if (ArrayBuffer.isView(value)) return new TextDecoder().decode(value as Uint8Array);
+      if (value && typeof value === "object") return JSON.stringify(value) + " " + Object.values(value).map(text).join(" ");
+      return String(value);
+    };
+    const request = <T>(r: IDBRequest<T>) =>
+      new Promise<T>((resolve, reject) => {
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+    for (const info of await indexedDB.databases()) {
+      const db = await request(indexedDB.open(info.name!));
+      for (const store of Array.from(db.objectStoreNames)) {
+        const [keys, values] = await Promise.all([
+          request(db.transaction(store).objectStore(store).getAllKeys()),
+          request(db.transaction(store).objectStore(store).getAll()),
+        ]);
+        parts.push(info.name!, store, ...keys.map(String), ...values.map(text));
+      }
+      db.close();
+    }
+    for (const name of await caches.keys()) {
+      const cache = await caches.open(name);
+      for (const cached of await cache.keys()) parts.push(name, cached.url, await (await cache.match(cached))!.text());
+    }
+    return parts.join("\n");
+  });
+}
+
+/** Kills the phone's browser as a phone's OS would (SIGKILL, no chance to write anything). */
+export function killBrowser(profile: string) {
+  const processes = execFileSync("ps", ["-eo", "pid=,args="]).toString().split("\n");
+  const browsers = processes.filter((line) => line.includes(`--user-data-dir=${profile}`) && !line.includes("--type="));
+  if (browsers.length === 0) throw new Error(`no browser running on ${profile}`);
+  for (const line of browsers) process.kill(parseInt(line.trim(), 10), "SIGKILL");
 }

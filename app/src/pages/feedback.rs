@@ -11,7 +11,7 @@ pub(crate) mod fields;
 pub(crate) mod question;
 mod sent;
 mod start;
-mod tally;
+pub mod tally;
 
 pub use enrol::EnrolPage;
 pub use question::QuestionPage;

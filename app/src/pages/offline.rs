@@ -1,7 +1,7 @@
 //! `/app`: the installable app that works with no signal. The server sends
 //! the same small shell for every visit (so the service worker can cache it);
 //! once the wasm runs, everything comes from the phone: the form definitions
-//! compiled in, drafts and the outbox in localStorage, the register cached.
+//! compiled in, drafts and the outbox sealed in IndexedDB, the register cached.
 //! Screens follow the address's `#` part, which never reaches the server:
 //! `#/`, `#/draft/{id}/{page}`, `#/draft/{id}/{page}/change`,
 //! `#/draft/{id}/check` and `#/done/{id}`.
@@ -14,9 +14,12 @@
 
 mod address;
 mod check;
+mod cipher;
 mod clock;
+mod disk;
 mod done;
 mod home;
+mod leave;
 mod network;
 mod outbox;
 mod phone;
@@ -108,18 +111,27 @@ pub fn OfflineApp() -> impl IntoView {
     let ready = RwSignal::new(false);
     Effect::new(move || {
         untrack(|| {
-            // Versions published since this release, from the last sync, so a
-            // draft on any of them can be carried on offline.
-            phone::forms().into_iter().for_each(forms::register);
-            state.load();
-            worker::register(state);
-            sync::start(state);
-            spawn_local(check_enrolment(state));
-            spawn_local(refresh_register(state));
-            spawn_local(sync::refresh_forms(state));
+            spawn_local(async move {
+                let opened = phone::open().await;
+                // Versions published since this release, from the last sync, so a
+                // draft on any of them can be carried on offline.
+                phone::forms().into_iter().for_each(forms::register);
+                phone::on_written(move |failure| {
+                    if failure.is_some() {
+                        state.reload();
+                    }
+                    state.storage_error.set(failure);
+                });
+                state.load(opened);
+                worker::register(state);
+                sync::start(state);
+                spawn_local(check_enrolment(state));
+                spawn_local(refresh_register(state));
+                spawn_local(sync::refresh_forms(state));
+                ready.set(true);
+                crate::mark_hydrated();
+            });
         });
-        ready.set(true);
-        crate::mark_hydrated();
     });
     let hash = address::use_hash();
     let screen = Memo::new(move |_| screen_of(&hash.get()));
@@ -176,7 +188,10 @@ async fn check_enrolment(state: OfflineState) {
             state.profile.set(None);
             Enrolment::NotEnrolled
         }
-        Reply::Answered { status: 403, .. } => Enrolment::Revoked,
+        Reply::Answered { status: 403, .. } => {
+            leave::forget_withdrawn(state);
+            Enrolment::Revoked
+        }
         _ => Enrolment::Unconfirmed,
     };
     state.enrolment.set(enrolment);

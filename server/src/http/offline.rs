@@ -12,6 +12,7 @@ use axum::{
     extract::State,
     http::header::{CACHE_CONTROL, CONTENT_TYPE},
     response::IntoResponse,
+    http::{header::SET_COOKIE, StatusCode},
     routing::get,
     Json, Router,
 };
@@ -27,7 +28,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/sw.js", get(service_worker))
         .route("/api/v1/register", get(register))
-        .route("/api/v1/devices/me", get(me))
+        .route("/api/v1/devices/me", get(me).delete(leave))
 }
 
 /// The service worker's script, with a version that changes whenever the
@@ -76,4 +77,16 @@ pub async fn me(State(state): State<AppState>, EnrolledDevice(device): EnrolledD
         safeguarding_route: state.safeguarding_route,
         max_body_bytes: Some(state.max_body_bytes as u64),
     })
+}
+
+/// "Leave this phone": the phone ends its own enrolment (a token copied off
+/// it sends nothing more) and the browser forgets its cookie.
+#[utoipa::path(delete, path = "/api/v1/devices/me", tag = "devices", security(("device" = [])),
+    responses((status = 204), (status = 401, body = crate::http::triage::api::ErrorBody),
+        (status = 403, body = crate::http::triage::api::ErrorBody)))]
+pub async fn leave(State(state): State<AppState>, EnrolledDevice(device): EnrolledDevice) -> Result<impl IntoResponse, AppError> {
+    state.store.revoke_device(device.id).await?;
+    tracing::info!(device = %device.id, "device left");
+    let forget = app::session::set_cookie(app::session::DEVICE_COOKIE, "", "Strict", 0, state.secure_cookies);
+    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, forget)]))
 }

@@ -46,6 +46,20 @@ async fn the_profile_needs_an_enrolled_device() {
 }
 
 #[tokio::test]
+async fn a_phone_leaving_ends_its_own_enrolment_and_cookie() {
+    let app = spawn_app().await;
+    let token = app.enrolled_device().await;
+    let url = format!("{}/api/v1/devices/me", app.address);
+    assert_eq!(app.client.delete(&url).send().await.unwrap().status(), 401, "only an enrolled phone can leave");
+    let left = app.client.delete(&url).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(left.status(), 204);
+    let cookie = left.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("chf_device=;") && cookie.contains("Max-Age=0"), "the browser forgets the token: {cookie}");
+    let after = app.client.get(&url).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(after.status(), 403, "the token no longer sends anything");
+}
+
+#[tokio::test]
 async fn the_app_shell_is_the_same_for_everyone_and_names_the_manifest() {
     let app = spawn_app().await;
     let html = app.get_html("/app").await;

@@ -19,6 +19,7 @@ pub fn Tally(id: String, categories: Vec<Choice>, max_minutes: u32, cx: FieldCon
     let live = RwSignal::new(false);
     Effect::new(move || live.set(true));
     let minutes_input = NodeRef::<Input>::new();
+    let id_for_timer = id.clone();
     let minutes = Some(cx.value_of(&id)).filter(|v| !v.is_empty()).unwrap_or_else(|| SUGGESTED_MINUTES.to_owned());
     let minutes_error = cx.error_of(&id);
     let minutes_class = group_class(minutes_error.is_some());
@@ -59,7 +60,7 @@ pub fn Tally(id: String, categories: Vec<Choice>, max_minutes: u32, cx: FieldCon
             <input class="nhsuk-input nhsuk-input--width-3" id=id.clone() name=id type="number" inputmode="numeric"
                 min="1" max=max_minutes.to_string() value=minutes node_ref=minutes_input/>
         </div>
-        <Countdown live minutes_input/>
+        <Countdown live minutes_input question=id_for_timer/>
         <ul class="nhsuk-list tally">{rows}</ul>
     }
 }
@@ -75,9 +76,23 @@ fn announce_change(input: &web_sys::HtmlInputElement) {
     }
 }
 
-/// "Start the timer", then the time left, read out once a minute and when it ends.
+/// Where a timer's start is kept, so it carries on after a reload (the
+/// phone locking, the tab killed). The offline app provides it, keeping the
+/// start with the draft; without it (the server-rendered journey) the timer
+/// lives as long as the page.
+#[derive(Clone, Copy)]
+pub struct TimerStarts {
+    /// When the timer for a question started, in ms since 1970.
+    pub started: Callback<String, Option<f64>>,
+    pub start: Callback<(String, f64)>,
+}
+
+/// "Start the timer", then the time left, read out once a minute and when it
+/// ends. The time left is worked out from the start each second, so it is
+/// right after a reload or a phone asleep.
 #[component]
-fn Countdown(live: RwSignal<bool>, minutes_input: NodeRef<Input>) -> impl IntoView {
+fn Countdown(live: RwSignal<bool>, minutes_input: NodeRef<Input>, question: String) -> impl IntoView {
+    let starts = use_context::<TimerStarts>();
     let left = RwSignal::new(None::<u32>);
     let ticking = StoredValue::new(None::<IntervalHandle>);
     let stop = move || {
@@ -87,21 +102,38 @@ fn Countdown(live: RwSignal<bool>, minutes_input: NodeRef<Input>) -> impl IntoVi
         }
     };
     on_cleanup(stop);
-    let start = move |_| {
+    let run_from = move |started: f64| {
         stop();
-        let minutes = minutes_input.get().and_then(|input| input.value().trim().parse::<u32>().ok()).unwrap_or(0);
+        let minutes = minutes_input.get_untracked().and_then(|input| input.value().trim().parse::<u32>().ok()).unwrap_or(0);
         if minutes == 0 {
             return;
         }
-        left.set(Some(minutes * 60));
         let tick = move || {
-            let next = left.get_untracked().unwrap_or(0).saturating_sub(1);
+            let gone = ((js_sys::Date::now() - started) / 1000.0).max(0.0) as u32;
+            let next = (minutes * 60).saturating_sub(gone);
             left.set(Some(next));
             if next == 0 {
                 stop();
             }
         };
-        ticking.set_value(set_interval_with_handle(tick, Duration::from_secs(1)).ok());
+        tick();
+        if left.get_untracked() != Some(0) {
+            ticking.set_value(set_interval_with_handle(tick, Duration::from_secs(1)).ok());
+        }
+    };
+    // A timer started before a reload carries on.
+    let resumed = question.clone();
+    Effect::new(move || {
+        if let Some(started) = starts.and_then(|starts| starts.started.run(resumed.clone())) {
+            run_from(started);
+        }
+    });
+    let start = move |_| {
+        let now = js_sys::Date::now();
+        if let Some(starts) = starts {
+            starts.start.run((question.clone(), now));
+        }
+        run_from(now);
     };
     let shown = move || match left.get() {
         None => String::new(),

@@ -1,11 +1,11 @@
 //! `#/draft/{id}/check`: every answer with a "Change" link, then "Send",
 //! which puts the form in the outbox (on the phone) and tries to send it.
 
-use leptos::{either::Either, prelude::*};
+use leptos::{either::Either, prelude::*, task::spawn_local};
 use leptos_meta::Title;
 use uuid::Uuid;
 
-use super::{change_href, clock, done_href, home::Missing, phone, service_name, state::OfflineState, sync};
+use super::{outbox::StorageRisk, change_href, clock, done_href, home::Missing, phone, service_name, state::OfflineState, sync};
 use crate::{
     domain::{
         forms::{self, Answer},
@@ -37,6 +37,8 @@ pub fn CheckPage(draft: Uuid) -> impl IntoView {
     let safeguarding = state.profile.get_untracked().map(|p| p.safeguarding_route).unwrap_or_default();
     let back = form.pages.last().map_or_else(|| super::HOME_HREF.to_owned(), |page| super::step_href(draft, &page.slug));
 
+    let saving = RwSignal::new(false);
+    let failed = RwSignal::new(None::<String>);
     let send = move |_| {
         let Some(current) = phone::draft(draft) else { return };
         // A page left unanswered (or changed in another tab) goes back to be fixed.
@@ -57,13 +59,27 @@ pub fn CheckPage(draft: Uuid) -> impl IntoView {
             answers: current.answers.clone(),
             submitted_at: clock::now_with_offset(),
         };
-        if state.note(phone::queue(request, clock::now())).is_none() {
+        if saving.get_untracked() {
             return;
         }
-        state.note(phone::remember(&current.answers));
-        state.reload();
-        super::address::go(&done_href(draft));
-        sync::flush(state);
+        let _ = phone::queue(request, clock::now());
+        let _ = phone::remember(&current.answers);
+        saving.set(true);
+        failed.set(None);
+        // "Saved" only once the form is on disk: a browser killed a moment
+        // after the tap must find it in the outbox.
+        spawn_local(async move {
+            let saved = phone::saved().await;
+            saving.set(false);
+            state.reload();
+            match saved {
+                Ok(()) => {
+                    super::address::go(&done_href(draft));
+                    sync::flush(state);
+                }
+                Err(message) => failed.set(Some(message)),
+            }
+        });
     };
     Either::Left(view! {
         <Title text="Check your answers before sending"/>
@@ -74,6 +90,12 @@ pub fn CheckPage(draft: Uuid) -> impl IntoView {
         <AnswerSummary rows/>
         <h2>"Now send your observation"</h2>
         <p>"The integrated commissioning unit's quality team will see it. With no signal, it waits on this phone and is sent when you are back online."</p>
-        <button class="nhsuk-button" type="button" on:click=send>"Send observation"</button>
+        {move || failed.get().map(|message| view! {
+            <p class="nhsuk-error-message" role="alert" data-testid="send-failed">"Not saved: "{message}</p>
+        })}
+        <button class="nhsuk-button" type="button" on:click=send aria-disabled=move || saving.get().then_some("true")>
+            {move || if saving.get() { "Saving…" } else { "Send observation" }}
+        </button>
+        <StorageRisk/>
     })
 }

@@ -7,7 +7,8 @@ use uuid::Uuid;
 
 use super::{
     address, check_href, clock,
-    outbox::{OutboxStatus, StorageProblem, UpdateNotice},
+    leave::LeavePhone,
+    outbox::{OutboxStatus, StorageProblem, StorageRisk, UpdateNotice},
     phone::{self, LocalDraft, DAY_MS},
     service_name,
     state::{Enrolment, OfflineState},
@@ -27,18 +28,25 @@ pub fn Home() -> impl IntoView {
         }
     };
     Effect::new(super::mark_interactive);
+    let keeps_anything = move || {
+        state.profile.with(Option::is_some) || state.drafts.with(|d| !d.is_empty()) || state.outbox.with(|o| !o.is_empty())
+    };
     let can_start = move || state.profile.with(Option::is_some) && state.enrolment.get() != Enrolment::Revoked;
     view! {
         <Title text="Tell us what you saw"/>
         <UpdateNotice/>
         <StorageProblem/>
         <h1>"Tell us what you saw"</h1>
+        <StorageRisk/>
         <EnrolmentStatus/>
         <OutboxStatus/>
         <Drafts/>
         <Show when=can_start>
             <button class="nhsuk-button" type="button" on:click=start>"Start a new form"</button>
             <Checklists/>
+        </Show>
+        <Show when=keeps_anything>
+            <LeavePhone/>
         </Show>
     }
 }
@@ -204,6 +212,7 @@ fn start_draft(state: OfflineState, form_id: &str) -> Option<(Uuid, String)> {
         form_version: form.version,
         answers,
         problems: Default::default(),
+        timers: Default::default(),
         updated_at: clock::now(),
     };
     let id = draft.id;

@@ -27,6 +27,10 @@ pub async fn post_json(url: &str, body: String) -> Reply {
     send("POST", url, Some(body)).await
 }
 
+pub async fn delete(url: &str) -> Reply {
+    send("DELETE", url, None).await
+}
+
 async fn send(method: &str, url: &str, body: Option<String>) -> Reply {
     let Some(window) = web_sys::window() else { return Reply::NoConnection };
     let init = RequestInit::new();

@@ -115,9 +115,14 @@ pub fn UpdateNotice() -> impl IntoView {
 #[component]
 pub fn StorageProblem() -> impl IntoView {
     let state = expect_context::<OfflineState>();
-    move || {
-        state.storage_error.get().map(|error| {
-            view! { <p class="nhsuk-error-message" role="alert">{error}" Free some space on the phone, then try again."</p> }
-        })
-    }
+    let problem = move || state.storage_error.get().or_else(|| state.storage_notice.get());
+    move || problem().map(|error| view! { <p class="nhsuk-error-message" role="alert" data-testid="storage-problem">{error}</p> })
+}
+
+/// The browser may evict what the app keeps, or the phone is nearly full:
+/// said calmly on the start page and beside "Send".
+#[component]
+pub fn StorageRisk() -> impl IntoView {
+    let state = expect_context::<OfflineState>();
+    move || state.storage_risk.get().map(|risk| view! { <p class="nhsuk-inset-text" data-testid="storage-risk">{risk}</p> })
 }

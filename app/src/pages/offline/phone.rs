@@ -1,13 +1,31 @@
-//! What the app keeps on the phone, in localStorage (gloo-storage): drafts,
-//! the outbox, recent receipts, the device's profile and the register. Every
-//! change re-reads the stored value first and writes it back at once, with
-//! no await between, so two open tabs never overwrite each other's work.
-
-use std::collections::BTreeMap;
+//! What the app keeps on the phone: drafts, the outbox, recent receipts, the
+//! device's profile, the register and published forms.
+//!
+//! Screens read a copy in memory, loaded once at start (`open`), so drawing
+//! never waits. Every change updates that copy and is written at once to
+//! IndexedDB (`disk`), sealed (`cipher`), one record per draft, outbox item
+//! and receipt, in strict transactions; `saved` resolves when what was
+//! changed so far is on disk, and "Saved" is said only after it. Writes run
+//! one at a time in the order made, and changes made while one runs are
+//! written together in the next. Two tabs change different records, so they
+//! never overwrite each other's work; each tells the others (a
+//! BroadcastChannel) to re-read. Phones that kept their forms in localStorage
+//! (before this version) have them moved on first start.
+use std::{cell::RefCell, collections::BTreeMap, rc::Rc};
 
 use gloo_storage::{LocalStorage, Storage};
+use js_sys::Promise;
+use leptos::{prelude::window, task::spawn_local};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use uuid::Uuid;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use web_sys::{BroadcastChannel, CryptoKey, IdbDatabase};
+
+use super::{
+    cipher,
+    disk::{self, Change},
+};
 
 use crate::domain::{
     forms::{FormDefinition, RawAnswers, RawValue},
@@ -17,14 +35,22 @@ use crate::domain::{
     FieldError,
 };
 
-const DRAFTS: &str = "chf.drafts.v1";
-const OUTBOX: &str = "chf.outbox.v1";
-const SENT: &str = "chf.sent.v1";
-const SYNC_LOG: &str = "chf.sync.v1";
-const PROFILE: &str = "chf.profile.v1";
-const REMEMBERED: &str = "chf.remembered.v1";
-const REGISTER: &str = "chf.register.v1";
-const FORMS: &str = "chf.forms.v1";
+const DRAFT: &str = "draft/";
+const QUEUED: &str = "outbox/";
+const RECEIPT: &str = "sent/";
+const LOG: &str = "sync";
+const PROFILE: &str = "profile";
+const REMEMBERED: &str = "remembered";
+const REGISTER: &str = "register";
+const FORMS: &str = "forms";
+/// The name of the one key that seals everything.
+const KEY_NAME: &str = "device";
+/// Tells the other tabs (and hears from the service worker) that records changed.
+const CHANNEL: &str = "chf-records";
+
+/// Where each thing was kept before this version, in localStorage.
+const LEGACY_KEYS: [&str; 8] =
+    ["chf.drafts.v1", "chf.outbox.v1", "chf.sent.v1", "chf.sync.v1", "chf.profile.v1", "chf.remembered.v1", "chf.register.v1", "chf.forms.v1"];
 
 /// Receipts kept for the confirmation page and the start page.
 const SENT_KEPT: usize = 20;
@@ -40,6 +66,9 @@ pub struct LocalDraft {
     pub answers: RawAnswers,
     #[serde(default)]
     pub problems: BTreeMap<String, Vec<FieldError>>,
+    /// When each timed tally's timer started (ms since 1970), so it resumes after a reload.
+    #[serde(default)]
+    pub timers: BTreeMap<String, f64>,
     /// Milliseconds since 1970, by the phone's clock.
     pub updated_at: f64,
 }
@@ -88,149 +117,533 @@ pub struct Remembered {
     pub organisation: Option<String>,
 }
 
-fn read<T: DeserializeOwned + Default>(key: &str) -> T {
-    // A value another version wrote in a shape this one cannot read is left
-    // in place (not overwritten) until something is saved under the key.
-    LocalStorage::get(key).unwrap_or_default()
+/// Everything the app keeps, as read from the phone.
+#[derive(Clone, Debug, Default)]
+struct Memory {
+    drafts: Vec<LocalDraft>,
+    outbox: Vec<OutboxItem>,
+    sent: Vec<SentItem>,
+    log: SyncLog,
+    profile: Option<DeviceProfile>,
+    remembered: Remembered,
+    register: Vec<Service>,
+    forms: Vec<FormDefinition>,
 }
 
-fn write<T: Serialize>(key: &str, value: &T) -> Result<(), String> {
-    LocalStorage::set(key, value).map_err(|err| format!("Could not save on this phone: {err}"))
+impl Memory {
+    /// Files one decrypted record under its key; false if it does not read.
+    fn take(&mut self, key: &str, json: &str) -> bool {
+        fn parsed<T: DeserializeOwned>(json: &str) -> Option<T> {
+            serde_json::from_str(json).ok()
+        }
+        let taken = if key.starts_with(DRAFT) {
+            parsed(json).map(|draft| self.drafts.push(draft))
+        } else if key.starts_with(QUEUED) {
+            parsed(json).map(|item| self.outbox.push(item))
+        } else if key.starts_with(RECEIPT) {
+            parsed(json).map(|item| self.sent.push(item))
+        } else {
+            match key {
+                LOG => parsed(json).map(|log| self.log = log),
+                PROFILE => parsed(json).map(|profile| self.profile = Some(profile)),
+                REMEMBERED => parsed(json).map(|remembered| self.remembered = remembered),
+                REGISTER => parsed(json).map(|register| self.register = register),
+                FORMS => parsed(json).map(|forms| self.forms = forms),
+                _ => Some(()),
+            }
+        };
+        taken.is_some()
+    }
+
+    /// The order screens expect: the outbox as queued, receipts newest first.
+    fn sorted(mut self) -> Self {
+        self.outbox.sort_by(|a, b| a.queued_at.total_cmp(&b.queued_at));
+        self.sent.sort_by(|a, b| b.confirmed_at.total_cmp(&a.confirmed_at));
+        self
+    }
 }
 
-fn change<T: DeserializeOwned + Default + Serialize, R>(key: &str, edit: impl FnOnce(&mut T) -> R) -> Result<(T, R), String> {
-    let mut value: T = read(key);
-    let result = edit(&mut value);
-    write(key, &value)?;
-    Ok((value, result))
+/// The database and the key, once opened.
+#[derive(Clone)]
+struct Vault {
+    db: IdbDatabase,
+    key: CryptoKey,
+}
+
+type Changes = BTreeMap<String, Option<String>>;
+
+thread_local! {
+    static MEMORY: RefCell<Memory> = RefCell::new(Memory::default());
+    static VAULT: RefCell<Option<Vault>> = const { RefCell::new(None) };
+    /// Changes not yet handed to a write.
+    static PENDING: RefCell<Changes> = RefCell::new(BTreeMap::new());
+    /// A write queued behind another and not yet started: new changes join it.
+    static NEXT_WRITE: RefCell<Option<Promise>> = const { RefCell::new(None) };
+    /// The last write; it resolves to `null`, or to the error's words.
+    static LAST_WRITE: RefCell<Option<Promise>> = const { RefCell::new(None) };
+    /// Counts changes, so a re-read that raced with one knows to read again.
+    static CHANGES_MADE: RefCell<u64> = const { RefCell::new(0) };
+    /// Set once the phone was left: nothing more is written.
+    static LEFT: RefCell<bool> = const { RefCell::new(false) };
+    static ON_WRITTEN: RefCell<Option<Rc<dyn Fn(Option<String>)>>> = RefCell::new(None);
+}
+
+fn memory<R>(look: impl FnOnce(&Memory) -> R) -> R {
+    MEMORY.with(|memory| look(&memory.borrow()))
+}
+
+fn json<T: Serialize>(value: &T) -> Option<String> {
+    serde_json::to_string(value).ok()
+}
+
+/// Changes the copy in memory and writes the records `edit` names.
+fn change<R>(edit: impl FnOnce(&mut Memory, &mut Changes) -> R) -> R {
+    let mut changes = Changes::new();
+    let result = MEMORY.with(|memory| edit(&mut memory.borrow_mut(), &mut changes));
+    if !changes.is_empty() && !LEFT.with(|left| *left.borrow()) {
+        CHANGES_MADE.with(|n| *n.borrow_mut() += 1);
+        persist(changes);
+    }
+    result
+}
+
+/// Hands changes to the next write, starting one if none is waiting.
+fn persist(changes: Changes) {
+    PENDING.with(|pending| pending.borrow_mut().extend(changes));
+    if NEXT_WRITE.with(|next| next.borrow().is_some()) {
+        return;
+    }
+    mark_unsaved(true);
+    let previous = LAST_WRITE.with(|last| last.borrow().clone());
+    let write = future_to_promise(async move {
+        if let Some(previous) = previous {
+            let _ = JsFuture::from(previous).await;
+        }
+        NEXT_WRITE.with(|next| next.borrow_mut().take());
+        let changes = PENDING.with(|pending| std::mem::take(&mut *pending.borrow_mut()));
+        let written = write_changes(changes).await;
+        if NEXT_WRITE.with(|next| next.borrow().is_none()) {
+            mark_unsaved(false);
+        }
+        match written {
+            Ok(()) => {
+                tell_other_tabs();
+                report_written(None);
+                Ok(JsValue::NULL)
+            }
+            Err(message) => {
+                // The copy in memory went ahead of the disk: bring it back to
+                // what is kept (once this write is over: reload waits for it).
+                let report = message.clone();
+                spawn_local(async move {
+                    reload().await;
+                    report_written(Some(report));
+                });
+                Ok(JsValue::from_str(&message))
+            }
+        }
+    });
+    NEXT_WRITE.with(|next| *next.borrow_mut() = Some(write.clone()));
+    LAST_WRITE.with(|last| *last.borrow_mut() = Some(write));
+}
+
+async fn write_changes(changes: Changes) -> Result<(), String> {
+    let Some(vault) = VAULT.with(|vault| vault.borrow().clone()) else {
+        return Err("This phone cannot keep forms: its browser storage did not open.".to_owned());
+    };
+    let mut writes = Vec::with_capacity(changes.len());
+    for (key, value) in changes {
+        writes.push(match value {
+            Some(json) => Change::Put(key, cipher::seal(&vault.key, &json).await.map_err(|err| disk::explain(&err))?),
+            None => Change::Delete(key),
+        });
+    }
+    disk::write(&vault.db, writes).await.map_err(|err| disk::explain(&err))
+}
+
+/// `<html data-unsaved>` while a change is not yet on disk: tests (and
+/// anyone curious) can see when the phone has caught up.
+fn mark_unsaved(unsaved: bool) {
+    let Some(root) = window().document().and_then(|document| document.document_element()) else { return };
+    let _ = if unsaved { root.set_attribute("data-unsaved", "") } else { root.remove_attribute("data-unsaved") };
+}
+
+/// Resolves when every change made so far is on disk, or with the reason it is not.
+pub async fn saved() -> Result<(), String> {
+    let Some(last) = LAST_WRITE.with(|last| last.borrow().clone()) else { return Ok(()) };
+    match JsFuture::from(last).await.ok().and_then(|outcome| outcome.as_string()) {
+        Some(message) => Err(message),
+        None => Ok(()),
+    }
+}
+
+/// Called after each write: `None` when it is on disk, else why not (storage full, say).
+pub fn on_written(report: impl Fn(Option<String>) + 'static) {
+    ON_WRITTEN.with(|slot| *slot.borrow_mut() = Some(Rc::new(report)));
+}
+
+fn report_written(outcome: Option<String>) {
+    if let Some(report) = ON_WRITTEN.with(|slot| slot.borrow().clone()) {
+        report(outcome);
+    }
+}
+
+/// One channel per page, for telling and for hearing: a channel never hears
+/// its own messages, so a tab does not re-read after its own writes.
+fn other_tabs() -> Option<BroadcastChannel> {
+    thread_local! {
+        static TABS: Option<BroadcastChannel> = BroadcastChannel::new(CHANNEL).ok();
+    }
+    TABS.with(Clone::clone)
+}
+
+fn tell_other_tabs() {
+    if let Some(channel) = other_tabs() {
+        let _ = channel.post_message(&"changed".into());
+    }
+}
+
+/// Calls `changed` whenever another tab or the service worker changed what is kept.
+pub fn follow_other_tabs(changed: impl Fn() + 'static) {
+    let Some(channel) = other_tabs() else { return };
+    let on_message = wasm_bindgen::closure::Closure::<dyn Fn()>::new(changed);
+    channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+}
+
+/// What opening the phone's storage found, for the person.
+pub enum Opened {
+    Ready,
+    /// Records sealed under a key that is gone (site data partly cleared).
+    StartedClean(String),
+    Unavailable(String),
+}
+
+/// Opens the store, makes the key on first use, moves what localStorage
+/// held, and reads everything into memory. Call once, before drawing.
+pub async fn open() -> Opened {
+    let vault = match open_vault().await {
+        Ok(vault) => vault,
+        Err(err) => {
+            // Still usable for this visit; nothing is said to be saved.
+            MEMORY.with(|memory| *memory.borrow_mut() = legacy_memory());
+            return Opened::Unavailable(format!("This phone cannot keep forms for you ({}). Send each form while you have signal.", disk::explain(&err)));
+        }
+    };
+    VAULT.with(|slot| *slot.borrow_mut() = Some(vault.clone()));
+    let (mut memory, unreadable) = read_memory(&vault).await.unwrap_or_default();
+    let opened = if unreadable.is_empty() {
+        Opened::Ready
+    } else {
+        persist(unreadable.into_iter().map(|key| (key, None)).collect());
+        Opened::StartedClean(
+            "Some things kept on this phone could not be read (part of the browser's data was cleared), so the app has started clean.".to_owned(),
+        )
+    };
+    move_from_local_storage(&mut memory);
+    MEMORY.with(|slot| *slot.borrow_mut() = memory.sorted());
+    opened
+}
+
+async fn open_vault() -> Result<Vault, JsValue> {
+    let db = disk::open().await?;
+    let key = match disk::stored_key(&db, KEY_NAME).await? {
+        Some(key) => key,
+        None => disk::keep_first_key(&db, KEY_NAME, cipher::new_key().await?.into()).await?,
+    };
+    Ok(Vault { db, key: key.dyn_into()? })
+}
+
+/// Every record, opened; and the keys of those that could not be.
+async fn read_memory(vault: &Vault) -> Result<(Memory, Vec<String>), JsValue> {
+    let mut memory = Memory::default();
+    let mut unreadable = Vec::new();
+    for (key, sealed) in disk::read_all(&vault.db).await? {
+        let opened = cipher::open(&vault.key, &sealed).await.ok();
+        if !opened.is_some_and(|json| memory.take(&key, &json)) {
+            unreadable.push(key);
+        }
+    }
+    Ok((memory, unreadable))
+}
+
+/// Re-reads everything (another tab or the service worker changed it).
+pub async fn reload() {
+    let Some(vault) = VAULT.with(|vault| vault.borrow().clone()) else { return };
+    loop {
+        let before = CHANGES_MADE.with(|n| *n.borrow());
+        let Ok((memory, _)) = read_memory(&vault).await else { return };
+        // A change made while reading is not in what was read: read again once it is written.
+        if CHANGES_MADE.with(|n| *n.borrow()) == before && PENDING.with(|p| p.borrow().is_empty()) {
+            MEMORY.with(|slot| *slot.borrow_mut() = memory.sorted());
+            return;
+        }
+        let _ = saved().await;
+    }
+}
+
+/// What an earlier version kept in localStorage.
+fn legacy_memory() -> Memory {
+    fn legacy<T: DeserializeOwned + Default>(key: &str) -> T {
+        LocalStorage::get(key).unwrap_or_default()
+    }
+    Memory {
+        drafts: legacy(LEGACY_KEYS[0]),
+        outbox: legacy(LEGACY_KEYS[1]),
+        sent: legacy(LEGACY_KEYS[2]),
+        log: legacy(LEGACY_KEYS[3]),
+        profile: legacy(LEGACY_KEYS[4]),
+        remembered: legacy(LEGACY_KEYS[5]),
+        register: legacy(LEGACY_KEYS[6]),
+        forms: legacy(LEGACY_KEYS[7]),
+    }
+}
+
+/// Moves forms kept in localStorage by an earlier version into the store,
+/// losing nothing: a draft newer here than there is kept; the old keys are
+/// removed only once the move is on disk.
+fn move_from_local_storage(memory: &mut Memory) {
+    let Ok(storage) = window().local_storage() else { return };
+    let Some(storage) = storage else { return };
+    if !LEGACY_KEYS.iter().any(|key| storage.get_item(key).ok().flatten().is_some()) {
+        return;
+    }
+    let old = legacy_memory();
+    let mut changes = Changes::new();
+    for draft in old.drafts {
+        match memory.drafts.iter_mut().find(|d| d.id == draft.id) {
+            Some(kept) if kept.updated_at >= draft.updated_at => {}
+            Some(kept) => *kept = draft,
+            None => memory.drafts.push(draft),
+        }
+    }
+    for item in old.outbox {
+        if !memory.outbox.iter().any(|kept| kept.request.id == item.request.id) {
+            memory.outbox.push(item);
+        }
+    }
+    for item in old.sent {
+        if !memory.sent.iter().any(|kept| kept.receipt.id == item.receipt.id) {
+            memory.sent.push(item);
+        }
+    }
+    memory.profile = memory.profile.take().or(old.profile);
+    if memory.register.is_empty() {
+        memory.register = old.register;
+    }
+    if memory.forms.is_empty() {
+        memory.forms = old.forms;
+    }
+    if memory.remembered == Remembered::default() {
+        memory.remembered = old.remembered;
+    }
+    all_records(memory, &mut changes);
+    persist(changes);
+    spawn_local(async move {
+        if saved().await.is_ok() {
+            LEGACY_KEYS.iter().for_each(|key| LocalStorage::delete(key));
+        }
+    });
+}
+
+/// Every record `memory` holds, as changes to write.
+fn all_records(memory: &Memory, changes: &mut Changes) {
+    for draft in &memory.drafts {
+        changes.insert(format!("{DRAFT}{}", draft.id), json(draft));
+    }
+    for item in &memory.outbox {
+        changes.insert(format!("{QUEUED}{}", item.request.id), json(item));
+    }
+    for item in &memory.sent {
+        changes.insert(format!("{RECEIPT}{}", item.receipt.id), json(item));
+    }
+    changes.insert(LOG.to_owned(), json(&memory.log));
+    changes.insert(PROFILE.to_owned(), memory.profile.as_ref().and_then(json));
+    changes.insert(REMEMBERED.to_owned(), json(&memory.remembered));
+    changes.insert(REGISTER.to_owned(), json(&memory.register));
+    changes.insert(FORMS.to_owned(), json(&memory.forms));
+}
+
+/// "Leave this phone": deletes everything the app keeps here, in every
+/// store, including the app's cached files.
+pub async fn wipe() -> Result<(), String> {
+    LEFT.with(|left| *left.borrow_mut() = true);
+    let _ = saved().await;
+    MEMORY.with(|memory| *memory.borrow_mut() = Memory::default());
+    let db = VAULT.with(|vault| vault.borrow_mut().take()).map(|vault| vault.db);
+    LEGACY_KEYS.iter().for_each(|key| LocalStorage::delete(key));
+    let deleted = disk::delete_everything(db).await.map_err(|err| disk::explain(&err));
+    tell_other_tabs();
+    delete_caches().await;
+    deleted
+}
+
+async fn delete_caches() {
+    let Ok(caches) = window().caches() else { return };
+    let Ok(names) = JsFuture::from(caches.keys()).await else { return };
+    for name in js_sys::Array::from(&names).iter().filter_map(|name| name.as_string()) {
+        let _ = JsFuture::from(caches.delete(&name)).await;
+    }
 }
 
 pub fn drafts() -> Vec<LocalDraft> {
-    read(DRAFTS)
+    memory(|m| m.drafts.clone())
 }
 
 pub fn draft(id: Uuid) -> Option<LocalDraft> {
-    drafts().into_iter().find(|draft| draft.id == id)
+    memory(|m| m.drafts.iter().find(|draft| draft.id == id).cloned())
+}
+
+fn draft_key(id: Uuid) -> String {
+    format!("{DRAFT}{id}")
+}
+
+fn queued_key(id: Uuid) -> String {
+    format!("{QUEUED}{id}")
 }
 
 pub fn save_draft(draft: LocalDraft) -> Result<Vec<LocalDraft>, String> {
-    change(DRAFTS, |drafts: &mut Vec<LocalDraft>| match drafts.iter_mut().find(|d| d.id == draft.id) {
-        Some(existing) => *existing = draft,
-        None => drafts.push(draft),
-    })
-    .map(|(drafts, ())| drafts)
+    Ok(change(|m, changes| {
+        changes.insert(draft_key(draft.id), json(&draft));
+        match m.drafts.iter_mut().find(|d| d.id == draft.id) {
+            Some(existing) => *existing = draft,
+            None => m.drafts.push(draft),
+        }
+        m.drafts.clone()
+    }))
 }
 
 /// Changes a stored draft; `None` when it is gone (sent or deleted in another tab).
 pub fn edit_draft(id: Uuid, now: f64, edit: impl FnOnce(&mut LocalDraft)) -> Result<Option<LocalDraft>, String> {
-    let (_, edited) = change(DRAFTS, |drafts: &mut Vec<LocalDraft>| {
-        drafts.iter_mut().find(|d| d.id == id).map(|draft| {
-            edit(draft);
-            draft.updated_at = now;
-            draft.clone()
-        })
-    })?;
-    Ok(edited)
+    Ok(change(|m, changes| {
+        let draft = m.drafts.iter_mut().find(|d| d.id == id)?;
+        edit(draft);
+        draft.updated_at = now;
+        changes.insert(draft_key(id), json(draft));
+        Some(draft.clone())
+    }))
 }
 
 pub fn delete_draft(id: Uuid) -> Result<Vec<LocalDraft>, String> {
-    change(DRAFTS, |drafts: &mut Vec<LocalDraft>| drafts.retain(|d| d.id != id)).map(|(drafts, ())| drafts)
+    Ok(change(|m, changes| {
+        m.drafts.retain(|d| d.id != id);
+        changes.insert(draft_key(id), None);
+        m.drafts.clone()
+    }))
 }
 
 /// Deletes drafts unchanged for `days`; returns those left.
 pub fn expire_drafts(now: f64, days: u32) -> Result<Vec<LocalDraft>, String> {
     let limit = f64::from(days) * DAY_MS;
-    let all = drafts();
-    if all.iter().all(|d| now - d.updated_at < limit) {
-        return Ok(all);
-    }
-    change(DRAFTS, |drafts: &mut Vec<LocalDraft>| drafts.retain(|d| now - d.updated_at < limit)).map(|(drafts, ())| drafts)
+    Ok(change(|m, changes| {
+        for draft in m.drafts.iter().filter(|d| now - d.updated_at >= limit) {
+            changes.insert(draft_key(draft.id), None);
+        }
+        m.drafts.retain(|d| now - d.updated_at < limit);
+        m.drafts.clone()
+    }))
 }
 
 pub fn outbox() -> Vec<OutboxItem> {
-    read(OUTBOX)
+    memory(|m| m.outbox.clone())
 }
 
-/// Puts a finished form in the outbox and deletes its draft. The outbox is
-/// written first: if the phone dies in between, the form is queued twice at
-/// worst (once as a draft), never lost.
+/// Puts a finished form in the outbox and deletes its draft, in one
+/// transaction: the form is in one place or the other, never in neither.
+/// Await `saved` before saying it is saved.
 pub fn queue(request: SubmissionRequest, now: f64) -> Result<(), String> {
     let id = request.id;
-    change(OUTBOX, |items: &mut Vec<OutboxItem>| {
-        if !items.iter().any(|item| item.request.id == id) {
-            items.push(OutboxItem { request, queued_at: now, rejected: None });
+    change(|m, changes| {
+        if !m.outbox.iter().any(|item| item.request.id == id) {
+            let item = OutboxItem { request, queued_at: now, rejected: None };
+            changes.insert(queued_key(id), json(&item));
+            m.outbox.push(item);
         }
-    })?;
-    delete_draft(id).map(|_| ())
+        m.drafts.retain(|d| d.id != id);
+        changes.insert(draft_key(id), None);
+    });
+    Ok(())
 }
 
 /// Turns a form the server refused back into a draft, with the server's
 /// problems on its pages, keeping its id (so the server still stores it
-/// once). The draft is written first: if the phone dies in between, the form
-/// is in both places at worst, never in neither.
+/// once); in one transaction, so it is never in neither place.
 pub fn reopen_refused(id: Uuid, problems: BTreeMap<String, Vec<FieldError>>, now: f64) -> Result<Option<LocalDraft>, String> {
-    let Some(item) = outbox().into_iter().find(|item| item.request.id == id && item.rejected.is_some()) else { return Ok(None) };
-    let request = item.request;
-    let draft = LocalDraft { id, form_id: request.form_id, form_version: request.form_version, answers: request.answers, problems, updated_at: now };
-    save_draft(draft.clone())?;
-    remove_from_outbox(id)?;
-    Ok(Some(draft))
+    Ok(change(|m, changes| {
+        let position = m.outbox.iter().position(|item| item.request.id == id && item.rejected.is_some())?;
+        let request = m.outbox.remove(position).request;
+        let draft = LocalDraft { id, form_id: request.form_id, form_version: request.form_version, answers: request.answers, problems, timers: BTreeMap::new(), updated_at: now };
+        changes.insert(queued_key(id), None);
+        changes.insert(draft_key(id), json(&draft));
+        m.drafts.retain(|d| d.id != id);
+        m.drafts.push(draft.clone());
+        Some(draft)
+    }))
 }
 
 pub fn remove_from_outbox(id: Uuid) -> Result<Vec<OutboxItem>, String> {
-    change(OUTBOX, |items: &mut Vec<OutboxItem>| items.retain(|item| item.request.id != id)).map(|(items, ())| items)
+    Ok(change(|m, changes| {
+        m.outbox.retain(|item| item.request.id != id);
+        changes.insert(queued_key(id), None);
+        m.outbox.clone()
+    }))
 }
 
 /// Applies the server's confirmations and rejections to the outbox.
 pub fn settle(confirmed: Vec<Receipt>, rejected: Vec<(Uuid, Rejection)>, now: f64) -> Result<(), String> {
-    let ids: Vec<Uuid> = confirmed.iter().map(|receipt| receipt.id).collect();
-    change(OUTBOX, |items: &mut Vec<OutboxItem>| {
-        items.retain(|item| !ids.contains(&item.request.id));
-        for (id, rejection) in rejected {
-            if let Some(item) = items.iter_mut().find(|item| item.request.id == id) {
-                item.rejected = Some(rejection);
-            }
-        }
-    })?;
-    change(SENT, |sent: &mut Vec<SentItem>| {
+    change(|m, changes| {
         for receipt in confirmed {
-            if !sent.iter().any(|s| s.receipt.id == receipt.id) {
-                sent.insert(0, SentItem { receipt, confirmed_at: now });
+            m.outbox.retain(|item| item.request.id != receipt.id);
+            changes.insert(queued_key(receipt.id), None);
+            if !m.sent.iter().any(|s| s.receipt.id == receipt.id) {
+                let item = SentItem { receipt, confirmed_at: now };
+                changes.insert(format!("{RECEIPT}{}", item.receipt.id), json(&item));
+                m.sent.insert(0, item);
             }
         }
-        sent.truncate(SENT_KEPT);
-    })
-    .map(|_| ())
+        for old in m.sent.split_off(m.sent.len().min(SENT_KEPT)) {
+            changes.insert(format!("{RECEIPT}{}", old.receipt.id), None);
+        }
+        for (id, rejection) in rejected {
+            if let Some(item) = m.outbox.iter_mut().find(|item| item.request.id == id) {
+                item.rejected = Some(rejection);
+                changes.insert(queued_key(id), json(item));
+            }
+        }
+    });
+    Ok(())
 }
 
 pub fn sent() -> Vec<SentItem> {
-    read(SENT)
+    memory(|m| m.sent.clone())
 }
 
 pub fn sync_log() -> SyncLog {
-    read(SYNC_LOG)
+    memory(|m| m.log.clone())
 }
 
 pub fn save_sync_log(log: &SyncLog) -> Result<(), String> {
-    write(SYNC_LOG, log)
+    change(|m, changes| {
+        m.log = log.clone();
+        changes.insert(LOG.to_owned(), json(log));
+    });
+    Ok(())
 }
 
 pub fn profile() -> Option<DeviceProfile> {
-    read(PROFILE)
+    memory(|m| m.profile.clone())
 }
 
 pub fn save_profile(profile: Option<&DeviceProfile>) -> Result<(), String> {
-    match profile {
-        Some(profile) => write(PROFILE, profile),
-        None => {
-            LocalStorage::delete(PROFILE);
-            Ok(())
-        }
-    }
+    change(|m, changes| {
+        m.profile = profile.cloned();
+        changes.insert(PROFILE.to_owned(), profile.and_then(json));
+    });
+    Ok(())
 }
 
 pub fn remembered() -> Remembered {
-    read(REMEMBERED)
+    memory(|m| m.remembered.clone())
 }
 
 /// Keeps the role and organisation of a form just sent for the next one.
@@ -239,27 +652,35 @@ pub fn remember(answers: &RawAnswers) -> Result<(), String> {
         Some(RawValue::One(value)) if !value.trim().is_empty() => Some(value.clone()),
         _ => None,
     };
-    write(REMEMBERED, &Remembered { role: one("role"), organisation: one("organisation") })
+    let remembered = Remembered { role: one("role"), organisation: one("organisation") };
+    change(|m, changes| {
+        changes.insert(REMEMBERED.to_owned(), json(&remembered));
+        m.remembered = remembered;
+    });
+    Ok(())
 }
 
 pub fn register() -> Vec<Service> {
-    read(REGISTER)
+    memory(|m| m.register.clone())
 }
 
 pub fn save_register(services: &[Service]) -> Result<(), String> {
-    write(REGISTER, &services)
+    change(|m, changes| {
+        m.register = services.to_vec();
+        changes.insert(REGISTER.to_owned(), json(&services));
+    });
+    Ok(())
 }
 
 /// Form versions published after this release, as the server last sent them.
 pub fn forms() -> Vec<FormDefinition> {
-    read(FORMS)
+    memory(|m| m.forms.clone())
 }
 
 pub fn save_forms(definitions: &[FormDefinition]) -> Result<(), String> {
-    write(FORMS, &definitions)
-}
-
-/// Which keys another tab changed, from a `storage` event.
-pub fn is_ours(key: &str) -> bool {
-    key.starts_with("chf.")
+    change(|m, changes| {
+        m.forms = definitions.to_vec();
+        changes.insert(FORMS.to_owned(), json(&definitions));
+    });
+    Ok(())
 }

@@ -38,8 +38,13 @@ pub struct OfflineState {
     pub register: RwSignal<Vec<Service>>,
     /// A new version of the app is installed and will be used next time.
     pub update_ready: RwSignal<bool>,
-    /// A failure to save on the phone (storage full, say), shown to the person.
+    /// The last write to the phone's storage failed (storage full, say):
+    /// shown until one succeeds.
     pub storage_error: RwSignal<Option<String>>,
+    /// What opening the phone's storage found (unreadable, unavailable).
+    pub storage_notice: RwSignal<Option<String>>,
+    /// The browser will not promise to keep our storage, or it is nearly full.
+    pub storage_risk: RwSignal<Option<String>>,
     /// Bumped when the server sent form versions, so the start page lists them.
     pub forms_changed: RwSignal<u32>,
 }
@@ -58,21 +63,21 @@ impl OfflineState {
             register: RwSignal::new(Vec::new()),
             update_ready: RwSignal::new(false),
             storage_error: RwSignal::new(None),
+            storage_notice: RwSignal::new(None),
+            storage_risk: RwSignal::new(None),
             forms_changed: RwSignal::new(0),
         }
     }
 
-    /// Reads everything stored on the phone, deleting expired drafts first.
-    pub fn load(&self) {
+    /// Shows what the phone's storage held when it opened, deleting expired drafts first.
+    pub fn load(&self, opened: phone::Opened) {
+        match opened {
+            phone::Opened::Ready => {}
+            phone::Opened::StartedClean(message) | phone::Opened::Unavailable(message) => self.storage_notice.set(Some(message)),
+        }
         let profile = phone::profile();
         let days = profile.as_ref().map_or(DEFAULT_DRAFT_EXPIRY_DAYS, |p| p.draft_expiry_days);
-        match phone::expire_drafts(clock::now(), days) {
-            Ok(drafts) => self.drafts.set(drafts),
-            Err(err) => {
-                self.drafts.set(phone::drafts());
-                self.storage_error.set(Some(err));
-            }
-        }
+        self.drafts.set(phone::expire_drafts(clock::now(), days).unwrap_or_default());
         self.profile.set(profile);
         self.reload_queue();
         self.register.set(phone::register());
@@ -90,22 +95,25 @@ impl OfflineState {
         self.log.set(phone::sync_log());
     }
 
+    /// Shows nothing kept: the phone was left, or its enrolment withdrawn.
+    pub fn clear(&self) {
+        self.drafts.set(Vec::new());
+        self.outbox.set(Vec::new());
+        self.sent.set(Vec::new());
+        self.log.set(SyncLog::default());
+        self.profile.set(None);
+        self.register.set(Vec::new());
+        self.storage_error.set(None);
+    }
+
     pub fn expiry_days(&self) -> u32 {
         self.profile.with_untracked(|p| p.as_ref().map_or(DEFAULT_DRAFT_EXPIRY_DAYS, |p| p.draft_expiry_days))
     }
 
-    /// Shows a storage failure, or clears an earlier one.
+    /// Shows a storage failure. Writes report their own failures, later
+    /// (`phone::on_written`); this shows those found at once.
     pub fn note<T>(&self, result: Result<T, String>) -> Option<T> {
-        match result {
-            Ok(value) => {
-                self.storage_error.set(None);
-                Some(value)
-            }
-            Err(err) => {
-                self.storage_error.set(Some(err));
-                None
-            }
-        }
+        result.map_err(|err| self.storage_error.set(Some(err))).ok()
     }
 
     /// Items still to send (not refused by the server).

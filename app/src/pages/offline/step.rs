@@ -18,6 +18,7 @@ use crate::{
         error_summary::ErrorSummary,
         fields::{FieldContext, QuestionField},
         question::ServiceChoices,
+        tally::TimerStarts,
     },
 };
 
@@ -31,6 +32,14 @@ pub fn StepPage(draft: Uuid, slug: String, change: bool) -> impl IntoView {
     let Some(form) = forms::find(&stored.form_id, stored.form_version) else { return Either::Right(view! { <Missing/> }) };
     let Some(page) = form.page(&slug) else { return Either::Right(view! { <Missing/> }) };
     let today = clock::today();
+    provide_context(TimerStarts {
+        started: Callback::new(move |question: String| phone::draft(draft).and_then(|d| d.timers.get(&question).copied())),
+        start: Callback::new(move |(question, at): (String, f64)| {
+            let _ = phone::edit_draft(draft, clock::now(), |d| {
+                d.timers.insert(question, at);
+            });
+        }),
+    });
     let problems = RwSignal::new(stored.problems.get(&slug).cloned().unwrap_or_default());
     let form_ref = NodeRef::<html::Form>::new();
 

@@ -77,17 +77,22 @@ pub fn start(state: OfflineState) {
             flush_when_due(state);
         }
     });
-    let other_tab = window_event_listener(leptos::ev::storage, move |event| {
-        if event.key().is_some_and(|key| phone::is_ours(&key)) {
-            state.reload();
-        }
-    });
+    follow_other_tabs(state);
     on_cleanup(move || {
         online.remove();
         visible.remove();
-        other_tab.remove();
     });
     flush_when_due(state);
+}
+
+/// Another tab, or the service worker, changed what the phone keeps: read it again.
+fn follow_other_tabs(state: OfflineState) {
+    phone::follow_other_tabs(move || {
+        spawn_local(async move {
+            phone::reload().await;
+            state.reload();
+        })
+    });
 }
 
 /// An automatic trigger: sends now unless a failure's backoff (this tab's or
@@ -117,6 +122,8 @@ pub fn flush(state: OfflineState) {
 }
 
 async fn send_batch(state: OfflineState) -> Attempt {
+    // Holding the lock, read what is kept: another tab may have sent some.
+    phone::reload().await;
     let waiting: Vec<_> = phone::outbox().into_iter().filter(|item| item.rejected.is_none()).map(|item| item.request).collect();
     let limit = phone::profile().and_then(|p| p.max_body_bytes).unwrap_or(DEFAULT_MAX_BODY_BYTES);
     // Each item as it goes on the wire, once: its size decides the batch, and
@@ -199,6 +206,7 @@ fn server_message(status: u16, body: &str) -> String {
 /// Records the outcome and decides when to try again.
 fn after(state: OfflineState, attempt: Option<Attempt>) {
     let mut log = phone::sync_log();
+    let mut ask_background_sync = false;
     let retry_in = match attempt {
         None => Some(BUSY_RETRY_MS),
         Some(Attempt::Nothing) => {
@@ -219,14 +227,16 @@ fn after(state: OfflineState, attempt: Option<Attempt>) {
             log.failures += 1;
             let delay = retry_delay_ms(log.failures, js_sys::Math::random());
             log.retry_at = Some(clock::now() + delay);
-            // With every tab closed, the browser wakes the worker when the
-            // connection returns; an open tab's flush still waits for `retry_at`.
-            worker::request_background_sync();
+            ask_background_sync = true;
             Some(delay)
         }
         Some(refused @ (Attempt::NotEnrolled | Attempt::Revoked)) => {
             let revoked = matches!(refused, Attempt::Revoked);
             state.enrolment.set(if revoked { Enrolment::Revoked } else { Enrolment::NotEnrolled });
+            if revoked {
+                super::leave::forget_withdrawn(state);
+                return;
+            }
             log.last_error = Some(if revoked {
                 "This device's enrolment was withdrawn. Enrol it again to send these.".to_owned()
             } else {
@@ -236,6 +246,15 @@ fn after(state: OfflineState, attempt: Option<Attempt>) {
         }
     };
     state.note(phone::save_sync_log(&log));
+    if ask_background_sync {
+        // With every tab closed, the browser wakes the worker when the
+        // connection returns, and it sends. Asked once the backoff is on
+        // disk, so the worker (woken at once while online) keeps to it.
+        spawn_local(async {
+            let _ = phone::saved().await;
+            worker::request_background_sync();
+        });
+    }
     state.reload_queue();
     state.next_retry.set(retry_in.filter(|ms| *ms > 0.0).map(|ms| clock::now() + ms));
     if let Some(ms) = retry_in {

@@ -62,7 +62,7 @@ pub fn router() -> Router<AppState> {
     ),
     paths(
         me, officers, list, detail, step, service, crate::http::forms::list, crate::http::forms::publish,
-        crate::http::devices::enrol, crate::http::submissions::submit, crate::http::sync::sync, crate::http::offline::me
+        crate::http::devices::enrol, crate::http::submissions::submit, crate::http::sync::sync, crate::http::offline::me, crate::http::offline::leave
     ),
     components(schemas(ErrorBody)),
     modifiers(&SessionCookie),
