@@ -405,8 +405,21 @@ async function restartOffline(server: AppServer, profile: string) {
   return { context, page };
 }
 
-test("the browser killed 0.3 s after Send with no signal, five times over: every form is in the outbox after each restart", async () => {
+/**
+ * A phone enrolled on an earlier day: the browser closed normally since. Chromium
+ * writes cookies to disk every 30 s, so a kill sooner after enrolling would also
+ * take the enrolment cookie, which is not what these tests are about.
+ */
+async function phoneEnrolledEarlier() {
   const installed = await installedPhone();
+  await installed.context.close();
+  const { context } = await openPhone(installed.server, 360, installed.profile);
+  const page = context.pages()[0] ?? (await context.newPage());
+  return { ...installed, context, page };
+}
+
+test("the browser killed 0.3 s after Send with no signal, five times over: every form is in the outbox after each restart", async () => {
+  const installed = await phoneEnrolledEarlier();
   const { server, profile } = installed;
   let { context, page } = installed;
   await goOffline(context, server);
@@ -432,11 +445,11 @@ test("the browser killed 0.3 s after Send with no signal, five times over: every
 });
 
 test("the browser killed 0.3 s after a QuIS tap, five times over: the counts and the running timer are there after each restart", async () => {
-  const installed = await installedPhone();
+  const installed = await phoneEnrolledEarlier();
   const { server, profile } = installed;
   let { context, page } = installed;
   await goOffline(context, server);
-  await page.reload();
+  await page.goto("/app");
   await appReady(page);
   await page.getByRole("button", { name: "Start: Interaction observation (QuIS)" }).click();
   await page.getByLabel("Search by name or town").fill("heron");
