@@ -629,3 +629,33 @@ test("the phone's key removed (site data partly cleared): the app says so plainl
   await expect(page.getByRole("heading", { name: /Which service did you visit/ })).toBeVisible();
   await context.close();
 });
+
+test("a full phone: the start page and Send say so in plain words, Send never fails silently, and the form is kept as a draft", async () => {
+  const { context, page } = await installedPhone();
+  // As a phone with 4 MB left would report it.
+  await page.addInitScript(() => {
+    navigator.storage.estimate = async () => ({ quota: 50_000_000, usage: 45_800_000 });
+  });
+  await page.reload();
+  await appReady(page);
+  await expect(page.getByTestId("storage-risk")).toContainText("This phone is nearly out of space (4.0 MB left for this app)");
+  await fillAppForm(page);
+  await expect(page.getByTestId("storage-risk")).toContainText("nearly out of space");
+  // The disk is now full: every write fails as IndexedDB fails then.
+  await page.evaluate(() => {
+    IDBObjectStore.prototype.put = () => {
+      throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+    };
+  });
+  await page.getByRole("button", { name: "Send observation" }).click();
+  await expect(page.getByTestId("send-failed")).toContainText("Not saved: This phone's storage is full");
+  await expect(page.getByRole("heading", { name: "Check your answers before sending" })).toBeVisible();
+  await axe(page);
+  // Space freed (a fresh start): nothing was lost; the form is still a draft, ready to send.
+  await page.goto("/app");
+  await page.reload();
+  await appReady(page);
+  await expect(page.getByTestId("draft-count")).toHaveText("1 draft");
+  await expect(page.getByTestId("outbox-status")).toHaveText("Nothing waiting to be sent.");
+  await context.close();
+});

@@ -171,12 +171,14 @@ struct Vault {
 }
 
 type Changes = BTreeMap<String, Option<String>>;
+/// Told of each write's outcome: `None` when on disk, else why not.
+type WrittenReport = Rc<dyn Fn(Option<String>)>;
 
 thread_local! {
     static MEMORY: RefCell<Memory> = RefCell::new(Memory::default());
     static VAULT: RefCell<Option<Vault>> = const { RefCell::new(None) };
     /// Changes not yet handed to a write.
-    static PENDING: RefCell<Changes> = RefCell::new(BTreeMap::new());
+    static PENDING: RefCell<Changes> = const { RefCell::new(BTreeMap::new()) };
     /// A write queued behind another and not yet started: new changes join it.
     static NEXT_WRITE: RefCell<Option<Promise>> = const { RefCell::new(None) };
     /// The last write; it resolves to `null`, or to the error's words.
@@ -185,7 +187,7 @@ thread_local! {
     static CHANGES_MADE: RefCell<u64> = const { RefCell::new(0) };
     /// Set once the phone was left: nothing more is written.
     static LEFT: RefCell<bool> = const { RefCell::new(false) };
-    static ON_WRITTEN: RefCell<Option<Rc<dyn Fn(Option<String>)>>> = RefCell::new(None);
+    static ON_WRITTEN: RefCell<Option<WrittenReport>> = const { RefCell::new(None) };
 }
 
 fn memory<R>(look: impl FnOnce(&Memory) -> R) -> R {
@@ -441,7 +443,7 @@ fn move_from_local_storage(memory: &mut Memory) {
     persist(changes);
     spawn_local(async move {
         if saved().await.is_ok() {
-            LEGACY_KEYS.iter().for_each(|key| LocalStorage::delete(key));
+            LEGACY_KEYS.iter().for_each(LocalStorage::delete);
         }
     });
 }
@@ -471,7 +473,7 @@ pub async fn wipe() -> Result<(), String> {
     let _ = saved().await;
     MEMORY.with(|memory| *memory.borrow_mut() = Memory::default());
     let db = VAULT.with(|vault| vault.borrow_mut().take()).map(|vault| vault.db);
-    LEGACY_KEYS.iter().for_each(|key| LocalStorage::delete(key));
+    LEGACY_KEYS.iter().for_each(LocalStorage::delete);
     let deleted = disk::delete_everything(db).await.map_err(|err| disk::explain(&err));
     tell_other_tabs();
     delete_caches().await;
