@@ -41,11 +41,18 @@ pub async fn seal(key: &CryptoKey, plain: &str) -> Result<JsValue, JsValue> {
 }
 
 /// The text sealed in `sealed`; an error if it was sealed under another key
-/// or altered.
-pub async fn open(key: &CryptoKey, sealed: &JsValue) -> Result<String, JsValue> {
+/// or altered. The decryption starts at the call, so many can run at once.
+pub fn open(key: &CryptoKey, sealed: &JsValue) -> impl std::future::Future<Output = Result<String, JsValue>> {
+    let started = start_decrypt(key, sealed).map(JsFuture::from);
+    async move {
+        let plain = started?.await?;
+        String::from_utf8(Uint8Array::new(&plain).to_vec()).map_err(|_| JsValue::from_str("not text"))
+    }
+}
+
+fn start_decrypt(key: &CryptoKey, sealed: &JsValue) -> Result<js_sys::Promise, JsValue> {
     let iv: Object = Reflect::get(sealed, &"iv".into())?.dyn_into()?;
     let data: Object = Reflect::get(sealed, &"data".into())?.dyn_into()?;
     let params = AesGcmParams::new(ALGORITHM, &iv);
-    let plain = JsFuture::from(subtle()?.decrypt_with_object_and_buffer_source(&params, key, &data)?).await?;
-    String::from_utf8(Uint8Array::new(&plain).to_vec()).map_err(|_| JsValue::from_str("not text"))
+    subtle()?.decrypt_with_object_and_buffer_source(&params, key, &data)
 }

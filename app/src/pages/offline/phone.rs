@@ -360,9 +360,11 @@ async fn open_vault() -> Result<Vault, JsValue> {
 async fn read_memory(vault: &Vault) -> Result<(Memory, Vec<String>), JsValue> {
     let mut memory = Memory::default();
     let mut unreadable = Vec::new();
-    for (key, sealed) in disk::read_all(&vault.db).await? {
-        let opened = cipher::open(&vault.key, &sealed).await.ok();
-        if !opened.is_some_and(|json| memory.take(&key, &json)) {
+    let records = disk::read_all(&vault.db).await?;
+    // Every decryption started before the first is awaited: they run together.
+    let opening: Vec<_> = records.iter().map(|(_, sealed)| cipher::open(&vault.key, sealed)).collect();
+    for ((key, _), opened) in records.into_iter().zip(opening) {
+        if !opened.await.ok().is_some_and(|json| memory.take(&key, &json)) {
             unreadable.push(key);
         }
     }
