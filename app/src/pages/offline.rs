@@ -104,6 +104,10 @@ fn service_name(register: &[Service], location_id: &str) -> Option<String> {
 /// An island: the only part of `/app` compiled to wasm and hydrated.
 #[island]
 pub fn OfflineApp() -> impl IntoView {
+    if cfg!(feature = "hydrate") {
+        mark("chf-store-opening");
+        phone::begin_opening();
+    }
     let state = OfflineState::new();
     provide_context(state);
     // False on the server and until the browser has read the phone's storage,
@@ -112,7 +116,9 @@ pub fn OfflineApp() -> impl IntoView {
     Effect::new(move || {
         untrack(|| {
             spawn_local(async move {
+                // Opening the store, from the island's start to records in memory (`scripts/bench` reads these).
                 let opened = phone::open().await;
+                mark("chf-store-open");
                 // Versions published since this release, from the last sync, so a
                 // draft on any of them can be carried on offline.
                 phone::forms().into_iter().for_each(forms::register);
@@ -167,8 +173,12 @@ fn Opening() -> impl IntoView {
 /// Marks the moment a screen of the app is drawn and usable, measured from
 /// the navigation's start (`scripts/bench` reads it).
 fn mark_interactive() {
+    mark("chf-app-ready");
+}
+
+fn mark(name: &str) {
     if let Some(performance) = window().performance() {
-        let _ = performance.mark("chf-app-ready");
+        let _ = performance.mark(name);
     }
 }
 

@@ -321,9 +321,36 @@ pub enum Opened {
     Unavailable(String),
 }
 
-/// Opens the store, makes the key on first use, moves what localStorage
-/// held, and reads everything into memory. Call once, before drawing.
+thread_local! {
+    /// The opening under way, started as early as the page allows.
+    static OPENING: RefCell<Option<Promise>> = const { RefCell::new(None) };
+    static OPENED: RefCell<Option<Opened>> = const { RefCell::new(None) };
+}
+
+/// Starts opening the store at once (it overlaps the page's hydration); `open` waits for it.
+pub fn begin_opening() {
+    OPENING.with(|opening| {
+        opening.borrow_mut().get_or_insert_with(|| {
+            future_to_promise(async {
+                let opened = open_store().await;
+                OPENED.with(|slot| *slot.borrow_mut() = Some(opened));
+                Ok(JsValue::NULL)
+            })
+        });
+    });
+}
+
+/// Opens the store (once), makes the key on first use, moves what
+/// localStorage held, and reads everything into memory. Await before drawing.
 pub async fn open() -> Opened {
+    begin_opening();
+    if let Some(opening) = OPENING.with(|opening| opening.borrow().clone()) {
+        let _ = JsFuture::from(opening).await;
+    }
+    OPENED.with(|slot| slot.borrow_mut().take()).unwrap_or(Opened::Ready)
+}
+
+async fn open_store() -> Opened {
     let vault = match open_vault().await {
         Ok(vault) => vault,
         Err(err) => {
