@@ -1,7 +1,9 @@
 // The offline app (/app) in real Chromium against a real server and database:
 // installed once online, then used with no signal, closed, reopened, synced.
 import { test, expect, Page, BrowserContext } from "@playwright/test";
+import { join } from "node:path";
 import { AppServer } from "./app-server";
+import { root } from "./server";
 import { allSaved, appReady, axe, continueOn, everythingStored, installAndEnrol, killBrowser, openPhone, storedRecords } from "./phone";
 
 test.describe.configure({ timeout: 180_000 });
@@ -90,6 +92,8 @@ test("online once, then three forms with no signal survive a browser restart and
   const sent: string[] = [];
   for (let n = 0; n < 3; n++) {
     await fillAppForm(page, { check: n === 0 });
+    // The README's pictures, taken as the app is: they follow it.
+    if (n === 0) await page.screenshot({ path: join(root, "docs", "screenshots", "phone-check.png") });
     sent.push(await send(page));
     await expect(page.getByTestId("queued")).toHaveText("Saved on this device. It will be sent when you are back online.");
     if (n === 0) await axe(page);
@@ -104,6 +108,7 @@ test("online once, then three forms with no signal survive a browser restart and
   await expect(page.getByTestId("outbox-status")).toHaveText(/3 forms waiting to be sent/);
   await expect(page.getByTestId("draft-count")).toHaveText("1 draft");
   await axe(page);
+  await page.screenshot({ path: join(root, "docs", "screenshots", "phone-start.png") });
   await context.close();
 
   ({ context } = await openPhone(server, 360, profile));

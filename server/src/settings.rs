@@ -116,7 +116,8 @@ pub struct Settings {
     /// Folder with the built site (pkg/ and public files), as cargo-leptos writes it.
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
     pub site_root: PathBuf,
-    /// Mark the device cookie Secure; set this when the app is served over HTTPS.
+    /// Set behind HTTPS: the session and device cookies become `__Host-` prefixed and
+    /// Secure, and responses carry HSTS (one year).
     #[arg(long, env = "CHF_SECURE_COOKIES", global = true)]
     pub secure_cookies: bool,
     /// What the stop-and-call panel tells a professional who reports a risk of harm.
