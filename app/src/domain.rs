@@ -2,9 +2,9 @@
 //! Every field that comes from outside is parsed into a newtype here, once.
 
 pub mod accounts;
+pub mod device;
 pub mod field;
 pub mod forms;
-pub mod device;
 pub mod register;
 pub mod submission;
 pub mod sync;

@@ -87,10 +87,7 @@ pub fn mark_hydrated() {
 #[cfg(feature = "ssr")]
 fn set_content_security_policy() {
     use http::{header::CONTENT_SECURITY_POLICY, HeaderValue};
-    let (Some(nonce), Some(response)) = (
-        leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-    ) else {
+    let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) else {
         return;
     };
     if let Ok(value) = HeaderValue::from_str(&content_security_policy(&nonce)) {

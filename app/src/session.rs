@@ -11,10 +11,7 @@ pub const DEVICE_COOKIE: &str = "chf_device";
 
 /// The token a request carries, if any.
 pub fn device_token(headers: &HeaderMap) -> Option<&str> {
-    let bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "));
+    let bearer = headers.get(header::AUTHORIZATION).and_then(|value| value.to_str().ok()).and_then(|value| value.strip_prefix("Bearer "));
     bearer
         .map(str::trim)
         .filter(|token| !token.is_empty())
@@ -25,7 +22,11 @@ pub fn device_token(headers: &HeaderMap) -> Option<&str> {
 
 /// The name one of our cookies goes by: behind TLS, `__Host-` prefixed.
 pub fn cookie_name(name: &str, secure: bool) -> String {
-    if secure { format!("__Host-{name}") } else { name.to_owned() }
+    if secure {
+        format!("__Host-{name}")
+    } else {
+        name.to_owned()
+    }
 }
 
 /// A `Set-Cookie` value for one of our cookies. Behind TLS it is `__Host-`

@@ -15,11 +15,7 @@
 
 mod server_process;
 
-use std::{
-    process::Command,
-    str::FromStr,
-    time::Instant,
-};
+use std::{process::Command, str::FromStr, time::Instant};
 
 use server_process::{peak_memory, start, stop};
 

@@ -48,13 +48,7 @@ async fn run_register(settings: &Settings, action: RegisterCommand) -> anyhow::R
         RegisterCommand::Demo => report_demo_load(register::demo::load_if_empty(store.as_ref()).await?),
         RegisterCommand::Import { file } => {
             let summary = register::import::import_file(store.as_ref(), &file).await?;
-            println!(
-                "Imported {}: {} added, {} updated, {} unchanged.",
-                file.display(),
-                summary.added,
-                summary.updated,
-                summary.unchanged
-            );
+            println!("Imported {}: {} added, {} updated, {} unchanged.", file.display(), summary.added, summary.updated, summary.unchanged);
         }
     }
     Ok(())
@@ -106,10 +100,7 @@ async fn add_user(settings: &Settings, email: &str, name: &str, role: RoleArg) -
     };
     let given = std::env::var("CHF_PASSWORD").ok().filter(|password| !password.is_empty());
     if let Some(password) = &given {
-        anyhow::ensure!(
-            password.chars().count() >= MIN_PASSWORD_CHARS,
-            "CHF_PASSWORD must be at least {MIN_PASSWORD_CHARS} characters"
-        );
+        anyhow::ensure!(password.chars().count() >= MIN_PASSWORD_CHARS, "CHF_PASSWORD must be at least {MIN_PASSWORD_CHARS} characters");
     }
     let password = given.clone().unwrap_or_else(new_password);
     let store = store::open(settings).await?;

@@ -70,12 +70,8 @@ pub async fn serve(
 fn with_peer(
     router: Router,
     peer: SocketAddr,
-) -> impl tower::Service<
-    hyper::Request<Incoming>,
-    Response = axum::response::Response,
-    Error = std::convert::Infallible,
-    Future = impl Send,
-> + Clone {
+) -> impl tower::Service<hyper::Request<Incoming>, Response = axum::response::Response, Error = std::convert::Infallible, Future = impl Send>
+       + Clone {
     router.map_request(move |request: hyper::Request<Incoming>| {
         let mut request = request.map(axum::body::Body::new);
         request.extensions_mut().insert(ConnectInfo(peer));

@@ -64,9 +64,7 @@ pub fn stand_in_hash() -> &'static str {
 /// An access code like `K7QM-4RTX-9PWB` (about 59 bits).
 pub fn new_access_code() -> String {
     let mut rng = rand::rng();
-    let chars: Vec<char> = (0..12)
-        .map(|_| char::from(CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())]))
-        .collect();
+    let chars: Vec<char> = (0..12).map(|_| char::from(CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())])).collect();
     chars.chunks(4).map(|group| group.iter().collect::<String>()).collect::<Vec<_>>().join("-")
 }
 
@@ -95,8 +93,7 @@ mod tests {
     /// argon2's own verifier, which `verify_password_in` must agree with.
     fn verify_password(password: &str, hash: &str) -> bool {
         use argon2::password_hash::{PasswordHash, PasswordVerifier};
-        PasswordHash::new(hash)
-            .is_ok_and(|parsed| argon2::Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        PasswordHash::new(hash).is_ok_and(|parsed| argon2::Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
     }
 
     #[test]

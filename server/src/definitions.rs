@@ -43,7 +43,11 @@ pub async fn load(store: &SharedStore) -> Result<usize, StoreError> {
             Published::New | Published::AlreadyPublished => {}
             // A release changed a built-in version that was already in use: the
             // stored one is what submissions were made on, so it wins.
-            Published::Taken => tracing::warn!(form = definition.id.as_str(), version = definition.version, "built-in definition differs from the stored one; keeping the stored one"),
+            Published::Taken => tracing::warn!(
+                form = definition.id.as_str(),
+                version = definition.version,
+                "built-in definition differs from the stored one; keeping the stored one"
+            ),
         }
     }
     let stored = store.published_definitions().await?;
@@ -73,7 +77,12 @@ pub async fn publish(store: &SharedStore, file: &str, admin: i64) -> Result<Publ
         if let Some(latest) = forms::latest(definition.id.as_str()).filter(|latest| latest.version >= definition.version) {
             let message = match latest.version == definition.version {
                 true => return Err(PublishError::Taken { form_id: new.form_id, version: new.version }),
-                false => format!("Version {} is older than the published version {}; number the new version {}", definition.version, latest.version, latest.version + 1),
+                false => format!(
+                    "Version {} is older than the published version {}; number the new version {}",
+                    definition.version,
+                    latest.version,
+                    latest.version + 1
+                ),
             };
             return Err(PublishError::Invalid(vec![FieldError::new("version", message)]));
         }

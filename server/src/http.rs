@@ -5,6 +5,7 @@ mod attempts;
 pub(crate) mod devices;
 mod error;
 mod extract;
+mod forms;
 mod health;
 mod journey;
 pub(crate) mod offline;
@@ -13,14 +14,13 @@ mod server_fns;
 mod staff;
 pub(crate) mod submissions;
 pub(crate) mod sync;
-mod forms;
 mod triage;
 
-pub use offline::ServiceWorker;
 pub use attempts::{Attempts, ClientAddressHeader};
 pub use extract::DeviceTokenLifetime;
-pub use triage::Arrivals;
+pub use offline::ServiceWorker;
 pub use sync::LostReplies;
+pub use triage::Arrivals;
 
 pub use error::AppError;
 
@@ -106,9 +106,7 @@ pub fn router(state: AppState, body_timeout: std::time::Duration) -> Router {
         .merge(staff::router())
         .merge(triage::router())
         .merge(forms::router())
-        .leptos_routes_with_context(&state, page_routes(), provide_store.clone(), move || {
-            shell(options.clone())
-        })
+        .leptos_routes_with_context(&state, page_routes(), provide_store.clone(), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_store, shell));
     let routes = routes
         .layer(axum::middleware::from_fn(server_fns::argument_errors_are_bad_requests))

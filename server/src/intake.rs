@@ -107,7 +107,8 @@ pub async fn take_in(
 fn check(device: &Device, request: &SubmissionRequest) -> Result<(NewSubmission, &'static str), Refusal> {
     let invalid = |problem: FieldError| Refusal::Invalid(vec![problem]);
     request.check_clock(Utc::now()).map_err(invalid)?;
-    let form = forms::find(&request.form_id, request.form_version).ok_or_else(|| invalid(unknown_form(&request.form_id, request.form_version)))?;
+    let form =
+        forms::find(&request.form_id, request.form_version).ok_or_else(|| invalid(unknown_form(&request.form_id, request.form_version)))?;
     let answers = form.validate(&request.answers, latest_date_on_earth()).map_err(Refusal::Invalid)?;
     let (service_question, service) = service_of(form, &answers).map_err(invalid)?;
     let submission = NewSubmission {

@@ -177,9 +177,7 @@ pub struct Settings {
 impl Settings {
     /// The database to use: the given URL, or a SQLite file in the data folder.
     pub fn database_url(&self) -> DatabaseUrl {
-        self.database_url.clone().unwrap_or_else(|| {
-            DatabaseUrl(format!("sqlite://{}", self.data_dir.join("chf.db").display()))
-        })
+        self.database_url.clone().unwrap_or_else(|| DatabaseUrl(format!("sqlite://{}", self.data_dir.join("chf.db").display())))
     }
 
     /// Settings for a test or a tool: a free port, a data folder, nothing else changed.

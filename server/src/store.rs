@@ -32,10 +32,8 @@ pub async fn open(settings: &Settings) -> Result<SharedStore, OpenError> {
     match url.scheme() {
         "sqlite" => {
             if settings.database_url.is_none() {
-                std::fs::create_dir_all(&settings.data_dir).map_err(|source| OpenError::DataDir {
-                    path: settings.data_dir.display().to_string(),
-                    source,
-                })?;
+                std::fs::create_dir_all(&settings.data_dir)
+                    .map_err(|source| OpenError::DataDir { path: settings.data_dir.display().to_string(), source })?;
             }
             Ok(Arc::new(sqlite::SqliteStore::open(url.expose()).await?))
         }

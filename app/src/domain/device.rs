@@ -60,9 +60,7 @@ impl ProfessionalRole {
         forms::latest(forms::PROFESSIONAL_FEEDBACK)
             .and_then(|form| form.question("role"))
             .and_then(|question| match &question.kind {
-                QuestionKind::SingleChoice { options } => {
-                    Some(options.iter().map(|o| (o.value.clone(), o.label.clone())).collect())
-                }
+                QuestionKind::SingleChoice { options } => Some(options.iter().map(|o| (o.value.clone(), o.label.clone())).collect()),
                 _ => None,
             })
             .unwrap_or_default()

@@ -16,10 +16,7 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &str, message: impl Into<String>) -> Self {
-        Self {
-            field: field.to_owned(),
-            message: message.into(),
-        }
+        Self { field: field.to_owned(), message: message.into() }
     }
 }
 
@@ -31,10 +28,7 @@ pub fn parse_line_of_text(field: &str, raw: &str, max: usize) -> Result<String, 
         return Err(FieldError::new(field, "is required"));
     }
     if value.chars().count() > max {
-        return Err(FieldError::new(
-            field,
-            format!("must be {max} characters or fewer"),
-        ));
+        return Err(FieldError::new(field, format!("must be {max} characters or fewer")));
     }
     if value.chars().any(char::is_control) {
         return Err(FieldError::new(field, "must not contain control characters"));

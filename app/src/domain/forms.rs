@@ -27,9 +27,9 @@ pub fn built_in() -> &'static [FormDefinition] {
             include_str!("../../forms/my-home-life.v1.json"),
             include_str!("../../forms/interaction-observation.v1.json"),
         ]
-            .into_iter()
-            .map(|json| serde_json::from_str(json).unwrap_or_else(|err| panic!("form definition is invalid: {err}")))
-            .collect()
+        .into_iter()
+        .map(|json| serde_json::from_str(json).unwrap_or_else(|err| panic!("form definition is invalid: {err}")))
+        .collect()
     })
 }
 
@@ -131,7 +131,8 @@ mod tests {
         json["version"] = 0.into();
         json["pages"][1]["slug"] = json["pages"][0]["slug"].clone();
         json["pages"][1]["questions"][0]["id"] = "service".into();
-        json["pages"][1]["questions"][1]["kind"]["options"][1]["value"] = json["pages"][1]["questions"][1]["kind"]["options"][0]["value"].clone();
+        json["pages"][1]["questions"][1]["kind"]["options"][1]["value"] =
+            json["pages"][1]["questions"][1]["kind"]["options"][0]["value"].clone();
         json["pages"][1]["questions"][0]["required_message"] = serde_json::Value::Null;
         let problems = problems_of(json);
         let fields: Vec<&str> = problems.iter().map(|(field, _)| field.as_str()).collect();
@@ -180,7 +181,11 @@ mod tests {
         register(serde_json::from_value(json.clone()).unwrap());
         json["title"] = "A changed second version".into();
         register(serde_json::from_value(json).unwrap());
-        assert_eq!(latest("registry-test-form").map(|f| (f.version, f.title.as_str())), Some((2, "Second version")), "a version never changes");
+        assert_eq!(
+            latest("registry-test-form").map(|f| (f.version, f.title.as_str())),
+            Some((2, "Second version")),
+            "a version never changes"
+        );
         assert!(find("registry-test-form", 1).is_some());
         assert_eq!(latest(PROFESSIONAL_FEEDBACK).map(|f| f.version), Some(1));
     }

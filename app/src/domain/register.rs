@@ -51,12 +51,7 @@ impl ServiceKind {
         Self::ALL
             .into_iter()
             .find(|kind| kind.code() == wanted)
-            .ok_or_else(|| {
-                FieldError::new(
-                    "kind",
-                    format!("\"{}\" is not one of residential_home, nursing_home, home_care", raw.trim()),
-                )
-            })
+            .ok_or_else(|| FieldError::new("kind", format!("\"{}\" is not one of residential_home, nursing_home, home_care", raw.trim())))
     }
 }
 
@@ -117,9 +112,7 @@ impl RegisterQuery {
 
     /// Any text is a valid search; it is trimmed and cut to a sensible length.
     pub fn new(raw: &str) -> Self {
-        Self {
-            text: raw.trim().chars().take(Self::MAX_LEN).collect(),
-        }
+        Self { text: raw.trim().chars().take(Self::MAX_LEN).collect() }
     }
 
     pub fn text(&self) -> &str {

@@ -107,7 +107,11 @@ mod tests {
 
     #[test]
     fn outcomes_read_as_the_api_documents_them() {
-        let rejected = ItemOutcome::Rejected { id: Uuid::nil(), reason: "Some answers need correcting.".into(), fields: vec![FieldError::new("service", "Select a service")] };
+        let rejected = ItemOutcome::Rejected {
+            id: Uuid::nil(),
+            reason: "Some answers need correcting.".into(),
+            fields: vec![FieldError::new("service", "Select a service")],
+        };
         let json = serde_json::to_value(&rejected).unwrap();
         assert_eq!(json["status"], "rejected");
         assert_eq!(json["fields"][0]["field"], "service");

@@ -59,13 +59,8 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    pub const ALL: [Self; 5] = [
-        Self::IntelligenceOnly,
-        Self::QualitySupportVisit,
-        Self::ProviderConcerns,
-        Self::SafeguardingReferral,
-        Self::ReferredToCqc,
-    ];
+    pub const ALL: [Self; 5] =
+        [Self::IntelligenceOnly, Self::QualitySupportVisit, Self::ProviderConcerns, Self::SafeguardingReferral, Self::ReferredToCqc];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -96,7 +91,9 @@ impl Outcome {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Step {
     /// Acknowledge (when new) or reassign, to the named officer.
-    Assign { officer: i64 },
+    Assign {
+        officer: i64,
+    },
     Note,
     RecordOutcome(Outcome),
     Close,

@@ -76,9 +76,7 @@ pub async fn feedback_page(
     let Some(page) = form.page(&slug) else { return Ok(Err(Gate::NoSuchPage)) };
     let today = chrono::Utc::now().date_naive();
     let earlier = form.answers_before(&slug, &draft.answers, today);
-    let back_href = form
-        .previous_page(&slug, &earlier)
-        .map_or_else(|| "/feedback".to_owned(), |page| format!("/feedback/{}", page.slug));
+    let back_href = form.previous_page(&slug, &earlier).map_or_else(|| "/feedback".to_owned(), |page| format!("/feedback/{}", page.slug));
     let services = match page.questions.iter().any(|q| matches!(q.kind, forms::QuestionKind::ServicePicker)) {
         false => None,
         // No search yet: show the service already chosen, if any.

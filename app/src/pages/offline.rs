@@ -36,11 +36,7 @@ use self::{
     network::Reply,
     state::{Enrolment, OfflineState},
 };
-use crate::domain::{
-    forms,
-    register::Service,
-    sync::DeviceProfile,
-};
+use crate::domain::{forms, register::Service, sync::DeviceProfile};
 
 pub use sync::retry_delay_ms;
 
@@ -61,7 +57,9 @@ fn screen_of(hash: &str) -> Screen {
     match parts.as_slice() {
         [""] => Screen::Home,
         ["draft", draft, "check"] => id(draft).map_or(Screen::Unknown, |draft| Screen::Check { draft }),
-        ["draft", draft, slug] => id(draft).map_or(Screen::Unknown, |draft| Screen::Step { draft, slug: (*slug).to_owned(), change: false }),
+        ["draft", draft, slug] => {
+            id(draft).map_or(Screen::Unknown, |draft| Screen::Step { draft, slug: (*slug).to_owned(), change: false })
+        }
         ["draft", draft, slug, "change"] => {
             id(draft).map_or(Screen::Unknown, |draft| Screen::Step { draft, slug: (*slug).to_owned(), change: true })
         }
@@ -95,10 +93,7 @@ fn reference(id: Uuid) -> String {
 }
 
 fn service_name(register: &[Service], location_id: &str) -> Option<String> {
-    register
-        .iter()
-        .find(|service| service.location_id.as_str() == location_id)
-        .map(Service::name_and_town)
+    register.iter().find(|service| service.location_id.as_str() == location_id).map(Service::name_and_town)
 }
 
 /// An island: the only part of `/app` compiled to wasm and hydrated.

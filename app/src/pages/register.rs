@@ -23,15 +23,11 @@ pub async fn search_register(#[server(default)] q: String) -> Result<RegisterRes
     use crate::domain::register::RegisterQuery;
     use crate::store::SharedStore;
 
-    let store = use_context::<SharedStore>()
-        .ok_or_else(|| ServerFnError::new("The register is not available."))?;
-    store
-        .search_register(&RegisterQuery::new(&q), RESULTS_LIMIT)
-        .await
-        .map_err(|err| {
-            leptos::logging::error!("register search failed: {err}");
-            ServerFnError::new("The register could not be searched. Try again shortly.")
-        })
+    let store = use_context::<SharedStore>().ok_or_else(|| ServerFnError::new("The register is not available."))?;
+    store.search_register(&RegisterQuery::new(&q), RESULTS_LIMIT).await.map_err(|err| {
+        leptos::logging::error!("register search failed: {err}");
+        ServerFnError::new("The register could not be searched. Try again shortly.")
+    })
 }
 
 /// The register page. The server searches once for the address's `q`; the

@@ -127,7 +127,12 @@ impl Attempts {
     }
 
     /// Takes one login attempt for `email` from `client`, or says why not.
-    pub async fn take_login(&self, store: &SharedStore, client: ClientAddress, email: &str) -> Result<Result<TakenAttempt, Refusal>, AppError> {
+    pub async fn take_login(
+        &self,
+        store: &SharedStore,
+        client: ClientAddress,
+        email: &str,
+    ) -> Result<Result<TakenAttempt, Refusal>, AppError> {
         let client = client.key();
         let pair = format!("login:{client}:{email}");
         let account = format!("login-account:{email}");

@@ -27,9 +27,7 @@ use super::{
 use crate::definitions::{self, PublishError};
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/forms", get(list).post(publish))
-        .route("/triage/forms", get(page).post(upload))
+    Router::new().route("/api/v1/forms", get(list).post(publish)).route("/triage/forms", get(page).post(upload))
 }
 
 #[derive(Deserialize)]
@@ -109,7 +107,12 @@ pub struct PublishedVersion {
         (status = 415, body = crate::http::triage::api::ErrorBody),
         (status = 422, body = crate::http::triage::api::ErrorBody, description = "Every problem, each with its place in the file"),
     ))]
-pub async fn publish(staff: Staff, State(state): State<AppState>, headers: HeaderMap, file: String) -> Result<(StatusCode, Json<PublishedVersion>), AppError> {
+pub async fn publish(
+    staff: Staff,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    file: String,
+) -> Result<(StatusCode, Json<PublishedVersion>), AppError> {
     let csrf = headers.get(CSRF_HEADER).and_then(|value| value.to_str().ok()).unwrap_or_default();
     staff.check_post(&headers, csrf)?;
     if staff.0.user.role != Role::Admin {

@@ -6,9 +6,7 @@ use super::AppState;
 use crate::store::SharedStore;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(ready))
+    Router::new().route("/healthz", get(|| async { "ok" })).route("/readyz", get(ready))
 }
 
 async fn ready(State(store): State<SharedStore>) -> (StatusCode, &'static str) {

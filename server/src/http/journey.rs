@@ -24,20 +24,12 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use super::{
-    attempts::ClientAddress,
-    devices::enrol_device,
-    extract::DeviceTokenLifetime,
-    error::AppError,
-    submissions::accept,
-    AppState, Arrivals,
+    attempts::ClientAddress, devices::enrol_device, error::AppError, extract::DeviceTokenLifetime, submissions::accept, AppState, Arrivals,
 };
 use crate::{intake::latest_date_on_earth, store::SharedStore};
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/enrol", post(enrol))
-        .route("/feedback/discard", post(discard))
-        .route("/feedback/{slug}", post(save_page))
+    Router::new().route("/enrol", post(enrol)).route("/feedback/discard", post(discard)).route("/feedback/{slug}", post(save_page))
 }
 
 #[derive(Deserialize)]

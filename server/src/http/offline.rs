@@ -11,8 +11,8 @@ use app::domain::{
 use axum::{
     extract::State,
     http::header::{CACHE_CONTROL, CONTENT_TYPE},
-    response::IntoResponse,
     http::{header::SET_COOKIE, StatusCode},
+    response::IntoResponse,
     routing::get,
     Json, Router,
 };

@@ -23,9 +23,7 @@ use crate::{
 pub const SESSION_COOKIE: &str = "chf_session";
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/login", get(login_page).post(log_in))
-        .route("/logout", post(log_out))
+    Router::new().route("/login", get(login_page).post(log_in)).route("/logout", post(log_out))
 }
 
 /// A logged-in commissioner or admin. Anyone else is sent to the login page
@@ -117,7 +115,8 @@ async fn log_in(
     }
     let next = safe_next(Some(&post.next));
     let refuse = |status: StatusCode, field: &'static str, message: &str| {
-        let form = pages::LoginForm { email: post.email.clone(), next: next.clone(), problem: Some((field, message.to_owned())), notice: None };
+        let form =
+            pages::LoginForm { email: post.email.clone(), next: next.clone(), problem: Some((field, message.to_owned())), notice: None };
         (status, pages::login(&form)).into_response()
     };
     let email = match Email::parse(&post.email) {
@@ -169,7 +168,12 @@ struct LogoutPost {
     csrf: String,
 }
 
-async fn log_out(staff: Staff, headers: HeaderMap, State(state): State<AppState>, Form(post): Form<LogoutPost>) -> Result<Response, AppError> {
+async fn log_out(
+    staff: Staff,
+    headers: HeaderMap,
+    State(state): State<AppState>,
+    Form(post): Form<LogoutPost>,
+) -> Result<Response, AppError> {
     staff.check_post(&headers, &post.csrf)?;
     if let Some(token) = session_token(&headers, state.secure_cookies) {
         state.store.end_session(&hash_secret(token)).await?;

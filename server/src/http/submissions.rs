@@ -5,7 +5,11 @@
 use app::domain::submission::{Receipt, SubmissionRequest};
 use axum::{extract::State, http::StatusCode, routing::post, Json, Router};
 
-use super::{error::AppError, extract::{ApiJson, EnrolledDevice}, AppState, Arrivals};
+use super::{
+    error::AppError,
+    extract::{ApiJson, EnrolledDevice},
+    AppState, Arrivals,
+};
 use crate::{
     intake::{take_in, Intake, Refusal},
     store::{Device, SharedStore},

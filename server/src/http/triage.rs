@@ -253,12 +253,7 @@ async fn take_step(
         return render_observation(&state, &staff, &id, None, StatusCode::NOT_FOUND).await;
     };
     let request = &StepRequest { step: post.step, officer: post.officer, outcome: post.outcome, note: post.note };
-    let problem = |field: String, message: String| StepProblem {
-        step: request.step.clone(),
-        field,
-        message,
-        note: request.note.clone(),
-    };
+    let problem = |field: String, message: String| StepProblem { step: request.step.clone(), field, message, note: request.note.clone() };
     let note_field = format!("{}-note", request.step);
     let (status, problem) = match apply_step(&state, &staff, uuid, post.version.parse().ok(), request).await? {
         Ok(_) => return Ok(Redirect::to(&format!("/triage/observations/{uuid}#timeline")).into_response()),

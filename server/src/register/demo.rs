@@ -2,9 +2,7 @@
 //! of Wight, with plainly fictional names in invented towns. It is generated,
 //! not stored, so it is the same on every machine.
 
-use app::domain::register::{
-    CqcLocationId, CqcRating, CqcRatings, Service, ServiceKind, ServiceName, Town,
-};
+use app::domain::register::{CqcLocationId, CqcRating, CqcRatings, Service, ServiceKind, ServiceName, Town};
 use chrono::NaiveDate;
 
 use crate::store::{Store, StoreError};
@@ -12,28 +10,49 @@ use crate::store::{Store, StoreError};
 pub const CARE_HOMES: usize = 83;
 pub const HOME_CARE_PROVIDERS: usize = 26;
 
-const TOWNS: [&str; 8] = [
-    "Puddlecombe",
-    "Nettlebury",
-    "Marigold Bay",
-    "Little Wickham",
-    "Thistledown",
-    "Gullhaven",
-    "Brambleford",
-    "Saltmarsh Quay",
-];
+const TOWNS: [&str; 8] =
+    ["Puddlecombe", "Nettlebury", "Marigold Bay", "Little Wickham", "Thistledown", "Gullhaven", "Brambleford", "Saltmarsh Quay"];
 
 const HOME_WORDS: [&str; 21] = [
-    "Primrose", "Bluebell", "Heron", "Kestrel", "Willow", "Foxglove", "Juniper", "Lavender", "Meadowsweet",
-    "Oakapple", "Pebble", "Quillfeather", "Rosehip", "Samphire", "Teasel", "Umberleaf", "Vetch", "Wrenfield",
-    "Yarrow", "Clover", "Harebell",
+    "Primrose",
+    "Bluebell",
+    "Heron",
+    "Kestrel",
+    "Willow",
+    "Foxglove",
+    "Juniper",
+    "Lavender",
+    "Meadowsweet",
+    "Oakapple",
+    "Pebble",
+    "Quillfeather",
+    "Rosehip",
+    "Samphire",
+    "Teasel",
+    "Umberleaf",
+    "Vetch",
+    "Wrenfield",
+    "Yarrow",
+    "Clover",
+    "Harebell",
 ];
 
 const HOME_PLACES: [&str; 4] = ["House", "Lodge", "Court", "Manor"];
 
 const CARE_WORDS: [&str; 13] = [
-    "Kindly", "Steady", "Homeward", "Brightday", "Good Neighbour", "Tidewater", "Lanternlight", "Willing Hands",
-    "Sunrise", "Hearthside", "Gentle Tide", "Open Door", "Harbourlight",
+    "Kindly",
+    "Steady",
+    "Homeward",
+    "Brightday",
+    "Good Neighbour",
+    "Tidewater",
+    "Lanternlight",
+    "Willing Hands",
+    "Sunrise",
+    "Hearthside",
+    "Gentle Tide",
+    "Open Door",
+    "Harbourlight",
 ];
 
 /// Loads the demo register when the register is empty; returns how many were loaded.
@@ -77,13 +96,11 @@ fn ratings(index: usize) -> CqcRatings {
     if index % 12 == 11 {
         return CqcRatings::default();
     }
-    let pick = |salt: usize| {
-        match (index * 7 + salt * 13 + index / 5) % 20 {
-            0 => CqcRating::Outstanding,
-            1..=13 => CqcRating::Good,
-            14..=18 => CqcRating::RequiresImprovement,
-            _ => CqcRating::Inadequate,
-        }
+    let pick = |salt: usize| match (index * 7 + salt * 13 + index / 5) % 20 {
+        0 => CqcRating::Outstanding,
+        1..=13 => CqcRating::Good,
+        14..=18 => CqcRating::RequiresImprovement,
+        _ => CqcRating::Inadequate,
     };
     let days = i64::try_from(index * 37 % 1000).unwrap_or(0);
     CqcRatings {

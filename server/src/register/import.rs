@@ -13,19 +13,8 @@ use app::domain::{
 use crate::store::{Store, StoreError, UpsertSummary};
 
 /// The columns a register file must have, in any order; others are ignored.
-pub const COLUMNS: [&str; 11] = [
-    "location_id",
-    "name",
-    "kind",
-    "town",
-    "overall",
-    "safe",
-    "effective",
-    "caring",
-    "responsive",
-    "well_led",
-    "rated_on",
-];
+pub const COLUMNS: [&str; 11] =
+    ["location_id", "name", "kind", "town", "overall", "safe", "effective", "caring", "responsive", "well_led", "rated_on"];
 
 /// What is wrong with one line of the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,10 +52,7 @@ fn list(rows: &[RowError]) -> String {
 
 /// Reads, checks and imports the register file at `path`.
 pub async fn import_file(store: &dyn Store, path: &Path) -> Result<UpsertSummary, ImportError> {
-    let file = std::fs::File::open(path).map_err(|source| ImportError::Read {
-        path: path.display().to_string(),
-        source,
-    })?;
+    let file = std::fs::File::open(path).map_err(|source| ImportError::Read { path: path.display().to_string(), source })?;
     import(store, file).await
 }
 
@@ -110,9 +96,9 @@ pub fn parse(reader: impl Read) -> Result<Vec<Service>, ImportError> {
 
 /// Where each required column is, or a line-1 error naming the missing ones.
 fn header_positions<R: Read>(csv: &mut csv::Reader<R>) -> Result<[usize; 11], ImportError> {
-    let headers = csv.headers().map_err(|err| {
-        ImportError::BadRows(vec![RowError { line: 1, problems: vec![FieldError::new("header", csv_problem(&err))] }])
-    })?;
+    let headers = csv
+        .headers()
+        .map_err(|err| ImportError::BadRows(vec![RowError { line: 1, problems: vec![FieldError::new("header", csv_problem(&err))] }]))?;
     let find = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
     let missing: Vec<&str> = COLUMNS.into_iter().filter(|name| find(name).is_none()).collect();
     if !missing.is_empty() {
@@ -140,9 +126,7 @@ fn parse_row(record: &csv::StringRecord, columns: &[usize; 11]) -> Result<Servic
     let name = keep(&mut problems, ServiceName::parse(field(1)));
     let kind = keep(&mut problems, ServiceKind::parse(field(2)));
     let town = keep(&mut problems, Town::parse(field(3)));
-    let mut rating = |index: usize| {
-        keep(&mut problems, CqcRating::parse_optional(COLUMNS[index], field(index))).flatten()
-    };
+    let mut rating = |index: usize| keep(&mut problems, CqcRating::parse_optional(COLUMNS[index], field(index))).flatten();
     let ratings = CqcRatings {
         overall: rating(4),
         safe: rating(5),
@@ -167,16 +151,9 @@ fn keep<T>(problems: &mut Vec<FieldError>, result: Result<T, FieldError>) -> Opt
     result.map_err(|err| problems.push(err)).ok()
 }
 
-fn check_unique(
-    service: Service,
-    line: u64,
-    first_line_of: &mut HashMap<CqcLocationId, u64>,
-) -> Result<Service, Vec<FieldError>> {
+fn check_unique(service: Service, line: u64, first_line_of: &mut HashMap<CqcLocationId, u64>) -> Result<Service, Vec<FieldError>> {
     match first_line_of.get(&service.location_id) {
-        Some(first) => Err(vec![FieldError::new(
-            "location_id",
-            format!("{} is already on line {first}", service.location_id.as_str()),
-        )]),
+        Some(first) => Err(vec![FieldError::new("location_id", format!("{} is already on line {first}", service.location_id.as_str()))]),
         None => {
             first_line_of.insert(service.location_id.clone(), line);
             Ok(service)

@@ -46,11 +46,7 @@ impl SqliteStore {
             // When the log starts over after a checkpoint, it is cut back to 64 MiB
             // without making anyone wait (a TRUNCATE checkpoint would block the writer).
             .pragma("journal_size_limit", "67108864");
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options.clone())
-            .await
-            .map_err(OpenError::Connect)?;
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options.clone()).await.map_err(OpenError::Connect)?;
         MIGRATOR.run(&pool).await.map_err(OpenError::Migrate)?;
         // Lets the query planner choose between the inbox's indexes from real
         // statistics; cheap, and SQLite's advice for every long-lived connection.
@@ -103,4 +99,3 @@ fn unique_or_database(err: sqlx::Error, taken: &str) -> StoreError {
 fn corrupt(err: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(err.to_string())
 }
-

@@ -18,11 +18,7 @@ fn server(data_dir: &Path) -> Command {
 #[tokio::test]
 async fn serve_prints_its_address_and_stops_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = server(dir.path())
-        .args(["serve", "--demo", "--addr", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = server(dir.path()).args(["serve", "--demo", "--addr", "127.0.0.1:0"]).stdout(Stdio::piped()).spawn().unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut lines = Vec::new();
     let address = loop {
@@ -34,7 +30,10 @@ async fn serve_prints_its_address_and_stops_cleanly_on_sigterm() {
         lines.push(line);
     };
     assert!(lines.iter().any(|l| l.contains("Loaded the fictional demo register: 109 services")), "{lines:?}");
-    assert!(lines.iter().any(|l| l.contains("Loaded 36 fictional demo observations. Log in at /login as commissioner@example.org")), "{lines:?}");
+    assert!(
+        lines.iter().any(|l| l.contains("Loaded 36 fictional demo observations. Log in at /login as commissioner@example.org")),
+        "{lines:?}"
+    );
 
     let body = reqwest::get(format!("{address}/healthz")).await.unwrap().text().await.unwrap();
     assert_eq!(body, "ok");

@@ -27,13 +27,7 @@ impl TestApp {
 
     async fn known_versions(&self, form_id: &str) -> Vec<u64> {
         let body: Value = self.get("/api/v1/forms").await.json().await.unwrap();
-        body["definitions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|d| d["id"] == form_id)
-            .map(|d| d["version"].as_u64().unwrap())
-            .collect()
+        body["definitions"].as_array().unwrap().iter().filter(|d| d["id"] == form_id).map(|d| d["version"].as_u64().unwrap()).collect()
     }
 }
 
@@ -102,7 +96,8 @@ async fn an_admin_publishes_a_new_version_and_a_draft_on_the_old_one_is_still_ac
     let received = app.store.observation(draft_on_v1["id"].as_str().unwrap().parse().unwrap()).await.unwrap().unwrap();
     assert_eq!((received.submission.form_id.as_str(), received.submission.form_version), (id.as_str(), 1));
     let stored = app.store.published_definitions().await.unwrap();
-    let ours: Vec<(u32, Option<&str>)> = stored.iter().filter(|d| d.form_id == id).map(|d| (d.version, d.published_by.as_deref())).collect();
+    let ours: Vec<(u32, Option<&str>)> =
+        stored.iter().filter(|d| d.form_id == id).map(|d| (d.version, d.published_by.as_deref())).collect();
     assert_eq!(ours, [(1, Some("Ada Admin")), (2, Some("Ada Admin"))]);
     assert!(stored.iter().any(|d| d.form_id == forms::PROFESSIONAL_FEEDBACK && d.published_by.is_none()), "built-in, stored at start");
 
@@ -163,7 +158,8 @@ async fn only_admins_may_publish() {
     assert_eq!((status, body["error"].as_str()), (403, Some("Only an admin can do this.")));
 
     let ada = app.staff("ada@example.org", "Ada", Role::Admin).await;
-    let no_csrf = app.client.post(format!("{}/api/v1/forms", app.address)).header("cookie", &ada.cookie).json(&definition).send().await.unwrap();
+    let no_csrf =
+        app.client.post(format!("{}/api/v1/forms", app.address)).header("cookie", &ada.cookie).json(&definition).send().await.unwrap();
     assert_eq!(no_csrf.status(), 403);
     let as_form = app
         .client
@@ -221,7 +217,10 @@ async fn a_quality_audit_arrives_in_triage_with_its_domain_ratings_and_overall()
     let picture: Value = app.get_as(Some(&jo.cookie), "/api/v1/triage/services/1-000000001").await.json().await.unwrap();
     let checklists = picture["checklists"].as_array().unwrap();
     assert_eq!(checklists.len(), 1, "{picture}");
-    assert_eq!((checklists[0]["id"].as_str(), checklists[0]["summary"]["overall"]["value"].as_str()), (Some(id.to_string().as_str()), Some("Poor")));
+    assert_eq!(
+        (checklists[0]["id"].as_str(), checklists[0]["summary"]["overall"]["value"].as_str()),
+        (Some(id.to_string().as_str()), Some("Poor"))
+    );
     let mut later = audit.clone();
     let later_id = uuid::Uuid::new_v4();
     later["id"] = json!(later_id);
@@ -232,12 +231,20 @@ async fn a_quality_audit_arrives_in_triage_with_its_domain_ratings_and_overall()
     let picture: Value = app.get_as(Some(&jo.cookie), "/api/v1/triage/services/1-000000001").await.json().await.unwrap();
     let checklists = picture["checklists"].as_array().unwrap();
     assert_eq!(checklists.len(), 1);
-    assert_eq!((checklists[0]["id"].as_str(), checklists[0]["summary"]["overall"]["value"].as_str()), (Some(later_id.to_string().as_str()), Some("Good")));
+    assert_eq!(
+        (checklists[0]["id"].as_str(), checklists[0]["summary"]["overall"]["value"].as_str()),
+        (Some(later_id.to_string().as_str()), Some("Good"))
+    );
     let page = app.get_as(Some(&jo.cookie), "/triage/services/1-000000001").await.text().await.unwrap();
     assert!(page.contains("Latest checklists") && page.contains(&format!("/triage/observations/{later_id}")), "{page}");
 
-    let missing = app.submit(&token, &json!({ "id": uuid::Uuid::new_v4(), "form_id": "quality-audit", "form_version": 1,
-        "submitted_at": chrono::Utc::now().to_rfc3339(), "answers": { "service": "1-000000001" } })).await;
+    let missing = app
+        .submit(
+            &token,
+            &json!({ "id": uuid::Uuid::new_v4(), "form_id": "quality-audit", "form_version": 1,
+        "submitted_at": chrono::Utc::now().to_rfc3339(), "answers": { "service": "1-000000001" } }),
+        )
+        .await;
     assert_eq!(missing.status(), 422);
     let problems: Value = missing.json().await.unwrap();
     let fields: Vec<&str> = problems["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();

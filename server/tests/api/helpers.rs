@@ -66,11 +66,7 @@ async fn spawn_app_with_settings(data_dir: TempDir, settings: Settings) -> TestA
 
 impl TestApp {
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(format!("{}{path}", self.address))
-            .send()
-            .await
-            .expect("request is sent")
+        self.client.get(format!("{}{path}", self.address)).send().await.expect("request is sent")
     }
 
     pub async fn get_html(&self, path: &str) -> String {
@@ -81,12 +77,7 @@ impl TestApp {
 
     /// Calls the register search server function as the hydrated page does.
     pub async fn search_register(&self, q: &str) -> reqwest::Response {
-        self.client
-            .post(format!("{}/api/v1/register/search", self.address))
-            .form(&[("q", q)])
-            .send()
-            .await
-            .expect("request is sent")
+        self.client.post(format!("{}/api/v1/register/search", self.address)).form(&[("q", q)]).send().await.expect("request is sent")
     }
 
     pub async fn search_register_ok(&self, q: &str) -> RegisterPage {

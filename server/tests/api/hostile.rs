@@ -171,7 +171,8 @@ async fn odd_inputs_get_a_clear_4xx_never_a_500() {
     assert_eq!(next.status(), 303);
     assert_eq!(next.headers()[header::LOCATION], "/triage");
 
-    let missing_argument = app.client.post(format!("{}/api/v1/feedback/sent", app.address)).form(&[("nothing", "here")]).send().await.unwrap();
+    let missing_argument =
+        app.client.post(format!("{}/api/v1/feedback/sent", app.address)).form(&[("nothing", "here")]).send().await.unwrap();
     assert_eq!(missing_argument.status(), 400, "a server function's missing argument");
     let wrong_type = app
         .client

@@ -45,7 +45,8 @@ async fn enrolling_by_form_sets_an_httponly_strict_cookie() {
 #[tokio::test]
 async fn a_wrong_code_sends_the_person_back_without_echoing_the_code() {
     let app = spawn_app_with_demo_register().await;
-    let response = app.post_form("/enrol", &[("name", "Nurse B"), ("role", "district_nurse"), ("access_code", "WXYZ-WXYZ-WXYZ")], None).await;
+    let response =
+        app.post_form("/enrol", &[("name", "Nurse B"), ("role", "district_nurse"), ("access_code", "WXYZ-WXYZ-WXYZ")], None).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let to = location(&response);
     assert!(to.starts_with("/enrol?"), "{to}");

@@ -1,12 +1,7 @@
 use crate::helpers::spawn_app;
 
 fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
-    response
-        .headers()
-        .get(name)
-        .unwrap_or_else(|| panic!("{name} header is set"))
-        .to_str()
-        .unwrap()
+    response.headers().get(name).unwrap_or_else(|| panic!("{name} header is set")).to_str().unwrap()
 }
 
 #[tokio::test]
@@ -14,12 +9,7 @@ async fn pages_carry_a_nonce_csp_that_matches_their_scripts() {
     let app = spawn_app().await;
     let response = app.get("/").await;
     let csp = header(&response, "content-security-policy").to_owned();
-    let nonce = csp
-        .split("'nonce-")
-        .nth(1)
-        .and_then(|rest| rest.split('\'').next())
-        .expect("a nonce in the policy")
-        .to_owned();
+    let nonce = csp.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect("a nonce in the policy").to_owned();
     assert!(nonce.len() >= 16);
     assert!(csp.contains("'wasm-unsafe-eval'"));
     assert!(!csp.contains("unsafe-inline"));
@@ -57,13 +47,7 @@ async fn an_unknown_page_is_a_404_with_a_way_back() {
 #[tokio::test]
 async fn responses_are_compressed_for_clients_that_accept_it() {
     let app = spawn_app().await;
-    let response = app
-        .client
-        .get(format!("{}/", app.address))
-        .header("accept-encoding", "br")
-        .send()
-        .await
-        .unwrap();
+    let response = app.client.get(format!("{}/", app.address)).header("accept-encoding", "br").send().await.unwrap();
     assert_eq!(header(&response, "content-encoding"), "br");
 }
 

@@ -10,12 +10,7 @@ async fn json_of(response: reqwest::Response) -> Value {
 fn fields(body: &Value) -> Vec<(String, String)> {
     body["fields"]
         .as_array()
-        .map(|fields| {
-            fields
-                .iter()
-                .map(|f| (f["field"].as_str().unwrap().to_owned(), f["message"].as_str().unwrap().to_owned()))
-                .collect()
-        })
+        .map(|fields| fields.iter().map(|f| (f["field"].as_str().unwrap().to_owned(), f["message"].as_str().unwrap().to_owned())).collect())
         .unwrap_or_default()
 }
 
@@ -162,7 +157,10 @@ async fn unknown_forms_and_versions_are_refused_on_their_field() {
     unknown_version["form_version"] = json!(7);
     let response = app.submit(&token, &unknown_version).await;
     assert_eq!(response.status(), 422);
-    assert_eq!(fields(&json_of(response).await), [("form_version".to_owned(), "Version 7 of this form is not known to the server".to_owned())]);
+    assert_eq!(
+        fields(&json_of(response).await),
+        [("form_version".to_owned(), "Version 7 of this form is not known to the server".to_owned())]
+    );
 }
 
 #[tokio::test]

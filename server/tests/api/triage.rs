@@ -191,7 +191,15 @@ async fn every_triage_route_refuses_anyone_but_commissioners_and_admins() {
 
     // Anonymous and a professional's device: sent to log in, nothing shown or changed.
     for cookie in [None, Some(device_cookie.as_str())] {
-        for path in ["/triage", observation.as_str(), "/triage?severity=red", "/triage/events", "/triage/export.csv", "/triage/forms", "/triage/services"] {
+        for path in [
+            "/triage",
+            observation.as_str(),
+            "/triage?severity=red",
+            "/triage/events",
+            "/triage/export.csv",
+            "/triage/forms",
+            "/triage/services",
+        ] {
             let response = app.get_as(cookie, path).await;
             assert_eq!(response.status(), 303, "GET {path} as {cookie:?}");
             assert!(location(&response).starts_with("/login?next=%2Ftriage"), "{path}");
@@ -253,7 +261,12 @@ async fn the_inbox_filters_by_severity_status_area_assignee_and_words_and_pages_
     let app = spawn_app().await;
     let token = app.enrolled_device().await;
     let red = app.observation_with(&token, &serious_staffing()).await;
-    let amber = app.observation_with(&token, &[("environment", json!("some_concerns")), ("environment_comment", json!("Call bell 100% broken <script>alert(1)</script>"))]).await;
+    let amber = app
+        .observation_with(
+            &token,
+            &[("environment", json!("some_concerns")), ("environment_comment", json!("Call bell 100% broken <script>alert(1)</script>"))],
+        )
+        .await;
     let green = app.observation_with(&token, &[]).await;
     let jo = app.staff("jo@example.org", "Jo", Role::Commissioner).await;
     let officer = jo.id.to_string();
@@ -370,7 +383,8 @@ async fn steps_out_of_order_or_incomplete_are_refused_and_change_nothing() {
         .unwrap();
     assert_eq!(cross_site.status(), 403);
     let missing_path = format!("/triage/observations/{}", Uuid::new_v4());
-    let missing = app.post_as(Some(&jo.cookie), &missing_path, &[("csrf", &jo.csrf), ("version", "0"), ("step", "note"), ("note", "x")]).await;
+    let missing =
+        app.post_as(Some(&jo.cookie), &missing_path, &[("csrf", &jo.csrf), ("version", "0"), ("step", "note"), ("note", "x")]).await;
     assert_eq!(missing.status(), 404);
 
     let observation = app.store.observation(id).await.unwrap().unwrap();
@@ -390,10 +404,15 @@ async fn two_commissioners_acting_at_once_cannot_overwrite_each_other() {
     // Both opened the page at version 0; Jo assigns first.
     let jo_id = jo.id.to_string();
     let sam_id = sam.id.to_string();
-    let first = app.post_as(Some(&jo.cookie), &path, &[("csrf", &jo.csrf), ("version", "0"), ("step", "assign"), ("officer", &jo_id)]).await;
+    let first =
+        app.post_as(Some(&jo.cookie), &path, &[("csrf", &jo.csrf), ("version", "0"), ("step", "assign"), ("officer", &jo_id)]).await;
     assert_eq!(first.status(), 303);
     let second = app
-        .post_as(Some(&sam.cookie), &path, &[("csrf", &sam.csrf), ("version", "0"), ("step", "assign"), ("officer", &sam_id), ("note", "I'll take it")])
+        .post_as(
+            Some(&sam.cookie),
+            &path,
+            &[("csrf", &sam.csrf), ("version", "0"), ("step", "assign"), ("officer", &sam_id), ("note", "I'll take it")],
+        )
         .await;
     assert_eq!(second.status(), 409);
     let html = second.text().await.unwrap();
@@ -407,7 +426,9 @@ async fn two_commissioners_acting_at_once_cannot_overwrite_each_other() {
         let (app, path, version, sam) = (&app, &path, &version, &sam);
         async move {
             let note = format!("note {n}");
-            app.post_as(Some(&sam.cookie), path, &[("csrf", &sam.csrf), ("version", version), ("step", "note"), ("note", &note)]).await.status()
+            app.post_as(Some(&sam.cookie), path, &[("csrf", &sam.csrf), ("version", version), ("step", "note"), ("note", &note)])
+                .await
+                .status()
         }
     });
     let statuses = futures::future::join_all(posts).await;
@@ -490,7 +511,18 @@ async fn the_filtered_inbox_exports_as_csv_with_formulas_defused() {
     let headers: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
     assert_eq!(
         headers,
-        ["id", "received_at", "service_location_id", "service_name", "severity", "severity_reason", "status", "assigned_to", "overdue", "link"]
+        [
+            "id",
+            "received_at",
+            "service_location_id",
+            "service_name",
+            "severity",
+            "severity_reason",
+            "status",
+            "assigned_to",
+            "overdue",
+            "link"
+        ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 1, "only the red one: {body}");

@@ -174,7 +174,8 @@ async fn the_api_lists_the_inbox_with_the_pages_filters_and_names_bad_ones() {
     let green = app.observation_with(&token, &[]).await;
     let jo = app.staff("jo@example.org", "Jo", Role::Commissioner).await;
 
-    let ids = |body: &Value| -> Vec<String> { body["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect() };
+    let ids =
+        |body: &Value| -> Vec<String> { body["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect() };
     let (status, all) = app.api_get(Some(&jo.cookie), "/api/v1/triage/observations").await;
     assert_eq!(status, 200);
     assert_eq!(ids(&all), [red.to_string(), amber.to_string(), green.to_string()], "red, amber, green");
@@ -247,7 +248,14 @@ async fn api_steps_without_csrf_on_a_stale_version_or_incomplete_are_refused_and
     let jo = app.staff("jo@example.org", "Jo", Role::Commissioner).await;
     let path = format!("{}/api/v1/triage/observations/{id}/steps", app.address);
 
-    let no_csrf = app.client.post(&path).header("cookie", &jo.cookie).json(&json!({ "version": 0, "step": "note", "note": "x" })).send().await.unwrap();
+    let no_csrf = app
+        .client
+        .post(&path)
+        .header("cookie", &jo.cookie)
+        .json(&json!({ "version": 0, "step": "note", "note": "x" }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(no_csrf.status(), 403);
     let cross_site = app
         .client
@@ -291,7 +299,15 @@ async fn api_steps_without_csrf_on_a_stale_version_or_incomplete_are_refused_and
         .await
         .unwrap();
     assert_eq!(malformed.status(), 400);
-    let form = app.client.post(&path).header("cookie", &jo.cookie).header("x-csrf-token", &jo.csrf).form(&[("step", "note")]).send().await.unwrap();
+    let form = app
+        .client
+        .post(&path)
+        .header("cookie", &jo.cookie)
+        .header("x-csrf-token", &jo.csrf)
+        .form(&[("step", "note")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(form.status(), 415);
 
     let observation = app.store.observation(id).await.unwrap().unwrap();
@@ -310,7 +326,10 @@ async fn a_services_picture_comes_as_json_with_its_counts_flag_and_areas() {
 
     let (status, picture) = app.api_get(Some(&jo.cookie), "/api/v1/triage/services/1-000000001").await;
     assert_eq!(status, 200);
-    assert_eq!((picture["red"].as_u64(), picture["amber"].as_u64(), picture["green"].as_u64(), picture["open"].as_u64()), (Some(1), Some(1), Some(1), Some(3)));
+    assert_eq!(
+        (picture["red"].as_u64(), picture["amber"].as_u64(), picture["green"].as_u64(), picture["open"].as_u64()),
+        (Some(1), Some(1), Some(1), Some(3))
+    );
     assert_eq!(picture["pattern"], "2 amber or red observations in the last 28 days");
     let staffing: Vec<(&str, u64)> = picture["areas"]
         .as_array()

@@ -39,13 +39,7 @@ impl RawValue {
 impl RawAnswers {
     /// The non-blank values posted for `field`.
     fn values(&self, field: &str) -> Vec<&str> {
-        self.0
-            .get(field)
-            .map(RawValue::values)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|value| !value.trim().is_empty())
-            .collect()
+        self.0.get(field).map(RawValue::values).unwrap_or_default().into_iter().filter(|value| !value.trim().is_empty()).collect()
     }
 
     /// Sets one field, as a page of the journey does.
@@ -60,13 +54,19 @@ impl RawAnswers {
 pub enum Answer {
     Choice(String),
     Choices(Vec<String>),
-    Rating { value: String, comment: Option<String> },
+    Rating {
+        value: String,
+        comment: Option<String>,
+    },
     Text(String),
     Date(NaiveDate),
     YesNo(bool),
     Service(CqcLocationId),
     /// A timed tally: the period and the count in each category, in the definition's order.
-    Tally { minutes: u32, counts: Vec<(String, u32)> },
+    Tally {
+        minutes: u32,
+        counts: Vec<(String, u32)>,
+    },
 }
 
 /// The answers of a submission, valid for its form definition.
@@ -97,9 +97,7 @@ impl Answers {
 impl Condition {
     pub fn holds(&self, answers: &Answers) -> bool {
         match self {
-            Self::AnswerIn { question, values } => {
-                answers.comparable(question).iter().any(|answer| values.iter().any(|v| v == answer))
-            }
+            Self::AnswerIn { question, values } => answers.comparable(question).iter().any(|answer| values.iter().any(|v| v == answer)),
             Self::Any(conditions) => conditions.iter().any(|condition| condition.holds(answers)),
         }
     }
@@ -132,31 +130,26 @@ impl FormDefinition {
                 problems.push(FieldError::new(field, "is not a question on this form"));
             }
         }
-        if problems.is_empty() { Ok(answers) } else { Err(problems) }
+        if problems.is_empty() {
+            Ok(answers)
+        } else {
+            Err(problems)
+        }
     }
 
     /// Parses the answers of one page, given the valid answers to the pages before it.
-    pub fn validate_page(
-        &self,
-        page: &Page,
-        raw: &RawAnswers,
-        today: NaiveDate,
-        earlier: &Answers,
-    ) -> Result<Answers, Vec<FieldError>> {
+    pub fn validate_page(&self, page: &Page, raw: &RawAnswers, today: NaiveDate, earlier: &Answers) -> Result<Answers, Vec<FieldError>> {
         let mut answers = earlier.clone();
         let mut problems = Vec::new();
         self.validate_questions(page, raw, today, &mut answers, &mut problems);
-        if problems.is_empty() { Ok(answers) } else { Err(problems) }
+        if problems.is_empty() {
+            Ok(answers)
+        } else {
+            Err(problems)
+        }
     }
 
-    fn validate_questions(
-        &self,
-        page: &Page,
-        raw: &RawAnswers,
-        today: NaiveDate,
-        answers: &mut Answers,
-        problems: &mut Vec<FieldError>,
-    ) {
+    fn validate_questions(&self, page: &Page, raw: &RawAnswers, today: NaiveDate, answers: &mut Answers, problems: &mut Vec<FieldError>) {
         for question in &page.questions {
             answers.0.remove(&question.id);
             if !shown(question.show_when.as_ref(), answers) {
@@ -263,7 +256,9 @@ fn parse_answer(question: &Question, raw: &RawAnswers, today: NaiveDate) -> Resu
             Some(text) => {
                 let minutes = match text.parse::<u32>() {
                     Ok(minutes) if (1..=*max_minutes).contains(&minutes) => minutes,
-                    _ => return Err(FieldError::new(id, format!("Enter the period as a whole number of minutes, from 1 to {max_minutes}"))),
+                    _ => {
+                        return Err(FieldError::new(id, format!("Enter the period as a whole number of minutes, from 1 to {max_minutes}")))
+                    }
                 };
                 let mut counts = Vec::new();
                 for category in categories {
@@ -283,9 +278,9 @@ fn parse_answer(question: &Question, raw: &RawAnswers, today: NaiveDate) -> Resu
         },
         QuestionKind::ServicePicker => match single()? {
             None => None,
-            Some(text) => Some(Answer::Service(
-                CqcLocationId::parse(text).map_err(|_| FieldError::new(id, "Select a service from the register"))?,
-            )),
+            Some(text) => {
+                Some(Answer::Service(CqcLocationId::parse(text).map_err(|_| FieldError::new(id, "Select a service from the register"))?))
+            }
         },
     })
 }
@@ -306,8 +301,7 @@ fn parse_text(field: &str, raw: &str, max: usize, multiline: bool) -> Result<Str
 }
 
 fn parse_visit_date(field: &str, raw: &str, today: NaiveDate) -> Result<NaiveDate, FieldError> {
-    let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-        .map_err(|_| FieldError::new(field, "Enter a real date, like 2025-03-27"))?;
+    let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| FieldError::new(field, "Enter a real date, like 2025-03-27"))?;
     if date > today {
         return Err(FieldError::new(field, "The date of your visit must be today or in the past"));
     }
@@ -355,8 +349,18 @@ mod tests {
         assert_eq!(
             fields(&problems),
             [
-                "service", "visit_date", "visit_time", "role", "organisation", "appearance", "environment",
-                "interaction", "staffing", "risk_of_harm", "shared_with_staff", "contact_ok"
+                "service",
+                "visit_date",
+                "visit_time",
+                "role",
+                "organisation",
+                "appearance",
+                "environment",
+                "interaction",
+                "staffing",
+                "risk_of_harm",
+                "shared_with_staff",
+                "contact_ok"
             ]
         );
         assert_eq!(problems[0].message, "Select the service you visited");

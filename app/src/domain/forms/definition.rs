@@ -229,7 +229,11 @@ impl FormDefinition {
         } else if seen.iter().any(|q| matches!(q.kind, QuestionKind::ServicePicker) && (!q.required || q.show_when.is_some())) {
             problem("pages".into(), "The service picker must be required and always asked".into());
         }
-        if problems.is_empty() { Ok(()) } else { Err(problems) }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
     }
 }
 
@@ -308,9 +312,7 @@ impl QuestionKind {
     /// The options of a choice or rating question.
     pub fn options(&self) -> Option<&[Choice]> {
         match self {
-            Self::SingleChoice { options } | Self::MultipleChoice { options } | Self::Rating { options, .. } => {
-                Some(options)
-            }
+            Self::SingleChoice { options } | Self::MultipleChoice { options } | Self::Rating { options, .. } => Some(options),
             _ => None,
         }
     }

@@ -100,11 +100,7 @@ impl FormDefinition {
 
     /// The shown page before `slug`; `None` before the first.
     pub fn previous_page(&self, slug: &str, answers: &Answers) -> Option<&Page> {
-        self.pages
-            .iter()
-            .take_while(|page| page.slug != slug)
-            .filter(|page| self.page_is_shown(page, answers))
-            .last()
+        self.pages.iter().take_while(|page| page.slug != slug).filter(|page| self.page_is_shown(page, answers)).last()
     }
 
     /// The first shown page whose answers are missing or wrong, with its
@@ -159,7 +155,9 @@ pub fn answer_text(question: &Question, answer: &Answer) -> String {
                 .iter()
                 .map(|(category, n)| {
                     let label = match &question.kind {
-                        QuestionKind::Tally { categories, .. } => categories.iter().find(|c| &c.value == category).map_or(category.as_str(), |c| c.label.as_str()),
+                        QuestionKind::Tally { categories, .. } => {
+                            categories.iter().find(|c| &c.value == category).map_or(category.as_str(), |c| c.label.as_str())
+                        }
                         _ => category.as_str(),
                     };
                     format!("{label} {n} ({})", percent(*n, total))
@@ -180,7 +178,11 @@ pub fn percent(n: u32, total: u32) -> String {
 
 /// "1 minute", "20 minutes".
 pub fn minutes_text(minutes: u32) -> String {
-    if minutes == 1 { "1 minute".to_owned() } else { format!("{minutes} minutes") }
+    if minutes == 1 {
+        "1 minute".to_owned()
+    } else {
+        format!("{minutes} minutes")
+    }
 }
 
 #[cfg(test)]

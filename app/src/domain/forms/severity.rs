@@ -41,10 +41,8 @@ pub struct Assessment {
 
 impl FormDefinition {
     pub fn assess(&self, answers: &Answers) -> Assessment {
-        let flagged: Vec<(&Flag, &Question)> = self
-            .questions()
-            .filter_map(|question| flag_of(question, answers.get(&question.id)?).map(|flag| (flag, question)))
-            .collect();
+        let flagged: Vec<(&Flag, &Question)> =
+            self.questions().filter_map(|question| flag_of(question, answers.get(&question.id)?).map(|flag| (flag, question))).collect();
         let Some(severity) = flagged.iter().map(|(flag, _)| flag.severity).max() else {
             return Assessment { severity: Severity::Green, reason: "No concerns raised".to_owned() };
         };
@@ -71,9 +69,7 @@ impl FormDefinition {
 }
 
 fn flag_of<'a>(question: &'a Question, answer: &Answer) -> Option<&'a Flag> {
-    let option_flag = |value: &str| {
-        question.kind.options()?.iter().find(|option| option.value == value)?.flag.as_ref()
-    };
+    let option_flag = |value: &str| question.kind.options()?.iter().find(|option| option.value == value)?.flag.as_ref();
     match (&question.kind, answer) {
         (QuestionKind::YesNo { yes_flag }, Answer::YesNo(true)) => yes_flag.as_ref(),
         // The worst flag of a category that counted anything.

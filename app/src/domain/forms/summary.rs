@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     answers::{Answer, Answers},
-    journey::{minutes_text, percent},
     definition::{FormDefinition, QuestionKind},
+    journey::{minutes_text, percent},
 };
 
 /// How a definition's summary is worked out.
@@ -57,7 +57,8 @@ impl FormDefinition {
         // (index of the option in its list, its label): higher is worse.
         let mut lowest: Option<(usize, String)> = None;
         for question in self.questions() {
-            let (QuestionKind::Rating { options, .. }, Some(Answer::Rating { value, .. })) = (&question.kind, answers.get(&question.id)) else {
+            let (QuestionKind::Rating { options, .. }, Some(Answer::Rating { value, .. })) = (&question.kind, answers.get(&question.id))
+            else {
                 continue;
             };
             let Some((index, option)) = options.iter().enumerate().find(|(_, option)| option.value == *value) else { continue };
@@ -86,7 +87,8 @@ impl FormDefinition {
                 value: format!("{n} ({})", percent(*n, total)),
             })
             .collect();
-        let overall = SummaryRow { group: None, label: "Interactions observed".to_owned(), value: format!("{total} in {}", minutes_text(*minutes)) };
+        let overall =
+            SummaryRow { group: None, label: "Interactions observed".to_owned(), value: format!("{total} in {}", minutes_text(*minutes)) };
         Some(Summary { title: title.to_owned(), rows, overall: Some(overall) })
     }
 }
@@ -163,8 +165,13 @@ mod tests {
         let form = find("interaction-observation", 1).unwrap();
         let mut raw = RawAnswers::default();
         for (field, value) in [
-            ("service", "1-000000001"), ("visit_date", "2026-11-20"), ("quis", "20"), ("quis_positive_social", "6"),
-            ("quis_basic_care", "3"), ("quis_neutral", "1"), ("risk_of_harm", "no"),
+            ("service", "1-000000001"),
+            ("visit_date", "2026-11-20"),
+            ("quis", "20"),
+            ("quis_positive_social", "6"),
+            ("quis_basic_care", "3"),
+            ("quis_neutral", "1"),
+            ("risk_of_harm", "no"),
         ] {
             raw.set(field, RawValue::One(field_value(value)));
         }
@@ -174,14 +181,23 @@ mod tests {
         let rows: Vec<(&str, &str)> = summary.rows.iter().map(|r| (r.label.as_str(), r.value.as_str())).collect();
         assert_eq!(
             rows,
-            [("Positive social", "6 (60%)"), ("Basic care", "3 (30%)"), ("Neutral", "1 (10%)"), ("Negative protective", "0 (0%)"), ("Negative restrictive", "0 (0%)")]
+            [
+                ("Positive social", "6 (60%)"),
+                ("Basic care", "3 (30%)"),
+                ("Neutral", "1 (10%)"),
+                ("Negative protective", "0 (0%)"),
+                ("Negative restrictive", "0 (0%)")
+            ]
         );
         assert_eq!(summary.overall.unwrap().value, "10 in 20 minutes");
         assert_eq!(form.assess(&answers).severity, crate::domain::forms::Severity::Green);
 
         raw.set("quis_negative_restrictive", RawValue::One("2".into()));
         let assessment = form.assess(&form.validate(&raw, today).unwrap());
-        assert_eq!((assessment.severity, assessment.reason.as_str()), (crate::domain::forms::Severity::Amber, "Negative restrictive interactions seen: interactions"));
+        assert_eq!(
+            (assessment.severity, assessment.reason.as_str()),
+            (crate::domain::forms::Severity::Amber, "Negative restrictive interactions seen: interactions")
+        );
 
         raw.set("quis", RawValue::One("0".into()));
         raw.set("quis_neutral", RawValue::One("-1".into()));

@@ -17,10 +17,7 @@ impl CqcLocationId {
         if well_formed {
             Ok(Self(value.to_owned()))
         } else {
-            Err(FieldError::new(
-                "location_id",
-                format!("\"{value}\" is not a CQC location ID like 1-123456789"),
-            ))
+            Err(FieldError::new("location_id", format!("\"{value}\" is not a CQC location ID like 1-123456789")))
         }
     }
 
@@ -40,12 +37,7 @@ pub enum CqcRating {
 }
 
 impl CqcRating {
-    pub const ALL: [CqcRating; 4] = [
-        Self::Outstanding,
-        Self::Good,
-        Self::RequiresImprovement,
-        Self::Inadequate,
-    ];
+    pub const ALL: [CqcRating; 4] = [Self::Outstanding, Self::Good, Self::RequiresImprovement, Self::Inadequate];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -71,19 +63,9 @@ impl CqcRating {
         if wanted.is_empty() {
             return Ok(None);
         }
-        Self::ALL
-            .into_iter()
-            .find(|rating| rating.code() == wanted)
-            .map(Some)
-            .ok_or_else(|| {
-                FieldError::new(
-                    field,
-                    format!(
-                        "\"{}\" is not one of outstanding, good, requires_improvement, inadequate",
-                        raw.trim()
-                    ),
-                )
-            })
+        Self::ALL.into_iter().find(|rating| rating.code() == wanted).map(Some).ok_or_else(|| {
+            FieldError::new(field, format!("\"{}\" is not one of outstanding, good, requires_improvement, inadequate", raw.trim()))
+        })
     }
 }
 

@@ -85,5 +85,9 @@ pub fn EnrolPage() -> impl IntoView {
 }
 
 pub(super) fn group_class(has_error: bool) -> &'static str {
-    if has_error { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" }
+    if has_error {
+        "nhsuk-form-group nhsuk-form-group--error"
+    } else {
+        "nhsuk-form-group"
+    }
 }

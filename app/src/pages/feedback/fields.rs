@@ -68,7 +68,8 @@ pub fn QuestionField(question: Question, cx: FieldContext, as_heading: bool) -> 
     let error = cx.error_of(&id);
     let hint = question.hint.clone();
     let describedby = described_by(&id, hint.is_some(), error.is_some());
-    let legend_class = if as_heading { "nhsuk-fieldset__legend nhsuk-fieldset__legend--l" } else { "nhsuk-fieldset__legend nhsuk-fieldset__legend--s" };
+    let legend_class =
+        if as_heading { "nhsuk-fieldset__legend nhsuk-fieldset__legend--l" } else { "nhsuk-fieldset__legend nhsuk-fieldset__legend--s" };
     let legend = if as_heading {
         Either::Left(view! { <h1 class="nhsuk-fieldset__heading">{question.label.clone()}</h1> })
     } else {
@@ -94,7 +95,13 @@ pub fn QuestionField(question: Question, cx: FieldContext, as_heading: bool) -> 
         }),
         QuestionKind::YesNo { .. } => {
             let options = ["yes", "no"]
-                .map(|value| Choice { value: value.into(), label: if value == "yes" { "Yes" } else { "No" }.into(), hint: None, flag: None, not_rated: false })
+                .map(|value| Choice {
+                    value: value.into(),
+                    label: if value == "yes" { "Yes" } else { "No" }.into(),
+                    hint: None,
+                    flag: None,
+                    not_rated: false,
+                })
                 .to_vec();
             EitherOf5::A(view! { <Radios id=id.clone() options cx=cx.clone()/> })
         }
@@ -122,7 +129,9 @@ pub fn QuestionField(question: Question, cx: FieldContext, as_heading: bool) -> 
             });
         }
         QuestionKind::ServicePicker => EitherOf5::D(()),
-        QuestionKind::Tally { categories, max_minutes } => EitherOf5::E(view! { <Tally id=id.clone() categories max_minutes cx=cx.clone()/> }),
+        QuestionKind::Tally { categories, max_minutes } => {
+            EitherOf5::E(view! { <Tally id=id.clone() categories max_minutes cx=cx.clone()/> })
+        }
     };
     EitherOf3::A(view! {
         <div class=group_class(error.is_some())>
@@ -217,9 +226,13 @@ fn TextInput(id: String, label: String, max: usize, multiline: bool, cx: FieldCo
 #[component]
 fn TextControl(id: String, value: String, multiline: bool, describedby: Option<String>) -> impl IntoView {
     if multiline {
-        Either::Left(view! { <textarea class="nhsuk-textarea" id=id.clone() name=id rows="4" aria-describedby=describedby inner_html=crate::textarea::content(&value)></textarea> })
+        Either::Left(
+            view! { <textarea class="nhsuk-textarea" id=id.clone() name=id rows="4" aria-describedby=describedby inner_html=crate::textarea::content(&value)></textarea> },
+        )
     } else {
-        Either::Right(view! { <input class="nhsuk-input" id=id.clone() name=id type="text" value=value spellcheck="true" aria-describedby=describedby/> })
+        Either::Right(
+            view! { <input class="nhsuk-input" id=id.clone() name=id type="text" value=value spellcheck="true" aria-describedby=describedby/> },
+        )
     }
 }
 

@@ -56,17 +56,20 @@ fn Start(data: StartData) -> impl IntoView {
         (None, _) => view! {
             <p>"Before your first form, enrol this phone with the access code your organisation gave you. You only do this once."</p>
             <a class="nhsuk-button" href="/enrol" role="button" draggable="false">"Enrol this device"</a>
-        }.into_any(),
+        }
+        .into_any(),
         (Some(_), false) => view! {
             <a class="nhsuk-button" href="/feedback/service" role="button" draggable="false">"Start now"</a>
-        }.into_any(),
+        }
+        .into_any(),
         (Some(_), true) => view! {
             <p>"You have a form you have not sent yet."</p>
             <a class="nhsuk-button" href="/feedback/check" role="button" draggable="false">"Continue your form"</a>
             <form method="post" action="/feedback/discard">
                 <button class="nhsuk-button nhsuk-button--secondary" type="submit">"Delete it and start again"</button>
             </form>
-        }.into_any(),
+        }
+        .into_any(),
     };
     view! {
         <h1>{data.title}</h1>

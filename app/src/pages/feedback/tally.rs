@@ -4,7 +4,11 @@
 
 use std::time::Duration;
 
-use leptos::{html::Input, leptos_dom::helpers::{set_interval_with_handle, IntervalHandle}, prelude::*};
+use leptos::{
+    html::Input,
+    leptos_dom::helpers::{set_interval_with_handle, IntervalHandle},
+    prelude::*,
+};
 
 use super::{enrol::group_class, error_summary::FieldErrorMessage, fields::FieldContext};
 use crate::domain::forms::{tally_field, Choice, MAX_TALLY};

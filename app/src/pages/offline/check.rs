@@ -5,7 +5,7 @@ use leptos::{either::Either, prelude::*, task::spawn_local};
 use leptos_meta::Title;
 use uuid::Uuid;
 
-use super::{outbox::StorageRisk, change_href, clock, done_href, home::Missing, phone, service_name, state::OfflineState, sync};
+use super::{change_href, clock, done_href, home::Missing, outbox::StorageRisk, phone, service_name, state::OfflineState, sync};
 use crate::{
     domain::{
         forms::{self, Answer},

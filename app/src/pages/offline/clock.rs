@@ -18,7 +18,8 @@ pub fn today() -> NaiveDate {
 pub fn now_with_offset() -> DateTime<FixedOffset> {
     let date = js_sys::Date::new_0();
     // getTimezoneOffset is minutes *behind* UTC.
-    let offset = FixedOffset::west_opt((date.get_timezone_offset() * 60.0) as i32).unwrap_or(FixedOffset::east_opt(0).expect("zero offset"));
+    let offset =
+        FixedOffset::west_opt((date.get_timezone_offset() * 60.0) as i32).unwrap_or(FixedOffset::east_opt(0).expect("zero offset"));
     DateTime::from_timestamp_millis(date.get_time() as i64).unwrap_or_default().with_timezone(&offset)
 }
 

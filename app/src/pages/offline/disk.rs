@@ -168,7 +168,8 @@ pub fn explain(error: &JsValue) -> String {
     if name == "QuotaExceededError" {
         "This phone's storage is full, so the form could not be saved. Free some space (delete photos or apps you do not need), then try again.".to_owned()
     } else {
-        let detail = Reflect::get(error, &"message".into()).ok().and_then(|m| m.as_string()).or_else(|| error.as_string()).unwrap_or_default();
+        let detail =
+            Reflect::get(error, &"message".into()).ok().and_then(|m| m.as_string()).or_else(|| error.as_string()).unwrap_or_default();
         format!("Could not save on this phone: {detail}")
     }
 }

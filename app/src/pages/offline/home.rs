@@ -28,9 +28,8 @@ pub fn Home() -> impl IntoView {
         }
     };
     Effect::new(super::mark_interactive);
-    let keeps_anything = move || {
-        state.profile.with(Option::is_some) || state.drafts.with(|d| !d.is_empty()) || state.outbox.with(|o| !o.is_empty())
-    };
+    let keeps_anything =
+        move || state.profile.with(Option::is_some) || state.drafts.with(|d| !d.is_empty()) || state.outbox.with(|o| !o.is_empty());
     let can_start = move || state.profile.with(Option::is_some) && state.enrolment.get() != Enrolment::Revoked;
     view! {
         <Title text="Tell us what you saw"/>
@@ -107,7 +106,8 @@ fn DraftItem(draft: LocalDraft) -> impl IntoView {
     let days_left = (f64::from(state.expiry_days()) - (clock::now() - draft.updated_at) / DAY_MS).ceil() as i64;
     let warning = (days_left <= WARN_DAYS_BEFORE_EXPIRY).then(|| {
         let days = days_left.max(1);
-        let text = if days <= 1 { "Deleted tomorrow unless you send it".to_owned() } else { format!("Deleted in {days} days unless you send it") };
+        let text =
+            if days <= 1 { "Deleted tomorrow unless you send it".to_owned() } else { format!("Deleted in {days} days unless you send it") };
         view! { <strong class="nhsuk-tag nhsuk-tag--orange" data-testid="expiry-warning">{text}</strong> }
     });
     let resume = resume_href(&draft);

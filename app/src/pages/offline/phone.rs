@@ -49,8 +49,16 @@ const KEY_NAME: &str = "device";
 const CHANNEL: &str = "chf-records";
 
 /// Where each thing was kept before this version, in localStorage.
-const LEGACY_KEYS: [&str; 8] =
-    ["chf.drafts.v1", "chf.outbox.v1", "chf.sent.v1", "chf.sync.v1", "chf.profile.v1", "chf.remembered.v1", "chf.register.v1", "chf.forms.v1"];
+const LEGACY_KEYS: [&str; 8] = [
+    "chf.drafts.v1",
+    "chf.outbox.v1",
+    "chf.sent.v1",
+    "chf.sync.v1",
+    "chf.profile.v1",
+    "chf.remembered.v1",
+    "chf.register.v1",
+    "chf.forms.v1",
+];
 
 /// Receipts kept for the confirmation page and the start page.
 const SENT_KEPT: usize = 20;
@@ -356,7 +364,10 @@ async fn open_store() -> Opened {
         Err(err) => {
             // Still usable for this visit; nothing is said to be saved.
             MEMORY.with(|memory| *memory.borrow_mut() = legacy_memory());
-            return Opened::Unavailable(format!("This phone cannot keep forms for you ({}). Send each form while you have signal.", disk::explain(&err)));
+            return Opened::Unavailable(format!(
+                "This phone cannot keep forms for you ({}). Send each form while you have signal.",
+                disk::explain(&err)
+            ));
         }
     };
     VAULT.with(|slot| *slot.borrow_mut() = Some(vault.clone()));
@@ -366,7 +377,8 @@ async fn open_store() -> Opened {
     } else {
         persist(unreadable.into_iter().map(|key| (key, None)).collect());
         Opened::StartedClean(
-            "Some things kept on this phone could not be read (part of the browser's data was cleared), so the app has started clean.".to_owned(),
+            "Some things kept on this phone could not be read (part of the browser's data was cleared), so the app has started clean."
+                .to_owned(),
         )
     };
     move_from_local_storage(&mut memory);
@@ -603,7 +615,15 @@ pub fn reopen_refused(id: Uuid, problems: BTreeMap<String, Vec<FieldError>>, now
     Ok(change(|m, changes| {
         let position = m.outbox.iter().position(|item| item.request.id == id && item.rejected.is_some())?;
         let request = m.outbox.remove(position).request;
-        let draft = LocalDraft { id, form_id: request.form_id, form_version: request.form_version, answers: request.answers, problems, timers: BTreeMap::new(), updated_at: now };
+        let draft = LocalDraft {
+            id,
+            form_id: request.form_id,
+            form_version: request.form_version,
+            answers: request.answers,
+            problems,
+            timers: BTreeMap::new(),
+            updated_at: now,
+        };
         changes.insert(queued_key(id), None);
         changes.insert(draft_key(id), json(&draft));
         m.drafts.retain(|d| d.id != id);

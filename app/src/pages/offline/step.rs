@@ -94,13 +94,23 @@ pub fn StepPage(draft: Uuid, slug: String, change: bool) -> impl IntoView {
     let is_picker = page.questions.iter().any(|q| matches!(q.kind, QuestionKind::ServicePicker));
     let search = RwSignal::new(String::new());
     let title = move || {
-        if problems.with(Vec::is_empty) { page.title.clone() } else { format!("Error: {}", page.title) }
+        if problems.with(Vec::is_empty) {
+            page.title.clone()
+        } else {
+            format!("Error: {}", page.title)
+        }
     };
     let safeguarding = state.profile.get_untracked().map(|p| p.safeguarding_route).unwrap_or_default();
     // Redrawn only when the problems change (on "Continue"), never while typing.
     let fields = move || {
         let values = phone::draft(draft).map(|d| d.answers).unwrap_or_default();
-        let cx = FieldContext { page: page.clone(), values, problems: problems.get(), today: today.to_string(), safeguarding: safeguarding.clone() };
+        let cx = FieldContext {
+            page: page.clone(),
+            values,
+            problems: problems.get(),
+            today: today.to_string(),
+            safeguarding: safeguarding.clone(),
+        };
         page.questions
             .iter()
             .enumerate()

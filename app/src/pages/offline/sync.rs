@@ -156,7 +156,9 @@ async fn send_batch(state: OfflineState) -> Attempt {
         Reply::Answered { status: 200, body } => match serde_json::from_str::<SyncReply>(&body) {
             Ok(reply) => {
                 let saved = settle(reply);
-                state.note(saved).map_or_else(|| Attempt::Failed("Could not update this phone's outbox.".to_owned()), |()| Attempt::Sent { more })
+                state
+                    .note(saved)
+                    .map_or_else(|| Attempt::Failed("Could not update this phone's outbox.".to_owned()), |()| Attempt::Sent { more })
             }
             Err(_) => Attempt::Failed("The server's reply could not be read.".to_owned()),
         },
@@ -288,11 +290,8 @@ pub async fn refresh_forms(state: OfflineState) {
     if let Reply::Answered { status: 200, body } = network::get("/api/v1/forms").await {
         if let Ok(known) = serde_json::from_str::<Known>(&body) {
             let built_in = forms::built_in();
-            let published: Vec<FormDefinition> = known
-                .definitions
-                .into_iter()
-                .filter(|d| !built_in.iter().any(|b| b.id == d.id && b.version == d.version))
-                .collect();
+            let published: Vec<FormDefinition> =
+                known.definitions.into_iter().filter(|d| !built_in.iter().any(|b| b.id == d.id && b.version == d.version)).collect();
             state.note(phone::save_forms(&published));
             published.into_iter().for_each(forms::register);
             state.forms_changed.update(|n| *n += 1);

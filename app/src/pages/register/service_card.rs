@@ -7,9 +7,7 @@ use crate::domain::register::{CqcRating, Service};
 #[component]
 pub fn ServiceCard(service: Service) -> impl IntoView {
     let ratings = service.ratings.clone();
-    let rated_on = ratings
-        .rated_on
-        .map(|date| format!("CQC rating published {}", date.format("%-d %B %Y")));
+    let rated_on = ratings.rated_on.map(|date| format!("CQC rating published {}", date.format("%-d %B %Y")));
     view! {
         <li class="service-card">
             <h2 class="service-card__name">{service.name.as_str().to_owned()}</h2>

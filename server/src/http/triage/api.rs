@@ -300,11 +300,7 @@ fn not_found() -> AppError {
 #[utoipa::path(get, path = "/api/v1/triage/observations/{id}", tag = "triage",
     params(("id" = Uuid, Path, description = "The observation's id")),
     responses((status = 200, body = ObservationDetail), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn detail(
-    Staff(_): Staff,
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<Json<ObservationDetail>, AppError> {
+async fn detail(Staff(_): Staff, State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<ObservationDetail>, AppError> {
     let id = Uuid::parse_str(&id).map_err(|_| not_found())?;
     let observation = state.store.observation(id).await?.ok_or_else(not_found)?;
     let submission = &observation.submission;
@@ -326,11 +322,7 @@ async fn detail(
         submitted_at: submission.submitted_at,
         received_at: receipt.received_at,
         overdue: state.response_targets.is_overdue(receipt.severity, observation.status, receipt.received_at, Utc::now()),
-        visitor: Visitor {
-            name: observation.visitor.name,
-            role: observation.visitor.role,
-            organisation: observation.visitor.organisation,
-        },
+        visitor: Visitor { name: observation.visitor.name, role: observation.visitor.role, organisation: observation.visitor.organisation },
         assigned_to: observation.assignee.map(|user| Officer { id: user.id, name: user.name }),
         outcome: observation.outcome,
         answers: answers.into_iter().map(|(question, answer)| AnswerInWords { question, answer }).collect(),
@@ -461,11 +453,7 @@ pub struct AreaRatings {
 #[utoipa::path(get, path = "/api/v1/triage/services/{id}", tag = "triage",
     params(("id" = String, Path, description = "The service's CQC location ID")),
     responses((status = 200, body = ServicePicture), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn service(
-    Staff(_): Staff,
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<Json<ServicePicture>, AppError> {
+async fn service(Staff(_): Staff, State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<ServicePicture>, AppError> {
     let unknown = || AppError::NotFound("There is no service with this CQC location ID in the register.".to_owned());
     let id = CqcLocationId::parse(&id).map_err(|_| unknown())?;
     let service = state.store.service(&id).await?.ok_or_else(unknown)?;

@@ -19,18 +19,8 @@ use crate::{
 /// Rows fetched and written per chunk.
 const CHUNK: u32 = 500;
 
-pub const COLUMNS: [&str; 10] = [
-    "id",
-    "received_at",
-    "service_location_id",
-    "service_name",
-    "severity",
-    "severity_reason",
-    "status",
-    "assigned_to",
-    "overdue",
-    "link",
-];
+pub const COLUMNS: [&str; 10] =
+    ["id", "received_at", "service_location_id", "service_name", "severity", "severity_reason", "status", "assigned_to", "overdue", "link"];
 
 pub async fn export(
     Staff(staff): Staff,
@@ -50,9 +40,8 @@ pub async fn export(
         let chunk = encode(&items, &state)?;
         Ok(Some((chunk, (state, filter, page + 1, last))))
     });
-    let body = stream::iter([Ok(header_row)])
-        .chain(rows)
-        .map(|chunk| chunk.map_err(|err: AppError| std::io::Error::other(err.to_string())));
+    let body =
+        stream::iter([Ok(header_row)]).chain(rows).map(|chunk| chunk.map_err(|err: AppError| std::io::Error::other(err.to_string())));
     let filename = format!("attachment; filename=\"observations-{}.csv\"", Utc::now().format("%Y-%m-%d"));
     Ok((
         StatusCode::OK,

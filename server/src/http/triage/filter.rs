@@ -64,10 +64,12 @@ impl InboxParams {
         let severities = self
             .severities
             .iter()
-            .filter_map(|code| Severity::parse(code).or_else(|| {
-                problems.push(FieldError::new("severity", "Select red, amber or green"));
-                None
-            }))
+            .filter_map(|code| {
+                Severity::parse(code).or_else(|| {
+                    problems.push(FieldError::new("severity", "Select red, amber or green"));
+                    None
+                })
+            })
             .collect();
         let statuses = match self.status.as_str() {
             "open" => Vec::new(),
@@ -78,24 +80,29 @@ impl InboxParams {
             }),
         };
         let service = (!self.service.is_empty())
-            .then(|| CqcLocationId::parse(&self.service).map_err(|_| problems.push(FieldError::new("service", "Select a service from the list"))).ok())
+            .then(|| {
+                CqcLocationId::parse(&self.service)
+                    .map_err(|_| problems.push(FieldError::new("service", "Select a service from the list")))
+                    .ok()
+            })
             .flatten();
         let area_with_concerns = (!self.area.is_empty())
-            .then(|| charted_area(&self.area).map(|(code, _)| code).or_else(|| {
-                problems.push(FieldError::new("area", "Select an area from the list"));
-                None
-            }))
+            .then(|| {
+                charted_area(&self.area).map(|(code, _)| code).or_else(|| {
+                    problems.push(FieldError::new("area", "Select an area from the list"));
+                    None
+                })
+            })
             .flatten();
         let mut date = |field: &str, raw: &str| {
             (!raw.is_empty())
                 .then(|| {
-                    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-                        .ok()
-                        .filter(|date| (MIN_YEAR..=MAX_YEAR).contains(&date.year()))
-                        .or_else(|| {
+                    NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok().filter(|date| (MIN_YEAR..=MAX_YEAR).contains(&date.year())).or_else(
+                        || {
                             problems.push(FieldError::new(field, "Enter a real date"));
                             None
-                        })
+                        },
+                    )
                 })
                 .flatten()
         };
@@ -128,7 +135,15 @@ impl InboxParams {
     /// The address of another page of the same filtered inbox.
     pub fn href(&self, page: u32) -> String {
         let mut pairs: Vec<(&str, &str)> = self.severities.iter().map(|s| ("severity", s.as_str())).collect();
-        let fields = [("status", &self.status), ("service", &self.service), ("role", &self.role), ("area", &self.area), ("q", &self.text), ("from", &self.from), ("to", &self.to)];
+        let fields = [
+            ("status", &self.status),
+            ("service", &self.service),
+            ("role", &self.role),
+            ("area", &self.area),
+            ("q", &self.text),
+            ("from", &self.from),
+            ("to", &self.to),
+        ];
         pairs.extend(fields.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| (*k, v.as_str())));
         if self.mine {
             pairs.push(("mine", "yes"));
@@ -157,7 +172,12 @@ mod tests {
     #[test]
     fn filters_are_read_from_repeated_keys_and_survive_paging() {
         let params = InboxParams::from_pairs(&pairs(&[
-            ("severity", "red"), ("severity", "amber"), ("status", "new"), ("mine", "yes"), ("q", "call bell"), ("area", "staffing"),
+            ("severity", "red"),
+            ("severity", "amber"),
+            ("status", "new"),
+            ("mine", "yes"),
+            ("q", "call bell"),
+            ("area", "staffing"),
             ("page", "3"),
         ]));
         let filter = params.filter(7).unwrap();
@@ -166,12 +186,18 @@ mod tests {
         assert_eq!(filter.assignee, Some(7));
         assert_eq!(filter.area_with_concerns, Some("staffing"));
         assert_eq!(params.page, 3);
-        assert_eq!(InboxParams::from_pairs(&serde_urlencoded::from_str::<Vec<(String, String)>>(params.href(4).trim_start_matches("/triage?")).unwrap()), InboxParams { page: 4, ..params });
+        assert_eq!(
+            InboxParams::from_pairs(
+                &serde_urlencoded::from_str::<Vec<(String, String)>>(params.href(4).trim_start_matches("/triage?")).unwrap()
+            ),
+            InboxParams { page: 4, ..params }
+        );
     }
 
     #[test]
     fn unreadable_filters_name_their_field() {
-        let params = InboxParams::from_pairs(&pairs(&[("severity", "purple"), ("from", "2026-13-01"), ("status", "lost"), ("area", "roof")]));
+        let params =
+            InboxParams::from_pairs(&pairs(&[("severity", "purple"), ("from", "2026-13-01"), ("status", "lost"), ("area", "roof")]));
         let fields: Vec<String> = params.filter(1).unwrap_err().into_iter().map(|p| p.field).collect();
         assert_eq!(fields, ["severity", "status", "area", "from"]);
         let backwards = InboxParams::from_pairs(&pairs(&[("from", "2026-11-20"), ("to", "2026-11-01")]));

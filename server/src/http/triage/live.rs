@@ -48,10 +48,7 @@ impl Arrivals {
 }
 
 /// `GET /triage/events`: one `observation` event per new observation.
-pub async fn events(
-    _staff: Staff,
-    State(arrivals): State<Arrivals>,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+pub async fn events(_staff: Staff, State(arrivals): State<Arrivals>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let stream = BroadcastStream::new(arrivals.0.subscribe())
         // A lagged reader gets one event, which makes it fetch everything.
         .map(|received| received.unwrap_or(Announcement::Arrived(Uuid::nil())))

@@ -13,8 +13,8 @@ use leptos::{prelude::*, tachys::view::RenderHtml};
 use crate::store::StaffSession;
 
 mod forms;
-mod login;
 mod inbox;
+mod login;
 mod observation;
 mod service;
 

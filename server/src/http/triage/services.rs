@@ -63,11 +63,7 @@ pub struct LatestChecklist {
 
 /// The counts, the flag, the monthly ratings per area and the latest observations of one service.
 pub async fn picture(state: &AppState, service: &Service) -> Result<Picture, AppError> {
-    let everything = InboxFilter {
-        service: Some(service.location_id.clone()),
-        statuses: Status::ALL.to_vec(),
-        ..InboxFilter::default()
-    };
+    let everything = InboxFilter { service: Some(service.location_id.clone()), statuses: Status::ALL.to_vec(), ..InboxFilter::default() };
     let mut by_severity = Vec::new();
     for severity in [Severity::Red, Severity::Amber, Severity::Green] {
         let filter = InboxFilter { severities: vec![severity], ..everything.clone() };
@@ -93,14 +89,16 @@ pub async fn picture(state: &AppState, service: &Service) -> Result<Picture, App
 /// For each form whose definition names a summary rule, its newest submission
 /// about the service, summarised by the version it was sent on.
 async fn latest_checklists(state: &AppState, service: &CqcLocationId) -> Result<Vec<LatestChecklist>, AppError> {
-    let mut summarised: Vec<&str> = forms::definitions().into_iter().filter(|form| form.summary.is_some()).map(|form| form.id.as_str()).collect();
+    let mut summarised: Vec<&str> =
+        forms::definitions().into_iter().filter(|form| form.summary.is_some()).map(|form| form.id.as_str()).collect();
     summarised.sort_unstable();
     summarised.dedup();
     let mut latest = Vec::new();
     for form_id in summarised {
         let Some(submission) = state.store.latest_submission(service, form_id).await? else { continue };
         let Some(summary) = checklist_summary(&submission) else { continue };
-        let form_title = forms::find(&submission.form_id, submission.form_version).map_or_else(|| form_id.to_owned(), |form| form.title.clone());
+        let form_title =
+            forms::find(&submission.form_id, submission.form_version).map_or_else(|| form_id.to_owned(), |form| form.title.clone());
         latest.push(LatestChecklist { form_title, submission, summary });
     }
     Ok(latest)

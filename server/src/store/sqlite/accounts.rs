@@ -31,8 +31,7 @@ impl AccountStore for SqliteStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(database)?;
-        row.map(|row| Ok((user_from_row(&row)?, row.try_get("password_hash").map_err(database)?)))
-            .transpose()
+        row.map(|row| Ok((user_from_row(&row)?, row.try_get("password_hash").map_err(database)?))).transpose()
     }
 
     async fn users(&self) -> Result<Vec<User>, StoreError> {
@@ -74,16 +73,11 @@ impl AccountStore for SqliteStore {
         .fetch_optional(&self.pool)
         .await
         .map_err(database)?;
-        row.map(|row| Ok(StaffSession { user: user_from_row(&row)?, csrf_token: row.try_get("csrf_token").map_err(database)? }))
-            .transpose()
+        row.map(|row| Ok(StaffSession { user: user_from_row(&row)?, csrf_token: row.try_get("csrf_token").map_err(database)? })).transpose()
     }
 
     async fn end_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
-            .bind(token_hash)
-            .execute(&self.pool)
-            .await
-            .map_err(database)?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = ?").bind(token_hash).execute(&self.pool).await.map_err(database)?;
         Ok(())
     }
 }

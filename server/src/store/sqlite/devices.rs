@@ -71,13 +71,12 @@ impl DeviceStore for SqliteStore {
     }
 
     async fn revoke_device(&self, id: Uuid) -> Result<bool, StoreError> {
-        let result = sqlx::query(
-            "UPDATE devices SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ? AND revoked_at IS NULL",
-        )
-        .bind(id.to_string())
-        .execute(&self.pool)
-        .await
-        .map_err(database)?;
+        let result =
+            sqlx::query("UPDATE devices SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ? AND revoked_at IS NULL")
+                .bind(id.to_string())
+                .execute(&self.pool)
+                .await
+                .map_err(database)?;
         if result.rows_affected() > 0 {
             return Ok(true);
         }

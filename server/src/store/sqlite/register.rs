@@ -1,8 +1,6 @@
 //! The register of services in SQLite.
 
-use app::domain::register::{
-    CqcLocationId, CqcRating, CqcRatings, RegisterPage, RegisterQuery, Service, ServiceKind, ServiceName, Town,
-};
+use app::domain::register::{CqcLocationId, CqcRating, CqcRatings, RegisterPage, RegisterQuery, Service, ServiceKind, ServiceName, Town};
 use sqlx::{sqlite::SqliteRow, Row};
 
 use super::{corrupt, database, SqliteStore};
@@ -24,13 +22,10 @@ fn rating_code(rating: Option<CqcRating>) -> Option<&'static str> {
 fn service_from_row(row: &SqliteRow) -> Result<Service, StoreError> {
     let text = |column: &str| -> Result<String, StoreError> { row.try_get(column).map_err(database) };
     let optional = |column: &str| -> Result<String, StoreError> {
-        row.try_get::<Option<String>, _>(column)
-            .map(Option::unwrap_or_default)
-            .map_err(database)
+        row.try_get::<Option<String>, _>(column).map(Option::unwrap_or_default).map_err(database)
     };
-    let rating = |column: &str| -> Result<Option<CqcRating>, StoreError> {
-        CqcRating::parse_optional(column, &optional(column)?).map_err(corrupt)
-    };
+    let rating =
+        |column: &str| -> Result<Option<CqcRating>, StoreError> { CqcRating::parse_optional(column, &optional(column)?).map_err(corrupt) };
     Ok(Service {
         location_id: CqcLocationId::parse(&text("location_id")?).map_err(corrupt)?,
         name: ServiceName::parse(&text("name")?).map_err(corrupt)?,
@@ -56,10 +51,7 @@ impl RegisterStore for SqliteStore {
     }
 
     async fn register_size(&self) -> Result<u32, StoreError> {
-        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM services")
-            .fetch_one(&self.pool)
-            .await
-            .map_err(database)?;
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM services").fetch_one(&self.pool).await.map_err(database)?;
         Ok(u32::try_from(count).unwrap_or(u32::MAX))
     }
 
@@ -135,13 +127,12 @@ impl RegisterStore for SqliteStore {
         .fetch_all(&self.pool)
         .await
         .map_err(database)?;
-        let (matching, total): (i64, i64) = sqlx::query_as(&format!(
-            "SELECT (SELECT COUNT(*) FROM services WHERE {filter}), (SELECT COUNT(*) FROM services)"
-        ))
-        .bind(&pattern)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(database)?;
+        let (matching, total): (i64, i64) =
+            sqlx::query_as(&format!("SELECT (SELECT COUNT(*) FROM services WHERE {filter}), (SELECT COUNT(*) FROM services)"))
+                .bind(&pattern)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(database)?;
         Ok(RegisterPage {
             query: query.text().to_owned(),
             services: rows.iter().map(service_from_row).collect::<Result<_, _>>()?,

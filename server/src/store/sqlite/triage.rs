@@ -16,8 +16,8 @@ use super::{
     SqliteStore,
 };
 use crate::store::{
-    AreaMonth, Device, InboxFilter, InboxItem, InboxPage, Observation, StepApplied, StoreError, TriageChange, TriageEvent,
-    TriageStore, User,
+    AreaMonth, Device, InboxFilter, InboxItem, InboxPage, Observation, StepApplied, StoreError, TriageChange, TriageEvent, TriageStore,
+    User,
 };
 
 const ITEM_COLUMNS: &str = "s.id, s.service_location_id, COALESCE(v.name, s.service_location_id) AS service_name, \
@@ -41,10 +41,7 @@ impl TriageStore for SqliteStore {
             .push(" OFFSET ")
             .push_bind(i64::from(page.saturating_sub(1)) * i64::from(per_page));
         let rows = select.build().fetch_all(&self.pool).await.map_err(database)?;
-        Ok(InboxPage {
-            items: rows.iter().map(item_from_row).collect::<Result<_, _>>()?,
-            total: u64::try_from(total).map_err(corrupt)?,
-        })
+        Ok(InboxPage { items: rows.iter().map(item_from_row).collect::<Result<_, _>>()?, total: u64::try_from(total).map_err(corrupt)? })
     }
 
     async fn observation(&self, id: Uuid) -> Result<Option<Observation>, StoreError> {
@@ -101,17 +98,15 @@ impl TriageStore for SqliteStore {
     }
 
     async fn service_observations(&self, service: &CqcLocationId, limit: u32) -> Result<Vec<InboxItem>, StoreError> {
-        sqlx::query(&format!(
-            "SELECT {ITEM_COLUMNS}{ITEM_JOINS} WHERE s.service_location_id = ? ORDER BY s.received_at DESC LIMIT ?"
-        ))
-        .bind(service.as_str())
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(database)?
-        .iter()
-        .map(item_from_row)
-        .collect()
+        sqlx::query(&format!("SELECT {ITEM_COLUMNS}{ITEM_JOINS} WHERE s.service_location_id = ? ORDER BY s.received_at DESC LIMIT ?"))
+            .bind(service.as_str())
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(database)?
+            .iter()
+            .map(item_from_row)
+            .collect()
     }
 
     async fn area_ratings(&self, service: &CqcLocationId, areas: &[&str]) -> Result<Vec<AreaMonth>, StoreError> {
@@ -156,7 +151,11 @@ impl TriageStore for SqliteStore {
             .map(|row| {
                 let id: String = row.try_get("service_location_id").map_err(database)?;
                 let count: i64 = row.try_get("count").map_err(database)?;
-                Ok((CqcLocationId::parse(&id).map_err(corrupt)?, row.try_get("name").map_err(database)?, u32::try_from(count).map_err(corrupt)?))
+                Ok((
+                    CqcLocationId::parse(&id).map_err(corrupt)?,
+                    row.try_get("name").map_err(database)?,
+                    u32::try_from(count).map_err(corrupt)?,
+                ))
             })
             .collect()
     }

@@ -195,7 +195,10 @@ async fn insert(connection: &mut SqliteConnection, rows: &[&NewSubmission]) -> R
 }
 
 /// What a later comparison needs of rows already stored: device, content hash, receipt.
-async fn stored_receipts(connection: &mut SqliteConnection, ids: &[String]) -> Result<HashMap<String, (String, String, Receipt)>, StoreError> {
+async fn stored_receipts(
+    connection: &mut SqliteConnection,
+    ids: &[String],
+) -> Result<HashMap<String, (String, String, Receipt)>, StoreError> {
     let mut found = HashMap::new();
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
         let mut query = QueryBuilder::<Sqlite>::new(

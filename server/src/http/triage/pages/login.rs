@@ -21,7 +21,11 @@ pub fn login(form: &LoginForm) -> Html<String> {
     let error_for = |field: &str| form.problem.as_ref().filter(|(f, _)| *f == field).map(|(_, m)| m.clone());
     let (email_error, password_error) = (error_for("email"), error_for("password"));
     let group = |error: &Option<String>| {
-        if error.is_some() { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" }
+        if error.is_some() {
+            "nhsuk-form-group nhsuk-form-group--error"
+        } else {
+            "nhsuk-form-group"
+        }
     };
     let (email_group, password_group) = (group(&email_error), group(&password_error));
     let described = |field: &str, error: &Option<String>| error.as_ref().map(|_| format!("{field}-error"));
