@@ -492,13 +492,13 @@ fn move_from_local_storage(memory: &mut Memory) {
 /// Every record `memory` holds, as changes to write.
 fn all_records(memory: &Memory, changes: &mut Changes) {
     for draft in &memory.drafts {
-        changes.insert(format!("{DRAFT}{}", draft.id), json(draft));
+        changes.insert(draft_key(draft.id), json(draft));
     }
     for item in &memory.outbox {
-        changes.insert(format!("{QUEUED}{}", item.request.id), json(item));
+        changes.insert(queued_key(item.request.id), json(item));
     }
     for item in &memory.sent {
-        changes.insert(format!("{RECEIPT}{}", item.receipt.id), json(item));
+        changes.insert(receipt_key(item.receipt.id), json(item));
     }
     changes.insert(LOG.to_owned(), json(&memory.log));
     changes.insert(PROFILE.to_owned(), memory.profile.as_ref().and_then(json));
@@ -543,6 +543,10 @@ fn draft_key(id: Uuid) -> String {
 
 fn queued_key(id: Uuid) -> String {
     format!("{QUEUED}{id}")
+}
+
+fn receipt_key(id: Uuid) -> String {
+    format!("{RECEIPT}{id}")
 }
 
 pub fn save_draft(draft: LocalDraft) -> Result<Vec<LocalDraft>, String> {
@@ -648,12 +652,12 @@ pub fn settle(confirmed: Vec<Receipt>, rejected: Vec<(Uuid, Rejection)>, now: f6
             changes.insert(queued_key(receipt.id), None);
             if !m.sent.iter().any(|s| s.receipt.id == receipt.id) {
                 let item = SentItem { receipt, confirmed_at: now };
-                changes.insert(format!("{RECEIPT}{}", item.receipt.id), json(&item));
+                changes.insert(receipt_key(item.receipt.id), json(&item));
                 m.sent.insert(0, item);
             }
         }
         for old in m.sent.split_off(m.sent.len().min(SENT_KEPT)) {
-            changes.insert(format!("{RECEIPT}{}", old.receipt.id), None);
+            changes.insert(receipt_key(old.receipt.id), None);
         }
         for (id, rejection) in rejected {
             if let Some(item) = m.outbox.iter_mut().find(|item| item.request.id == id) {
