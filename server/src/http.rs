@@ -9,6 +9,7 @@ mod forms;
 mod health;
 mod journey;
 pub(crate) mod offline;
+mod openapi;
 mod security;
 mod server_fns;
 mod staff;
@@ -106,6 +107,7 @@ pub fn router(state: AppState, body_timeout: std::time::Duration) -> Router {
         .merge(staff::router())
         .merge(triage::router())
         .merge(forms::router())
+        .merge(openapi::router())
         .leptos_routes_with_context(&state, page_routes(), provide_store.clone(), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_store, shell));
     let routes = routes

@@ -22,9 +22,9 @@ pub fn router() -> Router<AppState> {
     request_body = EnrolmentRequest,
     responses(
         (status = 201, body = Enrolment, description = "Enrolled; the token is shown only now"),
-        (status = 400, body = crate::http::triage::api::ErrorBody), (status = 415, body = crate::http::triage::api::ErrorBody),
-        (status = 422, body = crate::http::triage::api::ErrorBody, description = "A name, role or access code to correct"),
-        (status = 429, body = crate::http::triage::api::ErrorBody, description = "Too many wrong codes from this address"),
+        (status = 400, body = crate::http::error::ErrorBody), (status = 415, body = crate::http::error::ErrorBody),
+        (status = 422, body = crate::http::error::ErrorBody, description = "A name, role or access code to correct"),
+        (status = 429, body = crate::http::error::ErrorBody, description = "Too many wrong codes from this address"),
     ))]
 pub async fn enrol(
     State(state): State<AppState>,

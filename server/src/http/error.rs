@@ -10,6 +10,7 @@ use axum::{
     Json,
 };
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::store::StoreError;
 
@@ -59,13 +60,6 @@ pub enum AppError {
     Internal(#[from] StoreError),
 }
 
-#[derive(Serialize)]
-struct ErrorBody<'a> {
-    error: String,
-    #[serde(skip_serializing_if = "<[FieldError]>::is_empty")]
-    fields: &'a [FieldError],
-}
-
 impl AppError {
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         Self::Invalid(vec![FieldError::new(field, message)])
@@ -94,12 +88,12 @@ impl IntoResponse for AppError {
         if let Self::Internal(err) = &self {
             tracing::error!(error = %err, "request failed");
         }
-        let fields = match &self {
-            Self::Invalid(fields) | Self::DefinitionProblems(fields) => fields.as_slice(),
-            _ => &[],
+        let (status, error) = (self.status(), self.to_string());
+        let fields = match self {
+            Self::Invalid(fields) | Self::DefinitionProblems(fields) => fields,
+            _ => Vec::new(),
         };
-        let body = ErrorBody { error: self.to_string(), fields };
-        (self.status(), Json(body)).into_response()
+        (status, Json(ErrorBody { error, fields })).into_response()
     }
 }
 
@@ -114,4 +108,14 @@ impl From<JsonRejection> for AppError {
             other => Self::BadRequest(other.body_text()),
         }
     }
+}
+
+/// The body of every error response, as the OpenAPI document describes it.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong, in words for a person.
+    pub error: String,
+    /// One entry per field at fault; left out when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldError>,
 }

@@ -20,8 +20,8 @@ use utoipa::ToSchema;
 
 use super::{
     error::AppError,
-    staff::Staff,
-    triage::{api::CSRF_HEADER, pages},
+    staff::{Staff, CSRF_HEADER},
+    triage::pages,
     AppState,
 };
 use crate::definitions::{self, PublishError};
@@ -101,11 +101,11 @@ pub struct PublishedVersion {
     responses(
         (status = 201, body = PublishedVersion, description = "Published; phones get it at their next sync"),
         (status = 200, body = PublishedVersion, description = "This exact version was already published"),
-        (status = 401, body = crate::http::triage::api::ErrorBody),
-        (status = 403, body = crate::http::triage::api::ErrorBody, description = "Not an admin, or no CSRF token"),
-        (status = 409, body = crate::http::triage::api::ErrorBody, description = "This version is published with other content"),
-        (status = 415, body = crate::http::triage::api::ErrorBody),
-        (status = 422, body = crate::http::triage::api::ErrorBody, description = "Every problem, each with its place in the file"),
+        (status = 401, body = crate::http::error::ErrorBody),
+        (status = 403, body = crate::http::error::ErrorBody, description = "Not an admin, or no CSRF token"),
+        (status = 409, body = crate::http::error::ErrorBody, description = "This version is published with other content"),
+        (status = 415, body = crate::http::error::ErrorBody),
+        (status = 422, body = crate::http::error::ErrorBody, description = "Every problem, each with its place in the file"),
     ))]
 pub async fn publish(
     staff: Staff,

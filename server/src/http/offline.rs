@@ -66,8 +66,8 @@ async fn register(State(store): State<SharedStore>) -> Result<impl IntoResponse,
 }
 
 #[utoipa::path(get, path = "/api/v1/devices/me", tag = "devices", security(("device" = [])),
-    responses((status = 200, body = DeviceProfile), (status = 401, body = crate::http::triage::api::ErrorBody),
-        (status = 403, body = crate::http::triage::api::ErrorBody)))]
+    responses((status = 200, body = DeviceProfile), (status = 401, body = crate::http::error::ErrorBody),
+        (status = 403, body = crate::http::error::ErrorBody)))]
 pub async fn me(State(state): State<AppState>, EnrolledDevice(device): EnrolledDevice) -> Json<DeviceProfile> {
     Json(DeviceProfile {
         name: device.name,
@@ -82,8 +82,8 @@ pub async fn me(State(state): State<AppState>, EnrolledDevice(device): EnrolledD
 /// "Leave this phone": the phone ends its own enrolment (a token copied off
 /// it sends nothing more) and the browser forgets its cookie.
 #[utoipa::path(delete, path = "/api/v1/devices/me", tag = "devices", security(("device" = [])),
-    responses((status = 204), (status = 401, body = crate::http::triage::api::ErrorBody),
-        (status = 403, body = crate::http::triage::api::ErrorBody)))]
+    responses((status = 204), (status = 401, body = crate::http::error::ErrorBody),
+        (status = 403, body = crate::http::error::ErrorBody)))]
 pub async fn leave(State(state): State<AppState>, EnrolledDevice(device): EnrolledDevice) -> Result<impl IntoResponse, AppError> {
     state.store.revoke_device(device.id).await?;
     tracing::info!(device = %device.id, "device left");

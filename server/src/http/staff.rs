@@ -21,6 +21,8 @@ use crate::{
 };
 
 pub const SESSION_COOKIE: &str = "chf_session";
+/// The header that carries the session's CSRF token on a JSON API post.
+pub const CSRF_HEADER: &str = "x-csrf-token";
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/login", get(login_page).post(log_in)).route("/logout", post(log_out))

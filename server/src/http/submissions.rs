@@ -24,10 +24,10 @@ pub fn router() -> Router<AppState> {
     responses(
         (status = 201, body = Receipt, description = "Stored now"),
         (status = 200, body = Receipt, description = "Stored before: the first receipt"),
-        (status = 400, body = crate::http::triage::api::ErrorBody), (status = 401, body = crate::http::triage::api::ErrorBody),
-        (status = 403, body = crate::http::triage::api::ErrorBody), (status = 409, body = crate::http::triage::api::ErrorBody),
-        (status = 413, body = crate::http::triage::api::ErrorBody), (status = 415, body = crate::http::triage::api::ErrorBody),
-        (status = 422, body = crate::http::triage::api::ErrorBody, description = "Answers to correct, by field"),
+        (status = 400, body = crate::http::error::ErrorBody), (status = 401, body = crate::http::error::ErrorBody),
+        (status = 403, body = crate::http::error::ErrorBody), (status = 409, body = crate::http::error::ErrorBody),
+        (status = 413, body = crate::http::error::ErrorBody), (status = 415, body = crate::http::error::ErrorBody),
+        (status = 422, body = crate::http::error::ErrorBody, description = "Answers to correct, by field"),
     ))]
 pub async fn submit(
     State(store): State<SharedStore>,

@@ -39,10 +39,10 @@ impl LostReplies {
     request_body = SyncBatch,
     responses(
         (status = 200, body = SyncReply, description = "One outcome per item, in order"),
-        (status = 400, body = crate::http::triage::api::ErrorBody), (status = 401, body = crate::http::triage::api::ErrorBody),
-        (status = 403, body = crate::http::triage::api::ErrorBody), (status = 413, body = crate::http::triage::api::ErrorBody),
-        (status = 415, body = crate::http::triage::api::ErrorBody),
-        (status = 422, body = crate::http::triage::api::ErrorBody, description = "More items than a batch may hold"),
+        (status = 400, body = crate::http::error::ErrorBody), (status = 401, body = crate::http::error::ErrorBody),
+        (status = 403, body = crate::http::error::ErrorBody), (status = 413, body = crate::http::error::ErrorBody),
+        (status = 415, body = crate::http::error::ErrorBody),
+        (status = 422, body = crate::http::error::ErrorBody, description = "More items than a batch may hold"),
     ))]
 pub async fn sync(
     State(state): State<AppState>,

@@ -1,6 +1,6 @@
 //! The triage JSON API, version 1: what the pages show, for other tools of the
 //! unit (reports, a case system). The same session, filters, workflow and store
-//! calls as the pages; described by the OpenAPI document at `/api/v1/openapi.json`,
+//! calls as the pages; described in the OpenAPI document (`http::openapi`),
 //! which is generated from these handlers and types so it cannot drift from them.
 //!
 //! A breaking change gets `/api/v2`; fields are only ever added to v1.
@@ -9,7 +9,6 @@ use app::domain::{
     forms::{Severity, Summary},
     register::CqcLocationId,
     triage::{charted_area, Outcome, Status},
-    FieldError,
 };
 use axum::{
     extract::{Path, Query, State},
@@ -19,10 +18,7 @@ use axum::{
 };
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::{
-    openapi::security::{ApiKey, ApiKeyValue, SecurityScheme},
-    IntoParams, Modify, OpenApi, ToSchema,
-};
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{
@@ -32,79 +28,23 @@ use super::{
     StepField, StepRefused, StepRequest, PER_PAGE,
 };
 use crate::{
-    http::{error::AppError, extract::ApiJson, staff::Staff, AppState},
+    http::{
+        error::{AppError, ErrorBody},
+        extract::ApiJson,
+        staff::{Staff, CSRF_HEADER},
+        AppState,
+    },
     store::{InboxItem, TriageEvent},
 };
 
-/// The header that carries the session's CSRF token on a step.
-pub const CSRF_HEADER: &str = "x-csrf-token";
-
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/triage/me", get(me))
         .route("/api/v1/triage/officers", get(officers))
         .route("/api/v1/triage/observations", get(list))
         .route("/api/v1/triage/observations/{id}", get(detail))
         .route("/api/v1/triage/observations/{id}/steps", post(step))
         .route("/api/v1/triage/services/{id}", get(service))
-}
-
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "Care Home Feedback: devices, triage and forms API",
-        version = "1",
-        description = "Observations from visiting professionals, for the integrated commissioning unit. \
-            Log in through `/login` to get the `chf_session` cookie; a step also needs the session's CSRF token \
-            (from `/api/v1/triage/me`) in the `X-CSRF-Token` header. Errors are `{\"error\": \"...\", \
-            \"fields\": [{\"field\": \"...\", \"message\": \"...\"}]}`."
-    ),
-    paths(
-        me, officers, list, detail, step, service, crate::http::forms::list, crate::http::forms::publish,
-        crate::http::devices::enrol, crate::http::submissions::submit, crate::http::sync::sync, crate::http::offline::me, crate::http::offline::leave
-    ),
-    components(schemas(ErrorBody)),
-    modifiers(&SessionCookie),
-    security(("session" = [])),
-    tags(
-        (name = "triage", description = "The inbox, observations, the workflow and services"),
-        (name = "forms", description = "Versioned form definitions: phones fetch them, admins publish them"),
-    )
-)]
-pub struct ApiDoc;
-
-/// Declares the session cookie as the API's security scheme.
-struct SessionCookie;
-
-impl Modify for SessionCookie {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        let cookie = ApiKey::Cookie(ApiKeyValue::with_description(
-            super::super::staff::SESSION_COOKIE,
-            "The staff session cookie set by POST /login",
-        ));
-        components.add_security_scheme("session", SecurityScheme::ApiKey(cookie));
-        let device = utoipa::openapi::security::HttpBuilder::new()
-            .scheme(utoipa::openapi::security::HttpAuthScheme::Bearer)
-            .description(Some("A device token from POST /api/v1/devices"))
-            .build();
-        components.add_security_scheme("device", SecurityScheme::Http(device));
-    }
-}
-
-/// The OpenAPI 3.1 document of this API.
-async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
-}
-
-/// The shape of every error (documentation only; `AppError` writes it).
-#[derive(Serialize, ToSchema)]
-pub struct ErrorBody {
-    /// What went wrong, in words for a person.
-    pub error: String,
-    /// One entry per field at fault, when there are any.
-    pub fields: Vec<FieldError>,
 }
 
 /// The logged-in member of staff.
@@ -121,7 +61,7 @@ pub struct Me {
 
 #[utoipa::path(get, path = "/api/v1/triage/me", tag = "triage",
     responses((status = 200, body = Me), (status = 401, body = ErrorBody, description = "Not logged in")))]
-async fn me(Staff(staff): Staff) -> Json<Me> {
+pub(crate) async fn me(Staff(staff): Staff) -> Json<Me> {
     let user = staff.user;
     Json(Me { id: user.id, name: user.name, email: user.email, role: user.role.code().to_owned(), csrf_token: staff.csrf_token })
 }
@@ -135,7 +75,7 @@ pub struct Officer {
 
 #[utoipa::path(get, path = "/api/v1/triage/officers", tag = "triage",
     responses((status = 200, body = Vec<Officer>), (status = 401, body = ErrorBody)))]
-async fn officers(_: Staff, State(state): State<AppState>) -> Result<Json<Vec<Officer>>, AppError> {
+pub(crate) async fn officers(_: Staff, State(state): State<AppState>) -> Result<Json<Vec<Officer>>, AppError> {
     let users = state.store.users().await?;
     Ok(Json(users.into_iter().map(|user| Officer { id: user.id, name: user.name }).collect()))
 }
@@ -213,7 +153,7 @@ fn summary(item: InboxItem, state: &AppState, now: DateTime<Utc>) -> Observation
         (status = 401, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "A filter that cannot be read; `fields` names each"),
     ))]
-async fn list(
+pub(crate) async fn list(
     Staff(staff): Staff,
     State(state): State<AppState>,
     Query(pairs): Query<Vec<(String, String)>>,
@@ -300,7 +240,11 @@ fn not_found() -> AppError {
 #[utoipa::path(get, path = "/api/v1/triage/observations/{id}", tag = "triage",
     params(("id" = Uuid, Path, description = "The observation's id")),
     responses((status = 200, body = ObservationDetail), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn detail(Staff(_): Staff, State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<ObservationDetail>, AppError> {
+pub(crate) async fn detail(
+    Staff(_): Staff,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<ObservationDetail>, AppError> {
     let id = Uuid::parse_str(&id).map_err(|_| not_found())?;
     let observation = state.store.observation(id).await?.ok_or_else(not_found)?;
     let submission = &observation.submission;
@@ -371,7 +315,7 @@ pub struct StepTaken {
         (status = 409, body = ErrorBody, description = "The observation changed since `version`, or the step does not follow from its status"),
         (status = 422, body = ErrorBody, description = "A missing officer, outcome or note; `fields` names it"),
     ))]
-async fn step(
+pub(crate) async fn step(
     staff: Staff,
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -453,7 +397,11 @@ pub struct AreaRatings {
 #[utoipa::path(get, path = "/api/v1/triage/services/{id}", tag = "triage",
     params(("id" = String, Path, description = "The service's CQC location ID")),
     responses((status = 200, body = ServicePicture), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn service(Staff(_): Staff, State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<ServicePicture>, AppError> {
+pub(crate) async fn service(
+    Staff(_): Staff,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<ServicePicture>, AppError> {
     let unknown = || AppError::NotFound("There is no service with this CQC location ID in the register.".to_owned());
     let id = CqcLocationId::parse(&id).map_err(|_| unknown())?;
     let service = state.store.service(&id).await?.ok_or_else(unknown)?;
