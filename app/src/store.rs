@@ -11,7 +11,7 @@ use uuid::Uuid;
 use crate::domain::{
     accounts::{Email, Role, StaffName},
     device::{OrganisationName, ProfessionalName, ProfessionalRole},
-    forms::{Answers, Assessment, Severity},
+    forms::{self, Answers, Assessment, FormDefinition, Severity, Summary},
     register::{CqcLocationId, RegisterPage, RegisterQuery, Service},
     submission::Receipt,
     triage::{Outcome, Status},
@@ -306,6 +306,29 @@ pub struct StoredSubmission {
     /// be read, so one bad row shows as such instead of breaking every page
     /// and batch that touches it.
     pub submitted_at: Option<DateTime<FixedOffset>>,
+}
+
+impl StoredSubmission {
+    /// The definition it was sent on, if this release or a publication knows it.
+    pub fn form(&self) -> Option<&'static FormDefinition> {
+        forms::find(&self.form_id, self.form_version)
+    }
+
+    /// Each answer as (question, answer in words), the service as `service_name` when given.
+    pub fn in_words(&self, service_name: Option<&str>) -> Vec<(String, String)> {
+        let Some(form) = self.form() else { return Vec::new() };
+        form.in_words(&self.answers, service_name).into_iter().map(|(_, question, text)| (question.label.clone(), text)).collect()
+    }
+
+    /// Whether the visitor said someone is at immediate risk of harm.
+    pub fn at_risk_of_harm(&self) -> bool {
+        self.form().is_some_and(|form| form.at_risk_of_harm(&self.answers))
+    }
+
+    /// A checklist's own summary of its ratings, by the rule in its definition.
+    pub fn checklist_summary(&self) -> Option<Summary> {
+        self.form()?.summarise(&self.answers)
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -7,12 +7,14 @@ mod definition;
 mod journey;
 mod severity;
 mod summary;
+mod words;
 
 pub use answers::{comment_field, tally_field, Answer, Answers, RawAnswers, RawValue, MAX_TALLY};
 pub use definition::{Choice, Condition, Flag, FormDefinition, FormId, Page, Question, QuestionKind};
-pub use journey::{answer_text, PageOutcome, Step};
+pub use journey::{PageOutcome, Step};
 pub use severity::{Assessment, Severity};
 pub use summary::{Summary, SummaryRow, SummaryRule};
+pub use words::answer_text;
 
 use std::sync::{OnceLock, RwLock};
 

@@ -19,6 +19,7 @@ pub use sent::SentPage;
 pub use start::StartPage;
 
 use leptos::prelude::*;
+use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
@@ -31,6 +32,29 @@ use crate::domain::{
 #[component]
 pub fn LoadFailed() -> impl IntoView {
     view! { <p class="nhsuk-error-message" role="alert">"This page could not be loaded. Try again shortly."</p> }
+}
+
+/// Why the page cannot be shown, and the way on.
+#[component]
+pub fn Gated(gate: Gate) -> impl IntoView {
+    match gate {
+        Gate::NotEnrolled | Gate::Revoked => view! {
+            <Title text="Enrol this device first"/>
+            <h1>"Enrol this device first"</h1>
+            <p>"To send observations from this phone, enrol it once with the access code your organisation gave you."</p>
+            <a class="nhsuk-button" href="/enrol" role="button" draggable="false">"Enrol this device"</a>
+        }
+        .into_any(),
+        Gate::NoSuchPage => {
+            crate::answer_not_found();
+            view! {
+                <Title text="Page not found"/>
+                <h1>"Page not found"</h1>
+                <p><a href="/feedback">"Go to the start of the form"</a></p>
+            }
+            .into_any()
+        }
+    }
 }
 
 /// The form this journey fills in.

@@ -14,7 +14,6 @@ pub use live::Arrivals;
 
 use app::domain::{
     device::ProfessionalRole,
-    forms::{self, Answer},
     register::{RegisterQuery, Service},
     triage::{parse_note, Outcome, Status, Step},
 };
@@ -30,7 +29,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{error::AppError, staff::Staff, AppState};
-use crate::store::{StaffSession, StepApplied, StoredSubmission, TriageChange, TriageEvent, User};
+use crate::store::{StaffSession, StepApplied, TriageChange, TriageEvent, User};
 use filter::InboxParams;
 use pages::StepProblem;
 
@@ -104,8 +103,8 @@ async fn render_observation(
     };
     let submission = &observation.submission;
     let service = state.store.service(&submission.service).await?;
-    let (answers, risk_of_harm) = answers_in_words(submission, service.as_ref());
-    let summary = checklist_summary(submission);
+    let answers = submission.in_words(service.as_ref().map(Service::name_and_town).as_deref());
+    let (risk_of_harm, summary) = (submission.at_risk_of_harm(), submission.checklist_summary());
     let others = state.store.service_observations(&submission.service, OTHERS_SHOWN + 1).await?;
     let view = pages::ObservationView {
         staff,
@@ -121,32 +120,6 @@ async fn render_observation(
         observation,
     };
     Ok((status, pages::observation(view)).into_response())
-}
-
-/// A step as a person asks for it, from the page's form or the JSON API.
-/// Each answer as (question, answer in words), the service by its name; and
-/// whether the visitor said someone is at immediate risk of harm.
-pub fn answers_in_words(submission: &StoredSubmission, service: Option<&Service>) -> (Vec<(String, String)>, bool) {
-    let Some(form) = forms::find(&submission.form_id, submission.form_version) else {
-        return (Vec::new(), false);
-    };
-    let rows = form
-        .summary(&submission.answers)
-        .into_iter()
-        .map(|(_, question, text)| {
-            let text = match (submission.answers.get(&question.id), service) {
-                (Some(Answer::Service(_)), Some(service)) => service.name_and_town(),
-                _ => text,
-            };
-            (question.label.clone(), text)
-        })
-        .collect();
-    (rows, matches!(submission.answers.get("risk_of_harm"), Some(Answer::YesNo(true))))
-}
-
-/// A checklist's own summary of its ratings, by the rule in its definition.
-pub fn checklist_summary(submission: &StoredSubmission) -> Option<forms::Summary> {
-    forms::find(&submission.form_id, submission.form_version)?.summarise(&submission.answers)
 }
 
 #[derive(Deserialize)]

@@ -89,6 +89,10 @@ pub enum QuestionKind {
     YesNo {
         #[serde(default)]
         yes_flag: Option<Flag>,
+        /// A Yes means someone is at immediate risk of harm: the phone shows
+        /// the local safeguarding route at once and triage marks the observation.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        risk_of_harm: bool,
     },
     /// A service from the register, by CQC location ID.
     ServicePicker,

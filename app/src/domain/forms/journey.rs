@@ -1,13 +1,12 @@
 //! The order of the journey through a form: which page comes next or before,
-//! given the answers so far, and how each answer reads on the "check your
-//! answers" page. Pure functions, so the browser and the no-JavaScript server
-//! path move through a form the same way.
+//! given the answers so far. Pure functions, so the browser and the
+//! no-JavaScript server path move through a form the same way.
 
 use chrono::NaiveDate;
 
 use super::{
-    answers::{comment_field, tally_field, Answer, Answers, RawAnswers, RawValue},
-    definition::{FormDefinition, Page, Question, QuestionKind},
+    answers::{comment_field, tally_field, Answers, RawAnswers, RawValue},
+    definition::{FormDefinition, Page, QuestionKind},
 };
 use crate::domain::FieldError;
 
@@ -118,77 +117,12 @@ impl FormDefinition {
         }
         None
     }
-
-    /// Each answered question with its answer in words, page by page, for the
-    /// "check your answers" page: (page slug, question, answer text).
-    pub fn summary<'a>(&'a self, answers: &Answers) -> Vec<(&'a str, &'a Question, String)> {
-        self.pages
-            .iter()
-            .flat_map(|page| page.questions.iter().map(move |question| (page.slug.as_str(), question)))
-            .filter_map(|(slug, question)| Some((slug, question, answer_text(question, answers.get(&question.id)?))))
-            .collect()
-    }
-}
-
-/// An answer as a person reads it: option labels, not codes.
-pub fn answer_text(question: &Question, answer: &Answer) -> String {
-    let label = |value: &str| {
-        question
-            .kind
-            .options()
-            .and_then(|options| options.iter().find(|option| option.value == value))
-            .map_or_else(|| value.to_owned(), |option| option.label.clone())
-    };
-    match answer {
-        Answer::Choice(value) => label(value),
-        Answer::Choices(values) => values.iter().map(|v| label(v)).collect::<Vec<_>>().join(", "),
-        Answer::Rating { value, comment: Some(comment) } => format!("{}: {comment}", label(value)),
-        Answer::Rating { value, comment: None } => label(value),
-        Answer::Text(text) => text.clone(),
-        Answer::Date(date) => date.format("%-d %B %Y").to_string(),
-        Answer::YesNo(yes) => if *yes { "Yes" } else { "No" }.to_owned(),
-        // The page shows the service's name; the id is what the answer holds.
-        Answer::Service(id) => id.as_str().to_owned(),
-        Answer::Tally { minutes, counts } => {
-            let total: u32 = counts.iter().map(|(_, n)| n).sum();
-            let parts: Vec<String> = counts
-                .iter()
-                .map(|(category, n)| {
-                    let label = match &question.kind {
-                        QuestionKind::Tally { categories, .. } => {
-                            categories.iter().find(|c| &c.value == category).map_or(category.as_str(), |c| c.label.as_str())
-                        }
-                        _ => category.as_str(),
-                    };
-                    format!("{label} {n} ({})", percent(*n, total))
-                })
-                .collect();
-            format!("{total} in {}: {}", minutes_text(*minutes), parts.join(", "))
-        }
-    }
-}
-
-/// `n` as a whole-number share of `total`, "0%" when there is nothing to share.
-pub fn percent(n: u32, total: u32) -> String {
-    match total {
-        0 => "0%".to_owned(),
-        _ => format!("{}%", (f64::from(n) * 100.0 / f64::from(total)).round()),
-    }
-}
-
-/// "1 minute", "20 minutes".
-pub fn minutes_text(minutes: u32) -> String {
-    if minutes == 1 {
-        "1 minute".to_owned()
-    } else {
-        format!("{minutes} minutes")
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::forms::{complete_feedback, find, RawValue, PROFESSIONAL_FEEDBACK};
+    use crate::domain::forms::{complete_feedback, find, PROFESSIONAL_FEEDBACK};
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
@@ -276,20 +210,5 @@ mod tests {
         let answers = form().answers_before("risk", &complete_feedback(), today());
         assert!(answers.get("staffing").is_some());
         assert!(answers.get("risk_of_harm").is_none());
-    }
-
-    #[test]
-    fn the_summary_reads_in_words() {
-        let mut raw = complete_feedback();
-        raw.set("staffing", RawValue::One("some_concerns".into()));
-        raw.set("staffing_comment", RawValue::One("Call bells slow".into()));
-        let answers = form().validate(&raw, today()).unwrap();
-        let summary = form().summary(&answers);
-        let text = |id: &str| summary.iter().find(|(_, q, _)| q.id == id).map(|(_, _, t)| t.as_str());
-        assert_eq!(text("role"), Some("GP"));
-        assert_eq!(text("visit_date"), Some("20 November 2026"));
-        assert_eq!(text("staffing"), Some("Some concerns: Call bells slow"));
-        assert_eq!(text("risk_of_harm"), Some("No"));
-        assert_eq!(summary.iter().find(|(_, q, _)| q.id == "staffing").map(|(s, _, _)| *s), Some("staffing"));
     }
 }

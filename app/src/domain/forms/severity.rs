@@ -71,7 +71,7 @@ impl FormDefinition {
 fn flag_of<'a>(question: &'a Question, answer: &Answer) -> Option<&'a Flag> {
     let option_flag = |value: &str| question.kind.options()?.iter().find(|option| option.value == value)?.flag.as_ref();
     match (&question.kind, answer) {
-        (QuestionKind::YesNo { yes_flag }, Answer::YesNo(true)) => yes_flag.as_ref(),
+        (QuestionKind::YesNo { yes_flag, .. }, Answer::YesNo(true)) => yes_flag.as_ref(),
         // The worst flag of a category that counted anything.
         (QuestionKind::Tally { categories, .. }, Answer::Tally { counts, .. }) => categories
             .iter()

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     answers::{Answer, Answers},
     definition::{FormDefinition, QuestionKind},
-    journey::{minutes_text, percent},
+    words::{minutes_text, percent},
 };
 
 /// How a definition's summary is worked out.

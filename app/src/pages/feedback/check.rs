@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
-use super::{fields::SafeguardingPanel, question::Gated, Gate, LoadFailed};
+use super::{fields::SafeguardingPanel, Gate, Gated, LoadFailed};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CheckData {
@@ -18,26 +18,24 @@ pub struct CheckData {
 #[server(endpoint = "v1/feedback/check")]
 pub async fn feedback_check() -> Result<Result<CheckData, Gate>, ServerFnError> {
     use super::ssr::{internal, Journey};
-    use crate::domain::forms::{self, Answer};
+    use crate::domain::forms;
     let journey = Journey::load().await?;
     let Some((_, draft)) = journey.device_and_draft() else { return Ok(Err(journey.gate())) };
     let form = forms::find(&draft.form_id, draft.form_version).ok_or_else(|| ServerFnError::new("form missing"))?;
     let answers = form.valid_answers(&draft.answers, chrono::Utc::now().date_naive());
-    let mut rows = Vec::new();
-    for (slug, question, text) in form.summary(&answers) {
-        let text = match answers.get(&question.id) {
-            Some(Answer::Service(id)) => {
-                let found = journey.store.service(id).await.map_err(internal)?;
-                found.map_or(text, |s| s.name_and_town())
-            }
-            _ => text,
-        };
-        rows.push((question.label.clone(), text, format!("/feedback/{slug}?return=check")));
-    }
+    let service_name = match answers.service() {
+        Some(id) => journey.store.service(id).await.map_err(internal)?.map(|service| service.name_and_town()),
+        None => None,
+    };
+    let rows = form
+        .in_words(&answers, service_name.as_deref())
+        .into_iter()
+        .map(|(slug, question, text)| (question.label.clone(), text, format!("/feedback/{slug}?return=check")))
+        .collect();
     Ok(Ok(CheckData {
         form_title: form.title.clone(),
         rows,
-        risk_of_harm: matches!(answers.get("risk_of_harm"), Some(Answer::YesNo(true))),
+        risk_of_harm: form.at_risk_of_harm(&answers),
         safeguarding: journey.safeguarding(),
     }))
 }

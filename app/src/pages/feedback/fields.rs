@@ -93,7 +93,7 @@ pub fn QuestionField(question: Question, cx: FieldContext, as_heading: bool) -> 
             <Radios id=id.clone() options cx=cx.clone()/>
             <TextInput id=comment_field(&id) label=comment_label max=comment_max_chars multiline=true cx=cx.clone()/>
         }),
-        QuestionKind::YesNo { .. } => {
+        QuestionKind::YesNo { risk_of_harm, .. } => {
             let options = ["yes", "no"]
                 .map(|value| Choice {
                     value: value.into(),
@@ -103,7 +103,7 @@ pub fn QuestionField(question: Question, cx: FieldContext, as_heading: bool) -> 
                     not_rated: false,
                 })
                 .to_vec();
-            EitherOf5::A(view! { <Radios id=id.clone() options cx=cx.clone()/> })
+            EitherOf5::A(view! { <Radios id=id.clone() options cx=cx.clone() risk_of_harm/> })
         }
         QuestionKind::MultipleChoice { options } => EitherOf5::C(view! { <Checkboxes id=id.clone() options cx=cx.clone()/> }),
         QuestionKind::Text { multiline, .. } => {
@@ -146,7 +146,14 @@ pub fn QuestionField(question: Question, cx: FieldContext, as_heading: bool) -> 
 }
 
 #[component]
-fn Radios(id: String, options: Vec<Choice>, cx: FieldContext) -> impl IntoView {
+fn Radios(
+    id: String,
+    options: Vec<Choice>,
+    cx: FieldContext,
+    /// Yes shows the safeguarding route (a risk-of-harm question).
+    #[prop(optional)]
+    risk_of_harm: bool,
+) -> impl IntoView {
     let chosen = cx.value_of(&id);
     view! {
         <div class="nhsuk-radios">
@@ -156,7 +163,7 @@ fn Radios(id: String, options: Vec<Choice>, cx: FieldContext) -> impl IntoView {
                 .map(|(n, option)| {
                     let input_id = if n == 0 { id.clone() } else { format!("{id}-{}", n + 1) };
                     let follow_ups = cx.follow_ups(&id, &option.value);
-                    let panel = (id == "risk_of_harm" && option.value == "yes").then(|| cx.safeguarding.clone());
+                    let panel = (risk_of_harm && option.value == "yes").then(|| cx.safeguarding.clone());
                     let conditional = (!follow_ups.is_empty() || panel.is_some()).then(|| {
                         view! {
                             <div class="nhsuk-radios__conditional">

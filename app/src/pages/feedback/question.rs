@@ -11,7 +11,7 @@ use super::{
     error_summary::ErrorSummary,
     feedback_page,
     fields::{FieldContext, QuestionField},
-    Gate, LoadFailed, PageData,
+    Gated, LoadFailed, PageData,
 };
 use crate::domain::{forms::QuestionKind, register::RegisterPage as RegisterResults};
 
@@ -133,28 +133,5 @@ pub(crate) fn ServiceChoices(results: RegisterResults, chosen: Option<crate::dom
                     .collect_view()}
             </div>
         </fieldset>
-    }
-}
-
-/// Why the page cannot be shown, and the way on.
-#[component]
-pub fn Gated(gate: Gate) -> impl IntoView {
-    match gate {
-        Gate::NotEnrolled | Gate::Revoked => view! {
-            <Title text="Enrol this device first"/>
-            <h1>"Enrol this device first"</h1>
-            <p>"To send observations from this phone, enrol it once with the access code your organisation gave you."</p>
-            <a class="nhsuk-button" href="/enrol" role="button" draggable="false">"Enrol this device"</a>
-        }
-        .into_any(),
-        Gate::NoSuchPage => {
-            crate::answer_not_found();
-            view! {
-                <Title text="Page not found"/>
-                <h1>"Page not found"</h1>
-                <p><a href="/feedback">"Go to the start of the form"</a></p>
-            }
-            .into_any()
-        }
     }
 }

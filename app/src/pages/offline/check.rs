@@ -7,10 +7,7 @@ use uuid::Uuid;
 
 use super::{change_href, clock, done_href, home::Missing, outbox::StorageRisk, phone, service_name, state::OfflineState, sync};
 use crate::{
-    domain::{
-        forms::{self, Answer},
-        submission::SubmissionRequest,
-    },
+    domain::{forms, submission::SubmissionRequest},
     pages::feedback::{check::AnswerSummary, fields::SafeguardingPanel},
 };
 
@@ -22,18 +19,13 @@ pub fn CheckPage(draft: Uuid) -> impl IntoView {
     let today = clock::today();
     let answers = form.valid_answers(&stored.answers, today);
     let register = state.register.get_untracked();
+    let service_name = answers.service().and_then(|id| service_name(&register, id.as_str()));
     let rows: Vec<(String, String, String)> = form
-        .summary(&answers)
+        .in_words(&answers, service_name.as_deref())
         .into_iter()
-        .map(|(slug, question, text)| {
-            let text = match answers.get(&question.id) {
-                Some(Answer::Service(id)) => service_name(&register, id.as_str()).unwrap_or(text),
-                _ => text,
-            };
-            (question.label.clone(), text, change_href(draft, slug))
-        })
+        .map(|(slug, question, text)| (question.label.clone(), text, change_href(draft, slug)))
         .collect();
-    let risk_of_harm = matches!(answers.get("risk_of_harm"), Some(Answer::YesNo(true)));
+    let risk_of_harm = form.at_risk_of_harm(&answers);
     let safeguarding = state.profile.get_untracked().map(|p| p.safeguarding_route).unwrap_or_default();
     let back = form.pages.last().map_or_else(|| super::HOME_HREF.to_owned(), |page| super::step_href(draft, &page.slug));
 

@@ -7,7 +7,7 @@
 
 use app::domain::{
     forms::{Severity, Summary},
-    register::CqcLocationId,
+    register::{CqcLocationId, Service},
     triage::{charted_area, Outcome, Status},
 };
 use axum::{
@@ -22,7 +22,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{
-    answers_in_words, apply_step, checklist_summary,
+    apply_step,
     filter::InboxParams,
     services::{picture, Picture},
     StepField, StepRefused, StepRequest, PER_PAGE,
@@ -249,8 +249,8 @@ pub(crate) async fn detail(
     let observation = state.store.observation(id).await?.ok_or_else(not_found)?;
     let submission = &observation.submission;
     let service = state.store.service(&submission.service).await?;
-    let (answers, risk_of_harm) = answers_in_words(submission, service.as_ref());
-    let summary = checklist_summary(submission);
+    let answers = submission.in_words(service.as_ref().map(Service::name_and_town).as_deref());
+    let (risk_of_harm, summary) = (submission.at_risk_of_harm(), submission.checklist_summary());
     let receipt = &submission.receipt;
     Ok(Json(ObservationDetail {
         id,

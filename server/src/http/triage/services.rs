@@ -13,7 +13,7 @@ use axum::{
 };
 use chrono::Utc;
 
-use super::{checklist_summary, pages, Staff};
+use super::{pages, Staff};
 use crate::{
     http::{error::AppError, AppState},
     store::{AreaMonth, InboxFilter, InboxItem, StoredSubmission},
@@ -96,7 +96,7 @@ async fn latest_checklists(state: &AppState, service: &CqcLocationId) -> Result<
     let mut latest = Vec::new();
     for form_id in summarised {
         let Some(submission) = state.store.latest_submission(service, form_id).await? else { continue };
-        let Some(summary) = checklist_summary(&submission) else { continue };
+        let Some(summary) = submission.checklist_summary() else { continue };
         let form_title =
             forms::find(&submission.form_id, submission.form_version).map_or_else(|| form_id.to_owned(), |form| form.title.clone());
         latest.push(LatestChecklist { form_title, submission, summary });
