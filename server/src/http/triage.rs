@@ -8,6 +8,7 @@ mod export;
 pub mod filter;
 mod live;
 pub mod pages;
+mod schema;
 mod services;
 
 pub use live::Arrivals;

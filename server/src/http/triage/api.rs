@@ -6,9 +6,9 @@
 //! A breaking change gets `/api/v2`; fields are only ever added to v1.
 
 use app::domain::{
-    forms::{Severity, Summary},
+    forms::Severity,
     register::{CqcLocationId, Service},
-    triage::{charted_area, Outcome, Status},
+    triage::charted_area,
 };
 use axum::{
     extract::{Path, Query, State},
@@ -16,25 +16,24 @@ use axum::{
     routing::{get, post},
     Json, Router,
 };
-use chrono::{DateTime, FixedOffset, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use chrono::Utc;
 use uuid::Uuid;
 
 use super::{
     apply_step,
     filter::InboxParams,
+    schema::{
+        AnswerInWords, AreaRatings, ChecklistSummary, Filters, Me, ObservationDetail, ObservationList, ObservationSummary, Officer,
+        ServicePicture, StepBody, StepTaken, TimelineEntry, Visitor,
+    },
     services::{picture, Picture},
     StepField, StepRefused, StepRequest, PER_PAGE,
 };
-use crate::{
-    http::{
-        error::{AppError, ErrorBody},
-        extract::ApiJson,
-        staff::{Staff, CSRF_HEADER},
-        AppState,
-    },
-    store::{InboxItem, TriageEvent},
+use crate::http::{
+    error::{AppError, ErrorBody},
+    extract::ApiJson,
+    staff::{Staff, CSRF_HEADER},
+    AppState,
 };
 
 pub fn router() -> Router<AppState> {
@@ -47,18 +46,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/triage/services/{id}", get(service))
 }
 
-/// The logged-in member of staff.
-#[derive(Serialize, ToSchema)]
-pub struct Me {
-    pub id: i64,
-    pub name: String,
-    pub email: String,
-    /// `commissioner` or `admin`.
-    pub role: String,
-    /// Send it back in `X-CSRF-Token` with each step.
-    pub csrf_token: String,
-}
-
 #[utoipa::path(get, path = "/api/v1/triage/me", tag = "triage",
     responses((status = 200, body = Me), (status = 401, body = ErrorBody, description = "Not logged in")))]
 pub(crate) async fn me(Staff(staff): Staff) -> Json<Me> {
@@ -66,85 +53,11 @@ pub(crate) async fn me(Staff(staff): Staff) -> Json<Me> {
     Json(Me { id: user.id, name: user.name, email: user.email, role: user.role.code().to_owned(), csrf_token: staff.csrf_token })
 }
 
-/// Someone an observation can be assigned to.
-#[derive(Serialize, ToSchema)]
-pub struct Officer {
-    pub id: i64,
-    pub name: String,
-}
-
 #[utoipa::path(get, path = "/api/v1/triage/officers", tag = "triage",
     responses((status = 200, body = Vec<Officer>), (status = 401, body = ErrorBody)))]
 pub(crate) async fn officers(_: Staff, State(state): State<AppState>) -> Result<Json<Vec<Officer>>, AppError> {
     let users = state.store.users().await?;
     Ok(Json(users.into_iter().map(|user| Officer { id: user.id, name: user.name }).collect()))
-}
-
-/// The inbox's filters, exactly as the inbox page takes them in its address.
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)] // documentation only: the handler reads the pairs, as repeated keys need
-struct Filters {
-    /// `red`, `amber` or `green`; repeat the key for more than one.
-    severity: Option<Vec<String>>,
-    /// `open` (the default: all but closed), `all`, `new`, `triaged`, `action` or `closed`.
-    status: Option<String>,
-    /// A service's CQC location ID.
-    service: Option<String>,
-    /// An area rated with some or serious concerns: `appearance`, `environment`, `interaction` or `staffing`.
-    area: Option<String>,
-    /// The visitor's role, as the form's code (`gp`, `nurse`, …).
-    role: Option<String>,
-    /// Words that must all appear in the answers.
-    q: Option<String>,
-    /// Received on or after this date (YYYY-MM-DD).
-    from: Option<String>,
-    /// Received on or before this date (YYYY-MM-DD).
-    to: Option<String>,
-    /// `yes`: only those assigned to me.
-    mine: Option<String>,
-    /// From 1.
-    page: Option<u32>,
-}
-
-/// One page of the inbox, most urgent first.
-#[derive(Serialize, ToSchema)]
-pub struct ObservationList {
-    pub items: Vec<ObservationSummary>,
-    /// How many match the filters, on every page.
-    pub total: u64,
-    pub page: u32,
-    pub per_page: u32,
-}
-
-/// An inbox row.
-#[derive(Serialize, ToSchema)]
-pub struct ObservationSummary {
-    pub id: Uuid,
-    pub service_location_id: String,
-    pub service_name: String,
-    pub severity: Severity,
-    /// Why: "Serious concerns: staffing".
-    pub severity_reason: String,
-    pub status: Status,
-    pub assigned_to: Option<String>,
-    pub received_at: DateTime<Utc>,
-    /// Not acknowledged within its response target.
-    pub overdue: bool,
-}
-
-fn summary(item: InboxItem, state: &AppState, now: DateTime<Utc>) -> ObservationSummary {
-    ObservationSummary {
-        overdue: state.response_targets.is_overdue(item.severity, item.status, item.received_at, now),
-        id: item.id,
-        service_location_id: item.service.as_str().to_owned(),
-        service_name: item.service_name,
-        severity: item.severity,
-        severity_reason: item.severity_reason,
-        status: item.status,
-        assigned_to: item.assignee,
-        received_at: item.received_at,
-    }
 }
 
 #[utoipa::path(get, path = "/api/v1/triage/observations", tag = "triage", params(Filters),
@@ -163,74 +76,11 @@ pub(crate) async fn list(
     let page = state.store.inbox(&filter, params.page, PER_PAGE).await?;
     let now = Utc::now();
     Ok(Json(ObservationList {
-        items: page.items.into_iter().map(|item| summary(item, &state, now)).collect(),
+        items: page.items.into_iter().map(|item| ObservationSummary::new(item, &state.response_targets, now)).collect(),
         total: page.total,
         page: params.page,
         per_page: PER_PAGE,
     }))
-}
-
-/// An observation with everything the unit knows of it.
-#[derive(Serialize, ToSchema)]
-pub struct ObservationDetail {
-    pub id: Uuid,
-    /// Send it with a step: the step is refused if the observation changed since.
-    pub version: i64,
-    pub status: Status,
-    pub severity: Severity,
-    pub severity_reason: String,
-    /// Someone may be at immediate risk of harm.
-    pub risk_of_harm: bool,
-    pub service_location_id: String,
-    pub service_name: Option<String>,
-    pub form_id: String,
-    pub form_version: u32,
-    /// The phone's clock when it was sent, with its offset; null when the
-    /// stored value could not be read as a date.
-    pub submitted_at: Option<DateTime<FixedOffset>>,
-    pub received_at: DateTime<Utc>,
-    pub overdue: bool,
-    pub visitor: Visitor,
-    pub assigned_to: Option<Officer>,
-    pub outcome: Option<Outcome>,
-    /// The questions and answers, in words, in the form's order.
-    pub answers: Vec<AnswerInWords>,
-    /// A checklist's own summary (domain, indicator or theme ratings and an overall); none for the feedback form.
-    pub summary: Option<Summary>,
-    /// The audit trail, oldest first.
-    pub timeline: Vec<TimelineEntry>,
-}
-
-/// Who sent an observation.
-#[derive(Serialize, ToSchema)]
-pub struct Visitor {
-    pub name: String,
-    pub role: String,
-    pub organisation: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct AnswerInWords {
-    pub question: String,
-    pub answer: String,
-}
-
-/// One step in the audit trail.
-#[derive(Serialize, ToSchema)]
-pub struct TimelineEntry {
-    pub at: DateTime<Utc>,
-    pub by: String,
-    /// What was done: "Acknowledged and assigned", "Note added", …
-    pub action: String,
-    /// The officer assigned or the outcome recorded, if any.
-    pub detail: String,
-    pub note: String,
-}
-
-impl From<TriageEvent> for TimelineEntry {
-    fn from(event: TriageEvent) -> Self {
-        Self { at: event.at, by: event.user_name, action: event.kind, detail: event.detail, note: event.note }
-    }
 }
 
 fn not_found() -> AppError {
@@ -273,31 +123,6 @@ pub(crate) async fn detail(
         summary,
         timeline: observation.events.into_iter().map(TimelineEntry::from).collect(),
     }))
-}
-
-/// A step to take on an observation.
-#[derive(Deserialize, ToSchema)]
-pub struct StepBody {
-    /// The version the step is based on (from the observation).
-    pub version: i64,
-    /// `assign` (acknowledges a new observation), `note`, `outcome`, `close` or `reopen`.
-    pub step: String,
-    /// For `assign`: the officer's id (see `/api/v1/triage/officers`).
-    #[serde(default)]
-    pub officer: Option<i64>,
-    /// For `outcome`.
-    #[serde(default)]
-    pub outcome: Option<Outcome>,
-    /// Required for `note` and `reopen`; at most 2,000 characters.
-    #[serde(default)]
-    pub note: String,
-}
-
-/// Where the observation stands after a step.
-#[derive(Serialize, ToSchema)]
-pub struct StepTaken {
-    pub version: i64,
-    pub status: Status,
 }
 
 #[utoipa::path(post, path = "/api/v1/triage/observations/{id}/steps", tag = "triage",
@@ -348,52 +173,6 @@ fn step_field(field: StepField) -> &'static str {
     }
 }
 
-/// A service's picture from its observations.
-#[derive(Serialize, ToSchema)]
-pub struct ServicePicture {
-    pub location_id: String,
-    pub name: String,
-    /// Every observation, by severity.
-    pub red: u64,
-    pub amber: u64,
-    pub green: u64,
-    /// Observations not yet closed.
-    pub open: u64,
-    /// Why the service is flagged for a pattern of concerns, if it is.
-    pub pattern: Option<String>,
-    /// How each area was rated, per month received.
-    pub areas: Vec<AreaRatings>,
-    /// The latest observations, newest first.
-    pub recent: Vec<ObservationSummary>,
-    /// The newest submission of each checklist about the service, with its summary.
-    pub checklists: Vec<ChecklistSummary>,
-}
-
-/// One checklist's newest submission about a service.
-#[derive(Serialize, ToSchema)]
-pub struct ChecklistSummary {
-    /// The observation's id.
-    pub id: Uuid,
-    pub form_id: String,
-    pub form_version: u32,
-    pub form_title: String,
-    pub received_at: DateTime<Utc>,
-    pub summary: Summary,
-}
-
-/// How often one area got one rating in one month.
-#[derive(Serialize, ToSchema)]
-pub struct AreaRatings {
-    /// `appearance`, `environment`, `interaction` or `staffing`.
-    pub area: String,
-    pub label: String,
-    /// YYYY-MM.
-    pub month: String,
-    /// `good`, `some_concerns`, `serious_concerns` or `not_observed`.
-    pub rating: String,
-    pub count: u32,
-}
-
 #[utoipa::path(get, path = "/api/v1/triage/services/{id}", tag = "triage",
     params(("id" = String, Path, description = "The service's CQC location ID")),
     responses((status = 200, body = ServicePicture), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
@@ -426,7 +205,7 @@ pub(crate) async fn service(
                 count: month.count,
             })
             .collect(),
-        recent: recent.into_iter().map(|item| summary(item, &state, now)).collect(),
+        recent: recent.into_iter().map(|item| ObservationSummary::new(item, &state.response_targets, now)).collect(),
         checklists: checklists
             .into_iter()
             .map(|latest| ChecklistSummary {
