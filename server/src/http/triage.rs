@@ -10,13 +10,13 @@ mod live;
 pub mod pages;
 mod schema;
 mod services;
+mod steps;
 
 pub use live::Arrivals;
 
 use app::domain::{
     device::ProfessionalRole,
     register::{RegisterQuery, Service},
-    triage::{parse_note, Outcome, Status, Step},
 };
 use axum::{
     extract::{Path, Query, State},
@@ -30,9 +30,10 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{error::AppError, staff::Staff, AppState};
-use crate::store::{StaffSession, StepApplied, TriageChange, TriageEvent, User};
+use crate::store::StaffSession;
 use filter::InboxParams;
 use pages::StepProblem;
+use steps::{apply_step, StepField, StepRefused, StepRequest};
 
 /// Observations per inbox page.
 pub const PER_PAGE: u32 = 25;
@@ -139,81 +140,6 @@ struct StepPost {
     note: String,
 }
 
-/// What a step names; every field is checked before anything is written.
-#[derive(Clone, Debug, Default, Deserialize)]
-pub struct StepRequest {
-    #[serde(default)]
-    pub step: String,
-    #[serde(default)]
-    pub officer: String,
-    #[serde(default)]
-    pub outcome: String,
-    #[serde(default)]
-    pub note: String,
-}
-
-/// Which part of a step was refused, so each caller can point at its own field.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StepField {
-    Officer,
-    Outcome,
-    Note,
-}
-
-/// Why a step was not taken. Nothing was written.
-#[derive(Debug)]
-pub enum StepRefused {
-    NotFound,
-    /// 400: a step the workflow does not know.
-    Unknown(&'static str),
-    /// 422: a missing or unreadable part.
-    Invalid(StepField, String),
-    /// 409: someone else acted first, or the step does not follow from the status.
-    Conflict(String),
-}
-
-const STALE: &str = "Someone else changed this observation while you were looking at it. Check the timeline, \
-    then try again: what you typed is still here.";
-
-/// Checks a step against the workflow and, if it follows from the version the
-/// person saw, applies it with its audit line; the new version when it did.
-pub async fn apply_step(
-    state: &AppState,
-    staff: &StaffSession,
-    id: Uuid,
-    seen_version: Option<i64>,
-    request: &StepRequest,
-) -> Result<Result<(i64, Status), StepRefused>, AppError> {
-    let Some(current) = state.store.observation(id).await? else {
-        return Ok(Err(StepRefused::NotFound));
-    };
-    let officers = state.store.users().await?;
-    let step = match parse_step(request, &officers) {
-        Ok(step) => step,
-        Err(refused) => return Ok(Err(refused)),
-    };
-    if seen_version != Some(current.version) {
-        return Ok(Err(StepRefused::Conflict(STALE.to_owned())));
-    }
-    let next = match step.from(current.status) {
-        Ok(next) => next,
-        Err(message) => return Ok(Err(StepRefused::Conflict(message.to_owned()))),
-    };
-    let note = match parse_note(&step, &request.note) {
-        Ok(note) => note,
-        Err(err) => return Ok(Err(StepRefused::Invalid(StepField::Note, err.message))),
-    };
-    let change = change_for(&officers, staff, &step, current.status, next, note);
-    Ok(match state.store.apply_step(id, current.version, &change).await? {
-        StepApplied::Done(version) => {
-            tracing::info!(observation = %id, step = change.event.kind, user = staff.user.id, "triage step");
-            Ok((version, next))
-        }
-        StepApplied::Stale => Err(StepRefused::Conflict(STALE.to_owned())),
-        StepApplied::NotFound => Err(StepRefused::NotFound),
-    })
-}
-
 async fn take_step(
     staff: Staff,
     State(state): State<AppState>,
@@ -244,46 +170,4 @@ async fn take_step(
         Err(StepRefused::Conflict(message)) => (StatusCode::CONFLICT, Some(problem(note_field, message))),
     };
     render_observation(&state, &staff, &id, problem, status).await
-}
-
-/// The step a request names, or what is missing from it.
-fn parse_step(request: &StepRequest, officers: &[User]) -> Result<Step, StepRefused> {
-    match request.step.as_str() {
-        "assign" => match request.officer.parse::<i64>().ok().filter(|id| officers.iter().any(|o| o.id == *id)) {
-            Some(officer) => Ok(Step::Assign { officer }),
-            None => Err(StepRefused::Invalid(StepField::Officer, "Choose the officer who will handle this observation".to_owned())),
-        },
-        "outcome" => match Outcome::parse(&request.outcome) {
-            Some(outcome) => Ok(Step::RecordOutcome(outcome)),
-            None => Err(StepRefused::Invalid(StepField::Outcome, "Select the outcome".to_owned())),
-        },
-        "note" => Ok(Step::Note),
-        "close" => Ok(Step::Close),
-        "reopen" => Ok(Step::Reopen),
-        _ => Err(StepRefused::Unknown("This action is not known. Reload the page and try again.")),
-    }
-}
-
-/// The new state and the audit line for a step that passed its checks.
-fn change_for(officers: &[User], staff: &StaffSession, step: &Step, from: Status, to: Status, note: String) -> TriageChange {
-    let now = Utc::now();
-    let (assignee, detail) = match step {
-        Step::Assign { officer } => {
-            let name = officers.iter().find(|u| u.id == *officer).map(|u| u.name.clone()).unwrap_or_default();
-            (Some(*officer), name)
-        }
-        Step::RecordOutcome(outcome) => (None, outcome.label().to_owned()),
-        _ => (None, String::new()),
-    };
-    TriageChange {
-        status: to,
-        assignee,
-        outcome: match step {
-            Step::RecordOutcome(outcome) => Some(*outcome),
-            _ => None,
-        },
-        acknowledged_at: (from == Status::New && to != Status::New).then_some(now),
-        user_id: staff.user.id,
-        event: TriageEvent { at: now, user_name: staff.user.name.clone(), kind: step.kind(from).to_owned(), detail, note },
-    }
 }

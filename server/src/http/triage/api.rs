@@ -20,14 +20,14 @@ use chrono::Utc;
 use uuid::Uuid;
 
 use super::{
-    apply_step,
     filter::InboxParams,
     schema::{
         AnswerInWords, AreaRatings, ChecklistSummary, Filters, Me, ObservationDetail, ObservationList, ObservationSummary, Officer,
         ServicePicture, StepBody, StepTaken, TimelineEntry, Visitor,
     },
     services::{picture, Picture},
-    StepField, StepRefused, StepRequest, PER_PAGE,
+    steps::{apply_step, StepField, StepRefused, StepRequest},
+    PER_PAGE,
 };
 use crate::http::{
     error::{AppError, ErrorBody},
