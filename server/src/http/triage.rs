@@ -1,12 +1,15 @@
-//! Triage for the commissioning unit: the inbox, an observation, and the
-//! steps taken on it. Only logged-in staff get here ([`Staff`]); each step is
-//! checked against the workflow in `app::domain::triage`, written with the
-//! version it was based on, and appended to the audit trail.
+//! Triage for the commissioning unit: the inbox, an observation, the steps
+//! taken on it, a service's picture, and the JSON API over the same. Only
+//! logged-in staff get here ([`super::staff::Staff`]). This file is the router;
+//! each job has its own module: `inbox`, `observations`, `services` (pages),
+//! `steps` (the decision), `api` and `schema` (JSON), `pages` (the views).
 
 pub mod api;
 mod export;
 pub mod filter;
+mod inbox;
 mod live;
+mod observations;
 pub mod pages;
 mod schema;
 mod services;
@@ -14,160 +17,17 @@ mod steps;
 
 pub use live::Arrivals;
 
-use app::domain::{
-    device::ProfessionalRole,
-    register::{RegisterQuery, Service},
-};
-use axum::{
-    extract::{Path, Query, State},
-    http::{HeaderMap, StatusCode},
-    response::{IntoResponse, Redirect, Response},
-    routing::get,
-    Form, Router,
-};
-use chrono::Utc;
-use serde::Deserialize;
-use uuid::Uuid;
+use axum::{routing::get, Router};
 
-use super::{error::AppError, staff::Staff, AppState};
-use crate::store::StaffSession;
-use filter::InboxParams;
-use pages::StepProblem;
-use steps::{apply_step, StepField, StepRefused, StepRequest};
-
-/// Observations per inbox page.
-pub const PER_PAGE: u32 = 25;
-/// How many of a service's other observations an observation page lists.
-const OTHERS_SHOWN: u32 = 10;
+use super::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/triage", get(inbox))
+        .route("/triage", get(inbox::inbox))
         .route("/triage/events", get(live::events))
         .route("/triage/export.csv", get(export::export))
         .route("/triage/services", get(services::flagged))
         .route("/triage/services/{id}", get(services::service))
-        .route("/triage/observations/{id}", get(observation).post(take_step))
+        .route("/triage/observations/{id}", get(observations::observation).post(observations::take_step))
         .merge(api::router())
-}
-
-async fn inbox(
-    Staff(staff): Staff,
-    State(state): State<AppState>,
-    Query(pairs): Query<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
-    let params = InboxParams::from_pairs(&pairs);
-    let (filter, problems, status) = match params.filter(staff.user.id) {
-        Ok(filter) => (filter, Vec::new(), StatusCode::OK),
-        Err(problems) => (Default::default(), problems, StatusCode::UNPROCESSABLE_ENTITY),
-    };
-    let page = state.store.inbox(&filter, params.page, PER_PAGE).await?;
-    let services = state
-        .store
-        .search_register(&RegisterQuery::new(""), 10_000)
-        .await?
-        .services
-        .into_iter()
-        .map(|service| (service.location_id.as_str().to_owned(), service.name_and_town()))
-        .collect();
-    let view = pages::InboxView {
-        staff: &staff,
-        params: &params,
-        problems,
-        page,
-        per_page: PER_PAGE,
-        services,
-        roles: ProfessionalRole::options(),
-        targets: state.response_targets,
-        now: Utc::now(),
-    };
-    Ok((status, pages::inbox(view)).into_response())
-}
-
-async fn observation(Staff(staff): Staff, State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, AppError> {
-    render_observation(&state, &staff, &id, None, StatusCode::OK).await
-}
-
-/// The observation page, with a step's problem when there is one.
-async fn render_observation(
-    state: &AppState,
-    staff: &StaffSession,
-    id: &str,
-    problem: Option<StepProblem>,
-    status: StatusCode,
-) -> Result<Response, AppError> {
-    let found = match Uuid::parse_str(id) {
-        Ok(id) => state.store.observation(id).await?,
-        Err(_) => None,
-    };
-    let Some(observation) = found else {
-        return Ok((StatusCode::NOT_FOUND, pages::not_found(staff)).into_response());
-    };
-    let submission = &observation.submission;
-    let service = state.store.service(&submission.service).await?;
-    let answers = submission.in_words(service.as_ref().map(Service::name_and_town).as_deref());
-    let (risk_of_harm, summary) = (submission.at_risk_of_harm(), submission.checklist_summary());
-    let others = state.store.service_observations(&submission.service, OTHERS_SHOWN + 1).await?;
-    let view = pages::ObservationView {
-        staff,
-        service,
-        answers,
-        summary,
-        risk_of_harm,
-        others,
-        officers: state.store.users().await?,
-        targets: state.response_targets,
-        now: Utc::now(),
-        problem,
-        observation,
-    };
-    Ok((status, pages::observation(view)).into_response())
-}
-
-#[derive(Deserialize)]
-struct StepPost {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    version: String,
-    #[serde(default)]
-    step: String,
-    #[serde(default)]
-    officer: String,
-    #[serde(default)]
-    outcome: String,
-    #[serde(default)]
-    note: String,
-}
-
-async fn take_step(
-    staff: Staff,
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    Form(post): Form<StepPost>,
-) -> Result<Response, AppError> {
-    staff.check_post(&headers, &post.csrf)?;
-    let Staff(staff) = staff;
-    let Ok(uuid) = Uuid::parse_str(&id) else {
-        return render_observation(&state, &staff, &id, None, StatusCode::NOT_FOUND).await;
-    };
-    let request = &StepRequest { step: post.step, officer: post.officer, outcome: post.outcome, note: post.note };
-    let problem = |field: String, message: String| StepProblem { step: request.step.clone(), field, message, note: request.note.clone() };
-    let note_field = format!("{}-note", request.step);
-    let (status, problem) = match apply_step(&state, &staff, uuid, post.version.parse().ok(), request).await? {
-        Ok(_) => return Ok(Redirect::to(&format!("/triage/observations/{uuid}#timeline")).into_response()),
-        Err(StepRefused::NotFound) => (StatusCode::NOT_FOUND, None),
-        Err(StepRefused::Unknown(message)) => (StatusCode::BAD_REQUEST, Some(problem("step".to_owned(), message.to_owned()))),
-        Err(StepRefused::Invalid(field, message)) => {
-            let field = match field {
-                StepField::Officer => "assign-officer".to_owned(),
-                StepField::Outcome => "outcome-choice".to_owned(),
-                StepField::Note => note_field,
-            };
-            (StatusCode::UNPROCESSABLE_ENTITY, Some(problem(field, message)))
-        }
-        Err(StepRefused::Conflict(message)) => (StatusCode::CONFLICT, Some(problem(note_field, message))),
-    };
-    render_observation(&state, &staff, &id, problem, status).await
 }

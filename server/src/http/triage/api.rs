@@ -20,14 +20,13 @@ use chrono::Utc;
 use uuid::Uuid;
 
 use super::{
-    filter::InboxParams,
+    filter::{InboxParams, PER_PAGE},
     schema::{
         AnswerInWords, AreaRatings, ChecklistSummary, Filters, Me, ObservationDetail, ObservationList, ObservationSummary, Officer,
         ServicePicture, StepBody, StepTaken, TimelineEntry, Visitor,
     },
     services::{picture, Picture},
     steps::{apply_step, StepField, StepRefused, StepRequest},
-    PER_PAGE,
 };
 use crate::http::{
     error::{AppError, ErrorBody},

@@ -11,6 +11,9 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::store::InboxFilter;
 
+/// Observations per inbox page, on the page and in the JSON API.
+pub const PER_PAGE: u32 = 25;
+
 /// Longest search text: far more than any phrase worth searching for, and far
 /// below SQLite's limit on a LIKE pattern (50,000 bytes), which answers 500.
 const MAX_SEARCH_CHARS: usize = 200;

@@ -13,9 +13,9 @@ use axum::{
 };
 use chrono::Utc;
 
-use super::{pages, Staff};
+use super::pages;
 use crate::{
-    http::{error::AppError, AppState},
+    http::{error::AppError, staff::Staff, AppState},
     store::{AreaMonth, InboxFilter, InboxItem, StoredSubmission},
 };
 

@@ -1,0 +1,113 @@
+//! An observation's page (`/triage/observations/{id}`): what was seen, the
+//! service's other observations, the timeline, and the forms that take a step.
+
+use app::domain::register::Service;
+use axum::{
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+    Form,
+};
+use chrono::Utc;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{
+    pages::{self, StepProblem},
+    steps::{apply_step, StepField, StepRefused, StepRequest},
+};
+use crate::{
+    http::{error::AppError, staff::Staff, AppState},
+    store::StaffSession,
+};
+
+/// How many of a service's other observations an observation page lists.
+const OTHERS_SHOWN: u32 = 10;
+
+pub async fn observation(Staff(staff): Staff, State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, AppError> {
+    render_observation(&state, &staff, &id, None, StatusCode::OK).await
+}
+
+/// The observation page, with a step's problem when there is one.
+async fn render_observation(
+    state: &AppState,
+    staff: &StaffSession,
+    id: &str,
+    problem: Option<StepProblem>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let found = match Uuid::parse_str(id) {
+        Ok(id) => state.store.observation(id).await?,
+        Err(_) => None,
+    };
+    let Some(observation) = found else {
+        return Ok((StatusCode::NOT_FOUND, pages::not_found(staff)).into_response());
+    };
+    let submission = &observation.submission;
+    let service = state.store.service(&submission.service).await?;
+    let answers = submission.in_words(service.as_ref().map(Service::name_and_town).as_deref());
+    let (risk_of_harm, summary) = (submission.at_risk_of_harm(), submission.checklist_summary());
+    let others = state.store.service_observations(&submission.service, OTHERS_SHOWN + 1).await?;
+    let view = pages::ObservationView {
+        staff,
+        service,
+        answers,
+        summary,
+        risk_of_harm,
+        others,
+        officers: state.store.users().await?,
+        targets: state.response_targets,
+        now: Utc::now(),
+        problem,
+        observation,
+    };
+    Ok((status, pages::observation(view)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct StepPost {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    step: String,
+    #[serde(default)]
+    officer: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn take_step(
+    staff: Staff,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(post): Form<StepPost>,
+) -> Result<Response, AppError> {
+    staff.check_post(&headers, &post.csrf)?;
+    let Staff(staff) = staff;
+    let Ok(uuid) = Uuid::parse_str(&id) else {
+        return render_observation(&state, &staff, &id, None, StatusCode::NOT_FOUND).await;
+    };
+    let request = &StepRequest { step: post.step, officer: post.officer, outcome: post.outcome, note: post.note };
+    let problem = |field: String, message: String| StepProblem { step: request.step.clone(), field, message, note: request.note.clone() };
+    let note_field = format!("{}-note", request.step);
+    let (status, problem) = match apply_step(&state, &staff, uuid, post.version.parse().ok(), request).await? {
+        Ok(_) => return Ok(Redirect::to(&format!("/triage/observations/{uuid}#timeline")).into_response()),
+        Err(StepRefused::NotFound) => (StatusCode::NOT_FOUND, None),
+        Err(StepRefused::Unknown(message)) => (StatusCode::BAD_REQUEST, Some(problem("step".to_owned(), message.to_owned()))),
+        Err(StepRefused::Invalid(field, message)) => {
+            let field = match field {
+                StepField::Officer => "assign-officer".to_owned(),
+                StepField::Outcome => "outcome-choice".to_owned(),
+                StepField::Note => note_field,
+            };
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(problem(field, message)))
+        }
+        Err(StepRefused::Conflict(message)) => (StatusCode::CONFLICT, Some(problem(note_field, message))),
+    };
+    render_observation(&state, &staff, &id, problem, status).await
+}
