@@ -11,6 +11,7 @@ mod inbox;
 mod live;
 mod observations;
 pub mod pages;
+mod picture;
 mod schema;
 mod services;
 mod steps;

@@ -21,11 +21,11 @@ use uuid::Uuid;
 
 use super::{
     filter::{InboxParams, PER_PAGE},
+    picture::{picture, Picture},
     schema::{
         AnswerInWords, AreaRatings, ChecklistSummary, Filters, Me, ObservationDetail, ObservationList, ObservationSummary, Officer,
         ServicePicture, StepBody, StepTaken, TimelineEntry, Visitor,
     },
-    services::{picture, Picture},
     steps::{apply_step, StepField, StepRefused, StepRequest},
 };
 use crate::http::{

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 
 use super::{checklist_summary, document, rating_tag, severity_tag, when, SummaryHeading};
 use crate::{
-    http::triage::services::{LatestChecklist, Picture},
+    http::triage::picture::{LatestChecklist, Picture},
     store::{AreaMonth, StaffSession},
 };
 
