@@ -1,8 +1,12 @@
 //! Typed configuration: command-line flags first, environment variables as fallback.
 
-use std::{fmt, net::SocketAddr, path::PathBuf, str::FromStr};
+use std::{ffi::OsString, fmt, net::SocketAddr, path::PathBuf, str::FromStr};
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use app::domain::{
+    sync::{DEFAULT_DRAFT_EXPIRY_DAYS, DEFAULT_MAX_BODY_BYTES},
+    triage::{PatternRule, ResponseTargets},
+};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 /// Care Home Feedback: collects professionals' observations of care homes.
 #[derive(Debug, Parser)]
@@ -124,26 +128,26 @@ pub struct Settings {
     #[arg(long, env = "CHF_SAFEGUARDING_ROUTE", default_value = DEFAULT_SAFEGUARDING_ROUTE, global = true)]
     pub safeguarding_route: String,
     /// Largest request body accepted, in bytes.
-    #[arg(long, env = "CHF_MAX_BODY_BYTES", default_value_t = 256 * 1024, global = true)]
+    #[arg(long, env = "CHF_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES as usize, global = true)]
     pub max_body_bytes: usize,
     /// Days after its last change that an unsent draft is deleted from a phone.
-    #[arg(long, env = "CHF_DRAFT_EXPIRY_DAYS", default_value_t = 14, value_parser = clap::value_parser!(u32).range(1..=365), global = true)]
+    #[arg(long, env = "CHF_DRAFT_EXPIRY_DAYS", default_value_t = DEFAULT_DRAFT_EXPIRY_DAYS, value_parser = clap::value_parser!(u32).range(1..=365), global = true)]
     pub draft_expiry_days: u32,
     /// Extra text for the service worker's version. Normally empty: the hash of
     /// the built files already changes with every release.
     #[arg(long, env = "CHF_RELEASE_LABEL", default_value = "", global = true)]
     pub release_label: String,
     /// Working days a red observation has to be acknowledged before it is overdue.
-    #[arg(long, env = "CHF_RED_TARGET_DAYS", default_value_t = 1, global = true)]
+    #[arg(long, env = "CHF_RED_TARGET_DAYS", default_value_t = ResponseTargets::STANDARD.red_working_days, global = true)]
     pub red_target_days: u32,
     /// Working days an amber observation has to be acknowledged before it is overdue.
-    #[arg(long, env = "CHF_AMBER_TARGET_DAYS", default_value_t = 5, global = true)]
+    #[arg(long, env = "CHF_AMBER_TARGET_DAYS", default_value_t = ResponseTargets::STANDARD.amber_working_days, global = true)]
     pub amber_target_days: u32,
     /// Amber or red observations within the pattern window that flag a service.
-    #[arg(long, env = "CHF_PATTERN_THRESHOLD", default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..), global = true)]
+    #[arg(long, env = "CHF_PATTERN_THRESHOLD", default_value_t = PatternRule::STANDARD.threshold, value_parser = clap::value_parser!(u32).range(1..), global = true)]
     pub pattern_threshold: u32,
     /// Days the pattern window looks back.
-    #[arg(long, env = "CHF_PATTERN_WINDOW_DAYS", default_value_t = 28, value_parser = clap::value_parser!(u32).range(1..=3650), global = true)]
+    #[arg(long, env = "CHF_PATTERN_WINDOW_DAYS", default_value_t = PatternRule::STANDARD.window_days, value_parser = clap::value_parser!(u32).range(1..=3650), global = true)]
     pub pattern_window_days: u32,
     /// Hours a staff login lasts.
     #[arg(long, env = "CHF_SESSION_HOURS", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=168), global = true)]
@@ -180,31 +184,15 @@ impl Settings {
         self.database_url.clone().unwrap_or_else(|| DatabaseUrl(format!("sqlite://{}", self.data_dir.join("chf.db").display())))
     }
 
-    /// Settings for a test or a tool: a free port, a data folder, nothing else changed.
+    /// Settings for a test or a tool: a free port, a data folder, and every
+    /// other setting at its flag's default. The defaults are written once, on
+    /// the flags above; the environment is left out, so a test gets the same
+    /// settings wherever it runs.
     pub fn for_data_dir(data_dir: impl Into<PathBuf>) -> Self {
-        Self {
-            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            data_dir: data_dir.into(),
-            database_url: None,
-            log_format: LogFormat::Text,
-            site_root: PathBuf::from("target/site"),
-            max_body_bytes: 256 * 1024,
-            secure_cookies: false,
-            safeguarding_route: DEFAULT_SAFEGUARDING_ROUTE.to_owned(),
-            draft_expiry_days: 14,
-            release_label: String::new(),
-            red_target_days: 1,
-            amber_target_days: 5,
-            session_hours: 12,
-            pattern_threshold: 2,
-            pattern_window_days: 28,
-            account_guess_window_secs: 60,
-            header_timeout_secs: 20,
-            device_token_days: 180,
-            client_address_header: None,
-            body_timeout_secs: 30,
-            test_lose_sync_replies: 0,
-        }
+        let command = Cli::command().mut_args(|arg| arg.env(None::<&'static str>));
+        let args = [OsString::from("server"), "--addr".into(), "127.0.0.1:0".into(), "--data-dir".into(), data_dir.into().into_os_string()];
+        let matches = command.try_get_matches_from(args).expect("the flags' defaults parse");
+        Cli::from_arg_matches(&matches).expect("the flags' defaults parse").settings
     }
 }
 
@@ -264,6 +252,20 @@ mod tests {
     fn database_url_debug_hides_credentials() {
         let url: DatabaseUrl = "postgres://me:secret@db/chf".parse().unwrap();
         assert!(!format!("{url:?}").contains("secret"));
+    }
+
+    #[test]
+    fn a_test_or_tools_settings_are_the_flags_defaults() {
+        let settings = Settings::for_data_dir("/tmp/x");
+        assert_eq!(settings.addr.port(), 0);
+        assert_eq!(settings.data_dir, PathBuf::from("/tmp/x"));
+        assert_eq!(settings.max_body_bytes as u64, DEFAULT_MAX_BODY_BYTES);
+        assert_eq!((settings.red_target_days, settings.amber_target_days), (1, 5));
+        assert_eq!((settings.pattern_threshold, settings.pattern_window_days), (2, 28));
+        assert_eq!((settings.draft_expiry_days, settings.session_hours, settings.device_token_days), (14, 12, 180));
+        assert_eq!((settings.header_timeout_secs, settings.body_timeout_secs, settings.test_lose_sync_replies), (20, 30, 0));
+        assert_eq!(settings.site_root, PathBuf::from("target/site"));
+        assert!(!settings.secure_cookies && settings.client_address_header.is_none() && settings.database_url.is_none());
     }
 
     #[test]

@@ -71,8 +71,13 @@ pub struct DeviceProfile {
     pub max_body_bytes: Option<u64>,
 }
 
-/// What a phone assumes when the server has not said (the server's default).
+/// What a phone assumes when the server has not said, and the server's own
+/// default (`--max-body-bytes`).
 pub const DEFAULT_MAX_BODY_BYTES: u64 = 256 * 1024;
+
+/// Days an unsent draft is kept on a phone: the server's default
+/// (`--draft-expiry-days`), and what a phone uses until the server has said.
+pub const DEFAULT_DRAFT_EXPIRY_DAYS: u32 = 14;
 
 /// How many of `sizes` (each item's bytes as JSON, in outbox order) go in the
 /// next batch: as many as fit under `max_body_bytes` with room for the

@@ -157,11 +157,14 @@ pub struct ResponseTargets {
 
 impl Default for ResponseTargets {
     fn default() -> Self {
-        Self { red_working_days: 1, amber_working_days: 5 }
+        Self::STANDARD
     }
 }
 
 impl ResponseTargets {
+    /// The unit's usual targets, and the server's defaults (`--red-target-days`, `--amber-target-days`).
+    pub const STANDARD: Self = Self { red_working_days: 1, amber_working_days: 5 };
+
     /// When an observation received at `received` must be acknowledged by;
     /// green observations have no target.
     pub fn due_by(&self, severity: Severity, received: DateTime<Utc>) -> Option<DateTime<Utc>> {
@@ -188,11 +191,14 @@ pub struct PatternRule {
 
 impl Default for PatternRule {
     fn default() -> Self {
-        Self { threshold: 2, window_days: 28 }
+        Self::STANDARD
     }
 }
 
 impl PatternRule {
+    /// Two amber or red in four weeks, the server's defaults (`--pattern-threshold`, `--pattern-window-days`).
+    pub const STANDARD: Self = Self { threshold: 2, window_days: 28 };
+
     /// The start of the window that ends at `now`.
     pub fn since(&self, now: DateTime<Utc>) -> DateTime<Utc> {
         now - Duration::days(i64::from(self.window_days))

@@ -8,10 +8,10 @@ use super::{
     clock,
     phone::{self, LocalDraft, OutboxItem, SentItem, SyncLog},
 };
-use crate::domain::{register::Service, sync::DeviceProfile};
-
-/// Used until the server has said how long drafts are kept.
-pub const DEFAULT_DRAFT_EXPIRY_DAYS: u32 = 14;
+use crate::domain::{
+    register::Service,
+    sync::{DeviceProfile, DEFAULT_DRAFT_EXPIRY_DAYS},
+};
 
 /// What the server last said about this phone's enrolment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
