@@ -10,10 +10,10 @@ mod summary;
 mod words;
 
 pub use answers::{comment_field, tally_field, Answer, Answers, RawAnswers, RawValue, MAX_TALLY};
-pub use definition::{Choice, Condition, Flag, FormDefinition, FormId, Page, Question, QuestionKind};
+pub use definition::{Choice, Condition, Flag, FormDefinition, FormId, Page, Question, QuestionKind, Severity, SummaryRule};
 pub use journey::{PageOutcome, Step};
-pub use severity::{Assessment, Severity};
-pub use summary::{Summary, SummaryRow, SummaryRule};
+pub use severity::Assessment;
+pub use summary::{Summary, SummaryRow};
 pub use words::answer_text;
 
 use std::sync::{OnceLock, RwLock};

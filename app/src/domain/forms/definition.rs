@@ -1,9 +1,10 @@
 //! What a form definition holds: pages of questions, each of a kind, with
-//! conditions that show or hide them and flags that raise the severity.
+//! conditions that show or hide them, flags that raise the severity, and the
+//! rule a checklist's summary follows. The behaviour built on it (validation,
+//! severity, summary, words) lives beside it and imports it, never the reverse.
 
 use serde::{Deserialize, Serialize};
 
-use super::{severity::Severity, summary::SummaryRule};
 use crate::domain::FieldError;
 
 /// A form's stable machine name, such as `professional-feedback`.
@@ -122,6 +123,47 @@ pub struct Choice {
 pub struct Flag {
     pub severity: Severity,
     pub reason: String,
+}
+
+/// Ordered so that `max` is the most urgent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum Severity {
+    Green,
+    Amber,
+    Red,
+}
+
+impl Severity {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Green => "green",
+            Self::Amber => "amber",
+            Self::Red => "red",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        [Self::Green, Self::Amber, Self::Red].into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// How a definition's summary is worked out.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum SummaryRule {
+    /// Every rating question's answer; the overall is the lowest rating given
+    /// (options run best first), leaving out options marked `not_rated`. An
+    /// audit is only as strong as its weakest domain.
+    Ratings {
+        /// The summary's heading, e.g. "Domain ratings".
+        title: String,
+        /// What the overall is called, e.g. "Overall (the lowest domain rating)".
+        overall_label: Option<String>,
+    },
+    /// A timed tally's counts with each one's share of the total.
+    Tally { title: String },
 }
 
 /// When a page or question is shown.

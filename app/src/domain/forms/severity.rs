@@ -5,32 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     answers::{Answer, Answers},
-    definition::{Flag, FormDefinition, Question, QuestionKind},
+    definition::{Flag, FormDefinition, Question, QuestionKind, Severity},
 };
-
-/// Ordered so that `max` is the most urgent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub enum Severity {
-    Green,
-    Amber,
-    Red,
-}
-
-impl Severity {
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Green => "green",
-            Self::Amber => "amber",
-            Self::Red => "red",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Self> {
-        [Self::Green, Self::Amber, Self::Red].into_iter().find(|s| s.code() == code)
-    }
-}
 
 /// A severity and why: "Serious concerns: staffing; Some concerns: environment".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,26 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     answers::{Answer, Answers},
-    definition::{FormDefinition, QuestionKind},
+    definition::{FormDefinition, QuestionKind, SummaryRule},
     words::{minutes_text, percent},
 };
-
-/// How a definition's summary is worked out.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum SummaryRule {
-    /// Every rating question's answer; the overall is the lowest rating given
-    /// (options run best first), leaving out options marked `not_rated`. An
-    /// audit is only as strong as its weakest domain.
-    Ratings {
-        /// The summary's heading, e.g. "Domain ratings".
-        title: String,
-        /// What the overall is called, e.g. "Overall (the lowest domain rating)".
-        overall_label: Option<String>,
-    },
-    /// A timed tally's counts with each one's share of the total.
-    Tally { title: String },
-}
 
 /// A summary as a person reads it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
