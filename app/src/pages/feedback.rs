@@ -7,6 +7,7 @@
 pub(crate) mod check;
 mod enrol;
 pub mod error_summary;
+pub(crate) mod field_context;
 pub(crate) mod fields;
 pub(crate) mod question;
 mod sent;

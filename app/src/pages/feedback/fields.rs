@@ -7,54 +7,8 @@ use leptos::{
     prelude::*,
 };
 
-use super::{enrol::group_class, error_summary::FieldErrorMessage, tally::Tally};
-use crate::domain::{
-    forms::{comment_field, Choice, Condition, Page, Question, QuestionKind, RawAnswers, RawValue},
-    FieldError,
-};
-
-/// Everything a field needs to draw itself.
-#[derive(Clone)]
-pub struct FieldContext {
-    pub page: Page,
-    pub values: RawAnswers,
-    pub problems: Vec<FieldError>,
-    pub today: String,
-    pub safeguarding: String,
-}
-
-impl FieldContext {
-    pub(crate) fn values_of(&self, field: &str) -> Vec<String> {
-        match self.values.0.get(field) {
-            Some(RawValue::One(value)) => vec![value.clone()],
-            Some(RawValue::Many(values)) => values.clone(),
-            None => Vec::new(),
-        }
-    }
-
-    pub(crate) fn value_of(&self, field: &str) -> String {
-        self.values_of(field).into_iter().next().unwrap_or_default()
-    }
-
-    pub(crate) fn error_of(&self, field: &str) -> Option<String> {
-        self.problems.iter().find(|p| p.field == field).map(|p| p.message.clone())
-    }
-
-    /// Questions on this page shown under `question`'s answer `value`.
-    fn follow_ups(&self, question: &str, value: &str) -> Vec<Question> {
-        self.page
-            .questions
-            .iter()
-            .filter(|q| matches!(&q.show_when, Some(Condition::AnswerIn { question: on, values }) if on == question && values.iter().any(|v| v == value)))
-            .cloned()
-            .collect()
-    }
-
-    /// Whether `question` is drawn inside another question on this page.
-    pub fn is_follow_up(&self, question: &Question) -> bool {
-        matches!(&question.show_when, Some(Condition::AnswerIn { question: on, .. }) if self.page.questions.iter().any(|q| &q.id == on))
-    }
-}
+use super::{enrol::group_class, error_summary::FieldErrorMessage, field_context::FieldContext, tally::Tally};
+use crate::domain::forms::{comment_field, Choice, Question, QuestionKind};
 
 /// `aria-describedby` for a field with an optional hint and error.
 fn described_by(id: &str, hint: bool, error: bool) -> Option<String> {

@@ -7,11 +7,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
-    check::CheckAnswersPage,
-    error_summary::ErrorSummary,
-    feedback_page,
-    fields::{FieldContext, QuestionField},
-    Gated, LoadFailed, PageData,
+    check::CheckAnswersPage, error_summary::ErrorSummary, feedback_page, field_context::FieldContext, fields::QuestionField, Gated,
+    LoadFailed, PageData,
 };
 use crate::domain::{forms::QuestionKind, register::RegisterPage as RegisterResults};
 

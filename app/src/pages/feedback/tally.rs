@@ -10,7 +10,7 @@ use leptos::{
     prelude::*,
 };
 
-use super::{enrol::group_class, error_summary::FieldErrorMessage, fields::FieldContext};
+use super::{enrol::group_class, error_summary::FieldErrorMessage, field_context::FieldContext};
 use crate::domain::forms::{tally_field, Choice, MAX_TALLY};
 
 /// Minutes offered when the period has not been set yet.

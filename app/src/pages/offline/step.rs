@@ -15,10 +15,7 @@ use crate::{
         register::{RegisterPage as RegisterResults, RegisterQuery},
     },
     pages::feedback::{
-        error_summary::ErrorSummary,
-        fields::{FieldContext, QuestionField},
-        question::ServiceChoices,
-        tally::TimerStarts,
+        error_summary::ErrorSummary, field_context::FieldContext, fields::QuestionField, question::ServiceChoices, tally::TimerStarts,
     },
 };
 
