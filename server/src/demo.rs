@@ -66,6 +66,8 @@ pub async fn load_if_empty(store: &dyn Store) -> anyhow::Result<Option<DemoTriag
             content_hash: id.to_string(),
             submitted_at: (received - Duration::minutes(20)).fixed_offset(),
             received_at: received,
+            // Demo observations are history: they raise no alerts.
+            alerts: Vec::new(),
         };
         store.record_submission(&submission).await?;
         // The older half has been worked on, so the timeline has something to show.

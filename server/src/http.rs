@@ -70,6 +70,8 @@ pub struct AppState {
     pub attempts: Attempts,
     /// Announces new observations to open inboxes.
     pub arrivals: Arrivals,
+    /// Where a red observation's alert is queued to go.
+    pub alert_channels: crate::intake::AlertChannels,
     /// Test-only fault injection; zero outside tests.
     pub lost_replies: LostReplies,
 }

@@ -5,7 +5,7 @@
 //! handlers choose the status codes.
 
 use app::domain::{
-    forms::{self, Answer, FormDefinition, QuestionKind},
+    forms::{self, Answer, FormDefinition, QuestionKind, Severity},
     register::CqcLocationId,
     submission::{Receipt, SubmissionRequest},
     FieldError,
@@ -15,8 +15,12 @@ use chrono::{NaiveDate, Utc};
 use crate::{
     credentials::hash_secret,
     http::Arrivals,
-    store::{Device, NewSubmission, Recorded, SharedStore, StoreError},
+    store::{AlertChannel, Device, NewSubmission, Recorded, SharedStore, StoreError},
 };
+
+/// The channels a red observation's alert is queued for; none when alerts are off.
+#[derive(Clone, Debug, Default)]
+pub struct AlertChannels(pub Vec<AlertChannel>);
 
 /// What became of one submission.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,6 +57,7 @@ impl Refusal {
 pub async fn take_in(
     store: &SharedStore,
     arrivals: &Arrivals,
+    alerts: &AlertChannels,
     device: &Device,
     requests: &[SubmissionRequest],
 ) -> Result<Vec<Intake>, StoreError> {
@@ -62,7 +67,7 @@ pub async fn take_in(
     let checked: Vec<Result<&'static str, Refusal>> = requests
         .iter()
         .map(|request| {
-            check(device, request).map(|(submission, service_question)| {
+            check(device, request, alerts).map(|(submission, service_question)| {
                 valid.push(submission);
                 service_question
             })
@@ -104,20 +109,24 @@ pub async fn take_in(
 
 /// Validates and assesses one request, with the question that names its
 /// service, or says why it cannot be stored.
-fn check(device: &Device, request: &SubmissionRequest) -> Result<(NewSubmission, &'static str), Refusal> {
+fn check(device: &Device, request: &SubmissionRequest, alerts: &AlertChannels) -> Result<(NewSubmission, &'static str), Refusal> {
     let invalid = |problem: FieldError| Refusal::Invalid(vec![problem]);
     request.check_clock(Utc::now()).map_err(invalid)?;
     let form =
         forms::find(&request.form_id, request.form_version).ok_or_else(|| invalid(unknown_form(&request.form_id, request.form_version)))?;
     let answers = form.validate(&request.answers, latest_date_on_earth()).map_err(Refusal::Invalid)?;
     let (service_question, service) = service_of(form, &answers).map_err(invalid)?;
+    let assessment = form.assess(&answers);
+    // Every risk-of-harm report is red (a definition's check makes sure), so red is the one rule.
+    let alerts = if assessment.severity == Severity::Red { alerts.0.clone() } else { Vec::new() };
     let submission = NewSubmission {
         id: request.id,
         device_id: device.id,
         form_id: request.form_id.clone(),
         form_version: request.form_version,
         service,
-        assessment: form.assess(&answers),
+        assessment,
+        alerts,
         answers,
         content_hash: content_hash(request),
         submitted_at: request.submitted_at,

@@ -5,6 +5,7 @@
 // compiler's default limit of 128 (see `app/src/lib.rs`).
 #![recursion_limit = "256"]
 
+pub mod alerts;
 pub mod cli;
 mod connections;
 pub mod credentials;

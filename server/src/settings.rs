@@ -172,6 +172,34 @@ pub struct Settings {
     /// Seconds a request's body may go without receiving a byte.
     #[arg(long, env = "CHF_BODY_TIMEOUT_SECS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=600), global = true)]
     pub body_timeout_secs: u32,
+    /// Duty email addresses told at once when a red observation arrives
+    /// (comma-separated). None: no alerts.
+    #[arg(long, env = "CHF_ALERT_EMAIL_TO", value_delimiter = ',', global = true)]
+    pub alert_email_to: Vec<String>,
+    /// The mail server alerts go through: smtp://host:25 (plain, for a relay
+    /// on the same network), smtp://host:587?tls=required (STARTTLS), or
+    /// smtps://user:password@host (TLS); as lettre reads it.
+    #[arg(long, env = "CHF_SMTP_URL", global = true)]
+    pub smtp_url: Option<String>,
+    /// A chat channel's incoming webhook (Teams, Slack) that red observations
+    /// are posted to as JSON `{"text": …}`, besides the email.
+    #[arg(long, env = "CHF_ALERT_WEBHOOK_URL", global = true)]
+    pub alert_webhook_url: Option<String>,
+    /// When the daily digest of new, overdue and unassigned observations is
+    /// emailed to the duty addresses, as HH:MM in UTC (08:00 UTC is 08:00 in
+    /// winter, 09:00 in summer). None: no digest.
+    #[arg(long, env = "CHF_DIGEST_AT", global = true)]
+    pub digest_at: Option<TimeOfDay>,
+    /// Who alert emails come from.
+    #[arg(long, env = "CHF_ALERT_EMAIL_FROM", default_value = "Care Home Feedback <no-reply@localhost>", global = true)]
+    pub alert_email_from: String,
+    /// The address staff reach this server at, for the links in alerts.
+    #[arg(long, env = "CHF_PUBLIC_URL", default_value = "http://127.0.0.1:3000", global = true)]
+    pub public_url: String,
+    /// Seconds before an alert that failed is tried again; doubled with each
+    /// failure, at most half an hour.
+    #[arg(long, env = "CHF_ALERT_RETRY_SECS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=1800), global = true)]
+    pub alert_retry_secs: u32,
     /// TEST ONLY: commit the first N sync batches but answer them with 503, as
     /// if the reply were lost on the way to the phone.
     #[arg(long, env = "CHF_TEST_LOSE_SYNC_REPLIES", default_value_t = 0, hide = true, global = true)]
@@ -193,6 +221,18 @@ impl Settings {
         let args = [OsString::from("server"), "--addr".into(), "127.0.0.1:0".into(), "--data-dir".into(), data_dir.into().into_os_string()];
         let matches = command.try_get_matches_from(args).expect("the flags' defaults parse");
         Cli::from_arg_matches(&matches).expect("the flags' defaults parse").settings
+    }
+}
+
+/// A time of day as HH:MM.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TimeOfDay(pub chrono::NaiveTime);
+
+impl FromStr for TimeOfDay {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        chrono::NaiveTime::parse_from_str(s, "%H:%M").map(Self).map_err(|_| format!("\"{s}\" is not a time like 08:00"))
     }
 }
 

@@ -7,6 +7,7 @@ use leptos::config::LeptosOptions;
 use tokio::net::TcpListener;
 
 use crate::{
+    alerts::Alerting,
     connections,
     http::{self, AppState},
     settings::Settings,
@@ -20,6 +21,8 @@ pub enum StartError {
     Database(#[from] OpenError),
     #[error("cannot load the form definitions: {0}")]
     Definitions(#[source] store::StoreError),
+    #[error(transparent)]
+    Alerts(#[from] crate::alerts::AlertSettingsError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -35,6 +38,7 @@ pub struct Application {
     router: axum::Router,
     store: SharedStore,
     arrivals: http::Arrivals,
+    alerting: Alerting,
 }
 
 impl Application {
@@ -43,6 +47,7 @@ impl Application {
         let store = store::open(settings).await?;
         crate::definitions::load(&store).await.map_err(StartError::Definitions)?;
         let arrivals = http::Arrivals::default();
+        let alerting = Alerting::new(settings)?;
         let state = AppState {
             leptos_options: leptos_options(settings),
             store: store.clone(),
@@ -64,6 +69,7 @@ impl Application {
             max_body_bytes: settings.max_body_bytes,
             device_token_lifetime: http::DeviceTokenLifetime(chrono::Duration::days(settings.device_token_days.into())),
             arrivals: arrivals.clone(),
+            alert_channels: crate::intake::AlertChannels(alerting.channels()),
             lost_replies: http::LostReplies(std::sync::Arc::new(settings.test_lose_sync_replies.into())),
         };
         let body_timeout = std::time::Duration::from_secs(settings.body_timeout_secs.into());
@@ -72,7 +78,7 @@ impl Application {
         let bind_error = |source| StartError::Bind { addr: settings.addr, source };
         let listener = TcpListener::bind(settings.addr).await.map_err(bind_error)?;
         let address = listener.local_addr().map_err(bind_error)?;
-        Ok(Self { listener, header_timeout, address, router, store, arrivals })
+        Ok(Self { listener, header_timeout, address, router, store, arrivals, alerting })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -100,7 +106,11 @@ impl Application {
             signal.await;
             arrivals.shut_down();
         };
-        connections::serve(self.listener, self.router, self.header_timeout, signal).await?;
+        // Alerts are sent while the server runs; one cut short is taken again after the hold.
+        let sender = tokio::spawn(self.alerting.run(self.store.clone()));
+        let served = connections::serve(self.listener, self.router, self.header_timeout, signal).await;
+        sender.abort();
+        served?;
         tracing::info!("stopped");
         Ok(())
     }

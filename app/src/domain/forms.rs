@@ -127,6 +127,21 @@ mod tests {
     }
 
     #[test]
+    fn a_risk_of_harm_question_must_flag_a_yes_as_red() {
+        let form = find(PROFESSIONAL_FEEDBACK, 1).unwrap();
+        let (p, q) = form
+            .pages
+            .iter()
+            .enumerate()
+            .find_map(|(p, page)| page.questions.iter().position(|q| q.kind.marks_risk_of_harm()).map(|q| (p, q)))
+            .unwrap();
+        let mut json = feedback_json();
+        json["pages"][p]["questions"][q]["kind"]["yes_flag"]["severity"] = "amber".into();
+        let expected = (format!("pages[{p}].questions[{q}].kind.yes_flag"), "A risk-of-harm question must flag a Yes as red".to_owned());
+        assert_eq!(problems_of(json), [expected]);
+    }
+
+    #[test]
     fn every_problem_of_a_definition_is_reported_at_its_place() {
         let mut json = feedback_json();
         json["id"] = "Feedback Form".into();

@@ -26,7 +26,10 @@ use serde::Deserialize;
 use super::{
     attempts::ClientAddress, devices::enrol_device, error::AppError, extract::DeviceTokenLifetime, submissions::accept, AppState, Arrivals,
 };
-use crate::{intake::latest_date_on_earth, store::SharedStore};
+use crate::{
+    intake::{latest_date_on_earth, AlertChannels},
+    store::SharedStore,
+};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/enrol", post(enrol)).route("/feedback/discard", post(discard)).route("/feedback/{slug}", post(save_page))
@@ -113,6 +116,7 @@ fn form_of(draft: &Draft) -> Result<&'static FormDefinition, AppError> {
 async fn save_page(
     State(store): State<SharedStore>,
     State(arrivals): State<Arrivals>,
+    State(alerts): State<AlertChannels>,
     State(lifetime): State<DeviceTokenLifetime>,
     Path(slug): Path<String>,
     Query(return_to): Query<ReturnTo>,
@@ -121,7 +125,7 @@ async fn save_page(
 ) -> Result<Redirect, AppError> {
     // `/feedback/check` shares the page route with the questions, for GET and POST alike.
     if slug == "check" {
-        return send(&store, &arrivals, lifetime, &headers).await;
+        return send(&store, (&arrivals, &alerts), lifetime, &headers).await;
     }
     let (device, mut draft) = match device_and_draft(&store, lifetime, &headers).await? {
         Ok(found) => found,
@@ -147,7 +151,12 @@ async fn save_page(
     Ok(Redirect::to(&next))
 }
 
-async fn send(store: &SharedStore, arrivals: &Arrivals, lifetime: DeviceTokenLifetime, headers: &HeaderMap) -> Result<Redirect, AppError> {
+async fn send(
+    store: &SharedStore,
+    (arrivals, alerts): (&Arrivals, &AlertChannels),
+    lifetime: DeviceTokenLifetime,
+    headers: &HeaderMap,
+) -> Result<Redirect, AppError> {
     let (device, mut draft) = match device_and_draft(store, lifetime, headers).await? {
         Ok(found) => found,
         Err(elsewhere) => return Ok(elsewhere),
@@ -166,7 +175,7 @@ async fn send(store: &SharedStore, arrivals: &Arrivals, lifetime: DeviceTokenLif
         answers: draft.answers.clone(),
         submitted_at: Utc::now().fixed_offset(),
     };
-    accept(store, arrivals, &device, &request).await?;
+    accept(store, arrivals, alerts, &device, &request).await?;
     store.delete_draft(device.id, FORM_ID).await?;
     Ok(Redirect::to(&format!("/feedback/sent/{}", draft.id)))
 }

@@ -11,7 +11,7 @@ use super::{
     AppState, Arrivals,
 };
 use crate::{
-    intake::{take_in, Intake, Refusal},
+    intake::{take_in, AlertChannels, Intake, Refusal},
     store::{Device, SharedStore},
 };
 
@@ -32,10 +32,11 @@ pub fn router() -> Router<AppState> {
 pub async fn submit(
     State(store): State<SharedStore>,
     State(arrivals): State<Arrivals>,
+    State(alerts): State<AlertChannels>,
     EnrolledDevice(device): EnrolledDevice,
     ApiJson(request): ApiJson<SubmissionRequest>,
 ) -> Result<(StatusCode, Json<Receipt>), AppError> {
-    let (status, receipt) = accept(&store, &arrivals, &device, &request).await?;
+    let (status, receipt) = accept(&store, &arrivals, &alerts, &device, &request).await?;
     Ok((status, Json(receipt)))
 }
 
@@ -44,10 +45,11 @@ pub async fn submit(
 pub async fn accept(
     store: &SharedStore,
     arrivals: &Arrivals,
+    alerts: &AlertChannels,
     device: &Device,
     request: &SubmissionRequest,
 ) -> Result<(StatusCode, Receipt), AppError> {
-    let outcome = take_in(store, arrivals, device, std::slice::from_ref(request)).await?.pop();
+    let outcome = take_in(store, arrivals, alerts, device, std::slice::from_ref(request)).await?.pop();
     match outcome {
         Some(Intake::Accepted(receipt)) => Ok((StatusCode::CREATED, receipt)),
         Some(Intake::AlreadyReceived(receipt)) => Ok((StatusCode::OK, receipt)),

@@ -16,7 +16,7 @@ use super::{
     AppState, Arrivals,
 };
 use crate::{
-    intake::{take_in, Intake, Refusal},
+    intake::{take_in, AlertChannels, Intake, Refusal},
     store::{Device, SharedStore},
 };
 
@@ -52,7 +52,7 @@ pub async fn sync(
     if batch.items.len() > MAX_BATCH {
         return Err(AppError::invalid("items", format!("Send at most {MAX_BATCH} items at a time")));
     }
-    let reply = store_each(&state.store, &state.arrivals, &device, &batch).await?;
+    let reply = store_each(&state.store, &state.arrivals, &state.alert_channels, &device, &batch).await?;
     if state.lost_replies.take_one() {
         tracing::warn!(items = batch.items.len(), "test fault: batch stored, reply withheld");
         return Ok((StatusCode::SERVICE_UNAVAILABLE, "reply lost (test fault)").into_response());
@@ -62,8 +62,14 @@ pub async fn sync(
 
 /// One outcome per item. A refusal is final for that item (the phone shows
 /// it); a failure of ours fails the batch so the phone retries it all later.
-async fn store_each(store: &SharedStore, arrivals: &Arrivals, device: &Device, batch: &SyncBatch) -> Result<SyncReply, AppError> {
-    let intakes = take_in(store, arrivals, device, &batch.items).await?;
+async fn store_each(
+    store: &SharedStore,
+    arrivals: &Arrivals,
+    alerts: &AlertChannels,
+    device: &Device,
+    batch: &SyncBatch,
+) -> Result<SyncReply, AppError> {
+    let intakes = take_in(store, arrivals, alerts, device, &batch.items).await?;
     let outcomes = batch
         .items
         .iter()

@@ -4,6 +4,7 @@
 use std::{str::FromStr, time::Duration};
 
 mod accounts;
+mod alerts;
 mod attempts;
 mod devices;
 mod drafts;

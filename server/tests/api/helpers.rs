@@ -65,6 +65,15 @@ async fn spawn_app_with_settings(data_dir: TempDir, settings: Settings) -> TestA
 }
 
 impl TestApp {
+    /// Stops the app and starts it again on the same data folder, with these settings changed.
+    pub async fn restart(self, change: impl FnOnce(&mut Settings)) -> TestApp {
+        let Self { data_dir, _stop, .. } = self;
+        drop(_stop);
+        let mut settings = Settings::for_data_dir(data_dir.path());
+        change(&mut settings);
+        spawn_app_with_settings(data_dir, settings).await
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(format!("{}{path}", self.address)).send().await.expect("request is sent")
     }

@@ -167,6 +167,7 @@ impl TestApp {
             assessment: Assessment { severity: Severity::Red, reason: "red test".into() },
             submitted_at: clock,
             received_at: Utc::now(),
+            alerts: Vec::new(),
         };
         self.store.record_submission(&submission).await.unwrap();
         id

@@ -1,5 +1,6 @@
 //! Black-box tests: each starts the real server on port 0 with a fresh SQLite database.
 
+mod alerts;
 mod cli;
 mod devices;
 mod forms;

@@ -102,6 +102,7 @@ impl TestApp {
             assessment: Assessment { severity, reason: format!("{} test", severity.code()) },
             submitted_at: received.fixed_offset(),
             received_at: received,
+            alerts: Vec::new(),
         };
         self.store.record_submission(&submission).await.unwrap();
         id

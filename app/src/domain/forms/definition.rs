@@ -287,6 +287,12 @@ impl FormDefinition {
 pub const MAX_TEXT_LIMIT: usize = 10_000;
 
 fn check_kind(kind: &QuestionKind, at: &str, problem: &mut impl FnMut(String, String)) {
+    // A report of risk of harm must reach someone at once: it is red, so it raises an alert.
+    if let QuestionKind::YesNo { risk_of_harm: true, yes_flag } = kind {
+        if yes_flag.as_ref().map(|flag| flag.severity) != Some(Severity::Red) {
+            problem(format!("{at}.yes_flag"), "A risk-of-harm question must flag a Yes as red".into());
+        }
+    }
     if let QuestionKind::Tally { max_minutes, .. } = kind {
         if !(1..=24 * 60).contains(max_minutes) {
             problem(format!("{at}.max_minutes"), "Allow a period of between 1 minute and 24 hours".into());

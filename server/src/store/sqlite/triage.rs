@@ -59,8 +59,15 @@ impl TriageStore for SqliteStore {
         .map_err(database)?;
         let Some(row) = row else { return Ok(None) };
         let submission = stored_from_row(&row)?;
-        let events = sqlx::query("SELECT at, user_name, kind, detail, note FROM triage_events WHERE submission_id = ? ORDER BY id")
-            .bind(id.to_string())
+        // The staff's steps and the alerts' deliveries, as one trail in time order.
+        let events = sqlx::query(
+            "SELECT at, user_name, kind, detail, note FROM (\
+             SELECT at, user_name, kind, detail, note, 0 AS source, id FROM triage_events WHERE submission_id = ?1 \
+             UNION ALL SELECT at, 'Care Home Feedback' AS user_name, \
+             CASE delivered WHEN 1 THEN 'Alert sent' ELSE 'Alert not sent yet' END AS kind, detail, '' AS note, 1 AS source, id \
+             FROM alert_log WHERE submission_id = ?1) ORDER BY at, source, id",
+        )
+        .bind(id.to_string())
             .fetch_all(&self.pool)
             .await
             .map_err(database)?

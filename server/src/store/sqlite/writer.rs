@@ -12,6 +12,7 @@ use sqlx::{sqlite::SqliteConnectOptions, Connection, QueryBuilder, Row, Sqlite, 
 use tokio::sync::{mpsc, oneshot};
 
 use super::{
+    accounts::timestamp,
     corrupt, database,
     submissions::{receipt_from_row, COLUMNS},
 };
@@ -115,6 +116,7 @@ async fn record_all(connection: &mut SqliteConnection, rows: &[&NewSubmission]) 
     for chunk in storable.chunks(ROWS_PER_STATEMENT) {
         inserted.extend(insert(connection, chunk).await?);
     }
+    queue_alerts(connection, rows.iter().copied().filter(|row| inserted.contains(&row.id.to_string()))).await?;
     let mut outcomes: Vec<Option<Recorded>> = vec![None; rows.len()];
     let mut to_look_up = Vec::new();
     for (index, row) in rows.iter().enumerate() {
@@ -192,6 +194,25 @@ async fn insert(connection: &mut SqliteConnection, rows: &[&NewSubmission]) -> R
     query.push(" ON CONFLICT (id) DO NOTHING RETURNING id");
     let inserted = query.build().fetch_all(&mut *connection).await.map_err(database)?;
     inserted.iter().map(|row| row.try_get::<String, _>(0).map_err(database)).collect()
+}
+
+/// Queues the alerts of the rows stored now, in their transaction: a retry
+/// of an observation already received queues nothing.
+async fn queue_alerts<'a>(connection: &mut SqliteConnection, stored: impl Iterator<Item = &'a NewSubmission>) -> Result<(), StoreError> {
+    for row in stored {
+        for channel in &row.alerts {
+            let now = timestamp(row.received_at);
+            sqlx::query("INSERT INTO alerts (submission_id, channel, created_at, next_attempt_at) VALUES (?, ?, ?, ?)")
+                .bind(row.id.to_string())
+                .bind(channel.code())
+                .bind(&now)
+                .bind(&now)
+                .execute(&mut *connection)
+                .await
+                .map_err(database)?;
+        }
+    }
+    Ok(())
 }
 
 /// What a later comparison needs of rows already stored: device, content hash, receipt.
