@@ -193,6 +193,8 @@ thread_local! {
     static LAST_WRITE: RefCell<Option<Promise>> = const { RefCell::new(None) };
     /// Counts changes, so a re-read that raced with one knows to read again.
     static CHANGES_MADE: RefCell<u64> = const { RefCell::new(0) };
+    /// Writes started and not yet finished.
+    static WRITING: RefCell<u32> = const { RefCell::new(0) };
     /// Set once the phone was left: nothing more is written.
     static LEFT: RefCell<bool> = const { RefCell::new(false) };
     static ON_WRITTEN: RefCell<Option<WrittenReport>> = const { RefCell::new(None) };
@@ -211,7 +213,6 @@ fn change<R>(edit: impl FnOnce(&mut Memory, &mut Changes) -> R) -> R {
     let mut changes = Changes::new();
     let result = MEMORY.with(|memory| edit(&mut memory.borrow_mut(), &mut changes));
     if !changes.is_empty() && !LEFT.with(|left| *left.borrow()) {
-        CHANGES_MADE.with(|n| *n.borrow_mut() += 1);
         persist(changes);
     }
     result
@@ -219,6 +220,7 @@ fn change<R>(edit: impl FnOnce(&mut Memory, &mut Changes) -> R) -> R {
 
 /// Hands changes to the next write, starting one if none is waiting.
 fn persist(changes: Changes) {
+    CHANGES_MADE.with(|n| *n.borrow_mut() += 1);
     PENDING.with(|pending| pending.borrow_mut().extend(changes));
     if NEXT_WRITE.with(|next| next.borrow().is_some()) {
         return;
@@ -231,7 +233,9 @@ fn persist(changes: Changes) {
         }
         NEXT_WRITE.with(|next| next.borrow_mut().take());
         let changes = PENDING.with(|pending| std::mem::take(&mut *pending.borrow_mut()));
+        WRITING.with(|n| *n.borrow_mut() += 1);
         let written = write_changes(changes).await;
+        WRITING.with(|n| *n.borrow_mut() -= 1);
         if NEXT_WRITE.with(|next| next.borrow().is_none()) {
             mark_unsaved(false);
         }
@@ -414,15 +418,26 @@ async fn read_memory(vault: &Vault) -> Result<(Memory, Vec<String>), JsValue> {
 pub async fn reload() {
     let Some(vault) = VAULT.with(|vault| vault.borrow().clone()) else { return };
     loop {
+        // A read begun while a change is on its way to disk could see the disk
+        // without it and put it back in memory (a deleted draft would come
+        // back): read only when every change made so far is written, and keep
+        // what was read only if no change was made meanwhile.
+        if writes_under_way() {
+            let _ = saved().await;
+            continue;
+        }
         let before = CHANGES_MADE.with(|n| *n.borrow());
         let Ok((memory, _)) = read_memory(&vault).await else { return };
-        // A change made while reading is not in what was read: read again once it is written.
-        if CHANGES_MADE.with(|n| *n.borrow()) == before && PENDING.with(|p| p.borrow().is_empty()) {
+        if CHANGES_MADE.with(|n| *n.borrow()) == before && !writes_under_way() {
             MEMORY.with(|slot| *slot.borrow_mut() = memory.sorted());
             return;
         }
-        let _ = saved().await;
     }
+}
+
+/// Whether a change is waiting for a write or being written.
+fn writes_under_way() -> bool {
+    !PENDING.with(|p| p.borrow().is_empty()) || NEXT_WRITE.with(|next| next.borrow().is_some()) || WRITING.with(|n| *n.borrow() > 0)
 }
 
 /// What an earlier version kept in localStorage.
