@@ -25,15 +25,7 @@ pub trait Store:
 }
 
 impl<T> Store for T where
-    T: RegisterStore
-        + DeviceStore
-        + SubmissionStore
-        + DraftStore
-        + AccountStore
-        + TriageStore
-        + FormStore
-        + ThrottleStore
-        + AlertStore
+    T: RegisterStore + DeviceStore + SubmissionStore + DraftStore + AccountStore + TriageStore + FormStore + ThrottleStore + AlertStore
 {
 }
 

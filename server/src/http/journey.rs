@@ -23,13 +23,8 @@ use axum::{
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::{
-    attempts::ClientAddress, devices::enrol_device, error::AppError, extract::DeviceTokenLifetime, submissions::accept, AppState, Arrivals,
-};
-use crate::{
-    intake::{latest_date_on_earth, AlertChannels},
-    store::SharedStore,
-};
+use super::{attempts::ClientAddress, devices::enrol_device, error::AppError, extract::DeviceTokenLifetime, submissions::accept, AppState};
+use crate::{intake::latest_date_on_earth, store::SharedStore};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/enrol", post(enrol)).route("/feedback/discard", post(discard)).route("/feedback/{slug}", post(save_page))
@@ -114,20 +109,18 @@ fn form_of(draft: &Draft) -> Result<&'static FormDefinition, AppError> {
 }
 
 async fn save_page(
-    State(store): State<SharedStore>,
-    State(arrivals): State<Arrivals>,
-    State(alerts): State<AlertChannels>,
-    State(lifetime): State<DeviceTokenLifetime>,
+    State(state): State<AppState>,
     Path(slug): Path<String>,
     Query(return_to): Query<ReturnTo>,
     headers: HeaderMap,
     Form(posted): Form<Vec<(String, String)>>,
 ) -> Result<Redirect, AppError> {
+    let (store, lifetime) = (&state.store, state.device_token_lifetime);
     // `/feedback/check` shares the page route with the questions, for GET and POST alike.
     if slug == "check" {
-        return send(&store, (&arrivals, &alerts), lifetime, &headers).await;
+        return send(&state, &headers).await;
     }
-    let (device, mut draft) = match device_and_draft(&store, lifetime, &headers).await? {
+    let (device, mut draft) = match device_and_draft(store, lifetime, &headers).await? {
         Ok(found) => found,
         Err(elsewhere) => return Ok(elsewhere),
     };
@@ -151,13 +144,9 @@ async fn save_page(
     Ok(Redirect::to(&next))
 }
 
-async fn send(
-    store: &SharedStore,
-    (arrivals, alerts): (&Arrivals, &AlertChannels),
-    lifetime: DeviceTokenLifetime,
-    headers: &HeaderMap,
-) -> Result<Redirect, AppError> {
-    let (device, mut draft) = match device_and_draft(store, lifetime, headers).await? {
+async fn send(state: &AppState, headers: &HeaderMap) -> Result<Redirect, AppError> {
+    let store = &state.store;
+    let (device, mut draft) = match device_and_draft(store, state.device_token_lifetime, headers).await? {
         Ok(found) => found,
         Err(elsewhere) => return Ok(elsewhere),
     };
@@ -175,7 +164,7 @@ async fn send(
         answers: draft.answers.clone(),
         submitted_at: Utc::now().fixed_offset(),
     };
-    accept(store, arrivals, alerts, &device, &request).await?;
+    accept(store, &state.arrivals, &state.alert_channels, &device, &request).await?;
     store.delete_draft(device.id, FORM_ID).await?;
     Ok(Redirect::to(&format!("/feedback/sent/{}", draft.id)))
 }

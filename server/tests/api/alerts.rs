@@ -23,9 +23,32 @@ use crate::helpers::{feedback, spawn_app_with, TestApp};
 struct Mailbox(Arc<Mutex<Vec<String>>>);
 
 impl Mailbox {
+    /// Each message as a person's mail program shows it: quoted-printable undone.
     fn messages(&self) -> Vec<String> {
-        self.0.lock().unwrap().clone()
+        self.0.lock().unwrap().iter().map(|raw| unquote(raw)).collect()
     }
+}
+
+/// Undoes quoted-printable (RFC 2045): soft line breaks and `=XX` bytes.
+fn unquote(raw: &str) -> String {
+    let joined = raw.replace("=\r\n", "").replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'=', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// One SMTP session's handler: keeps each message, or refuses every one.
@@ -159,7 +182,10 @@ async fn a_red_observation_is_emailed_to_the_duty_addresses_once_without_free_te
     assert!(!email.contains("XYZZY") && !email.contains("Wet floor") && !email.contains("Dr Test"), "no free text or names: {email}");
 
     let trail = trail(&app, id).await;
-    assert_eq!(trail, [("Alert sent".to_owned(), "Emailed to duty@unit.example, ooh@unit.example".to_owned())]);
+    assert_eq!(trail, [("alert_sent".to_owned(), "Emailed to duty@unit.example, ooh@unit.example".to_owned())]);
+    let staff = app.staff("duty@example.org", "Duty Officer", app::domain::accounts::Role::Commissioner).await;
+    let page = app.get_as(Some(&staff.cookie), &format!("/triage/observations/{id}")).await.text().await.unwrap();
+    assert!(page.contains("Alert sent: Emailed to duty@unit.example, ooh@unit.example"), "the trail on the page says so");
 }
 
 #[tokio::test]
@@ -179,7 +205,7 @@ async fn an_alert_waits_while_the_mail_server_is_down_survives_a_restart_and_arr
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_eq!(failed.first().map(|(kind, _)| kind.as_str()), Some("Alert not sent yet"), "the failure is in the trail: {failed:?}");
+    assert_eq!(failed.first().map(|(kind, _)| kind.as_str()), Some("alert_failed"), "the failure is in the trail: {failed:?}");
     assert!(failed[0].1.contains("Trying again in"), "{failed:?}");
 
     let app = app.restart(alerts_to(port)).await;
@@ -189,9 +215,9 @@ async fn an_alert_waits_while_the_mail_server_is_down_survives_a_restart_and_arr
     assert_eq!(mailbox.messages().len(), 1, "delivered once");
     assert!(mailbox.messages()[0].contains("Immediate risk of harm"));
     let trail = trail(&app, id).await;
-    let sent: Vec<_> = trail.iter().filter(|(kind, _)| kind == "Alert sent").collect();
+    let sent: Vec<_> = trail.iter().filter(|(kind, _)| kind == "alert_sent").collect();
     assert_eq!(sent.len(), 1, "{trail:?}");
-    assert!(trail.iter().take_while(|(kind, _)| kind != "Alert sent").all(|(kind, _)| kind == "Alert not sent yet"), "{trail:?}");
+    assert!(trail.iter().take_while(|(kind, _)| kind != "alert_sent").all(|(kind, _)| kind == "alert_failed"), "{trail:?}");
 }
 
 #[tokio::test]
@@ -214,7 +240,7 @@ async fn a_mail_server_that_refuses_is_recorded_and_the_alert_kept() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(trail_now.len() >= 2, "each refusal is in the trail: {trail_now:?}");
-    assert!(trail_now.iter().all(|(kind, detail)| kind == "Alert not sent yet" && detail.contains("554")), "{trail_now:?}");
+    assert!(trail_now.iter().all(|(kind, detail)| kind == "alert_failed" && detail.contains("554")), "{trail_now:?}");
     assert!(mailbox.messages().is_empty());
 }
 
@@ -268,7 +294,7 @@ async fn a_red_observation_is_posted_to_the_chat_webhook_and_one_that_hangs_is_r
     assert!(text.starts_with("RED observation: ") && text.contains("(Serious concerns: environment)"), "{text}");
     assert!(text.contains(&format!("https://feedback.unit.example/triage/observations/{id}")), "{text}");
     assert!(!text.contains("XYZZY"), "{text}");
-    assert_eq!(trail(&app, id).await, [("Alert sent".to_owned(), "Posted to the webhook".to_owned())]);
+    assert_eq!(trail(&app, id).await, [("alert_sent".to_owned(), "Posted to the webhook".to_owned())]);
 
     let (url, _) = webhook(true).await;
     let app = spawn_app_with(|settings| settings.alert_webhook_url = Some(url)).await;
@@ -284,7 +310,7 @@ async fn a_red_observation_is_posted_to_the_chat_webhook_and_one_that_hangs_is_r
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_eq!(trail_now.first().map(|(kind, _)| kind.as_str()), Some("Alert not sent yet"), "{trail_now:?}");
+    assert_eq!(trail_now.first().map(|(kind, _)| kind.as_str()), Some("alert_failed"), "{trail_now:?}");
     assert!(trail_now[0].1.starts_with("The webhook did not answer within 10 seconds"), "{trail_now:?}");
 }
 

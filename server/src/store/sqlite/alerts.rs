@@ -87,7 +87,13 @@ impl AlertStore for SqliteStore {
     }
 }
 
-async fn log(tx: &mut sqlx::SqliteConnection, alert: &DueAlert, at: DateTime<Utc>, delivered: bool, detail: &str) -> Result<(), StoreError> {
+async fn log(
+    tx: &mut sqlx::SqliteConnection,
+    alert: &DueAlert,
+    at: DateTime<Utc>,
+    delivered: bool,
+    detail: &str,
+) -> Result<(), StoreError> {
     sqlx::query("INSERT INTO alert_log (submission_id, channel, at, delivered, detail) VALUES (?, ?, ?, ?, ?)")
         .bind(alert.submission_id.to_string())
         .bind(alert.channel.code())

@@ -64,16 +64,16 @@ impl TriageStore for SqliteStore {
             "SELECT at, user_name, kind, detail, note FROM (\
              SELECT at, user_name, kind, detail, note, 0 AS source, id FROM triage_events WHERE submission_id = ?1 \
              UNION ALL SELECT at, 'Care Home Feedback' AS user_name, \
-             CASE delivered WHEN 1 THEN 'Alert sent' ELSE 'Alert not sent yet' END AS kind, detail, '' AS note, 1 AS source, id \
+             CASE delivered WHEN 1 THEN 'alert_sent' ELSE 'alert_failed' END AS kind, detail, '' AS note, 1 AS source, id \
              FROM alert_log WHERE submission_id = ?1) ORDER BY at, source, id",
         )
         .bind(id.to_string())
-            .fetch_all(&self.pool)
-            .await
-            .map_err(database)?
-            .iter()
-            .map(event_from_row)
-            .collect::<Result<_, _>>()?;
+        .fetch_all(&self.pool)
+        .await
+        .map_err(database)?
+        .iter()
+        .map(event_from_row)
+        .collect::<Result<_, _>>()?;
         let text = |column: &str| -> Result<String, StoreError> { row.try_get(column).map_err(database) };
         let assignee = match row.try_get::<Option<i64>, _>("assignee_id").map_err(database)? {
             Some(id) => Some(User {

@@ -265,6 +265,8 @@ fn timeline(events: &[TriageEvent], received: DateTime<Utc>) -> impl IntoView {
                 ("outcome", detail) => format!("Outcome recorded: {detail}"),
                 ("closed", _) => "Closed".to_owned(),
                 ("reopened", _) => "Reopened".to_owned(),
+                ("alert_sent", detail) => format!("Alert sent: {detail}"),
+                ("alert_failed", detail) => format!("Alert not sent yet: {detail}"),
                 _ => "Note added".to_owned(),
             };
             let note = (!event.note.is_empty()).then(|| view! { <p class="timeline__note">{event.note.clone()}</p> });
