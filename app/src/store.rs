@@ -95,6 +95,30 @@ pub trait SubmissionStore: Send + Sync + 'static {
 
     /// The newest submission of one form (any version) about one service.
     async fn latest_submission(&self, service: &CqcLocationId, form_id: &str) -> Result<Option<StoredSubmission>, StoreError>;
+
+    /// Up to `limit` submissions of one form version received in `range`, in
+    /// received order, after the one `after` names (a page at a time).
+    async fn submissions_of_form(
+        &self,
+        form: &FormVersion,
+        range: &ReceivedRange,
+        after: Option<(DateTime<Utc>, Uuid)>,
+        limit: u32,
+    ) -> Result<Vec<StoredSubmission>, StoreError>;
+}
+
+/// A form by id and version.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormVersion {
+    pub id: String,
+    pub version: u32,
+}
+
+/// Received on or after `from` and on or before `to`, either open.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReceivedRange {
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
 }
 
 /// Drafts of devices that fill forms in without JavaScript (server-rendered
@@ -133,6 +157,9 @@ pub trait AccountStore: Send + Sync + 'static {
 pub trait TriageStore: Send + Sync + 'static {
     /// One page of the inbox: most severe first, then unacknowledged, then oldest.
     async fn inbox(&self, filter: &InboxFilter, page: u32, per_page: u32) -> Result<InboxPage, StoreError>;
+
+    /// A page of the inbox in its order, each row with what an export adds.
+    async fn export_rows(&self, filter: &InboxFilter, page: u32, per_page: u32) -> Result<Vec<ExportRow>, StoreError>;
 
     async fn observation(&self, id: Uuid) -> Result<Option<Observation>, StoreError>;
 
@@ -434,6 +461,22 @@ pub struct InboxFilter {
     pub text: Option<String>,
     pub received_from: Option<chrono::NaiveDate>,
     pub received_to: Option<chrono::NaiveDate>,
+}
+
+/// An inbox row with what an analyst's export adds to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportRow {
+    pub item: InboxItem,
+    pub form_id: String,
+    pub form_version: u32,
+    /// As answered (YYYY-MM-DD), when the form asks for it.
+    pub visit_date: Option<String>,
+    /// The visitor's role code and organisation, from their enrolment.
+    pub visitor_role: String,
+    pub visitor_organisation: String,
+    pub outcome: Option<Outcome>,
+    /// When it was closed, if it is closed now.
+    pub closed_at: Option<DateTime<Utc>>,
 }
 
 /// One row of the inbox.

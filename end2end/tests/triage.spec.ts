@@ -2,6 +2,7 @@
 // observation from new to closed and reads the timeline; a new observation
 // appears in an open inbox without a reload; two commissioners clash; the
 // CSV export. Each test has its own server and database (with the demo data).
+import { readFileSync } from "fs";
 import { test, expect, Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { AppServer } from "./app-server";
@@ -171,9 +172,39 @@ test("a new observation appears in an open inbox without a reload, and the CSV h
     const csv = await page.request.get(`${server.url}/triage/export.csv?severity=amber`);
     expect(csv.status()).toBe(200);
     const lines = (await csv.text()).trim().split("\r\n");
-    expect(lines[0]).toBe("id,received_at,service_location_id,service_name,severity,severity_reason,status,assigned_to,overdue,link");
+    expect(lines[0]).toBe(
+      "id,received_at,service_location_id,service_name,severity,severity_reason,status,assigned_to,overdue,link," +
+        "visit_date,visitor_role,visitor_organisation,form,form_version,outcome,closed_at",
+    );
     expect(lines.some((line) => line.startsWith(`${id},`))).toBe(true);
     expect(lines.slice(1).every((line) => line.split(",")[4] === "amber")).toBe(true);
+  } finally {
+    await server.down();
+  }
+});
+
+test("an analyst downloads one form version's answers from the forms page, at 1280 and 320 px", async ({ page }) => {
+  const server = await AppServer.start();
+  try {
+    server.addUser("jo@example.org", "Jo Test", "commissioner", PASSWORD);
+    const token = await deviceToken(server);
+    const id = await sendObservation(server, token, { staffing: "some_concerns", staffing_comment: "=1+1 bells slow" });
+    await logIn(page, server, "jo@example.org");
+    for (const width of [1280, 320]) {
+      await page.setViewportSize({ width, height: 800 });
+      await page.goto(`${server.url}/triage/forms`);
+      await expect(page.getByRole("heading", { name: "Export answers for a report" })).toBeVisible();
+      await checkPage(page);
+    }
+    await page.getByLabel("Form and version").selectOption("professional-feedback@1");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download the answers (CSV)" }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^professional-feedback-v1-answers-\d{4}-\d{2}-\d{2}\.csv$/);
+    const text = readFileSync(await download.path(), "utf8");
+    const lines = text.trim().split("\r\n");
+    expect(lines[0].startsWith("id,received_at,service_location_id,service_name,severity,severity_reason,")).toBe(true);
+    const row = lines.find((line: string) => line.startsWith(`${id},`));
+    expect(row).toContain("Some concerns");
+    expect(row).toContain("'=1+1 bells slow");
   } finally {
     await server.down();
   }

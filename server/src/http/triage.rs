@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/triage", get(inbox::inbox))
         .route("/triage/events", get(live::events))
         .route("/triage/export.csv", get(export::export))
+        .route("/triage/export/answers.csv", get(export::answers))
         .route("/triage/services", get(services::flagged))
         .route("/triage/services/{id}", get(services::service))
         .route("/triage/observations/{id}", get(observations::observation).post(observations::take_step))

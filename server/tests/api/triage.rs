@@ -522,7 +522,14 @@ async fn the_filtered_inbox_exports_as_csv_with_formulas_defused() {
             "status",
             "assigned_to",
             "overdue",
-            "link"
+            "link",
+            "visit_date",
+            "visitor_role",
+            "visitor_organisation",
+            "form",
+            "form_version",
+            "outcome",
+            "closed_at"
         ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
@@ -533,6 +540,10 @@ async fn the_filtered_inbox_exports_as_csv_with_formulas_defused() {
     assert_eq!(&rows[0][6], "triaged");
     assert_eq!(&rows[0][7], "'=cmd|' /C calc'!A0", "a formula is written as text");
     assert_eq!(&rows[0][8], "no");
+    assert_eq!(&rows[0][10], chrono::Utc::now().date_naive().to_string(), "the visit date as answered");
+    assert_eq!((&rows[0][11], &rows[0][13], &rows[0][14]), ("GP", "professional-feedback", "1"));
+    assert!(rows[0][12].starts_with("Surgery "), "the visitor's organisation: {:?}", &rows[0][12]);
+    assert_eq!((&rows[0][15], &rows[0][16]), ("", ""), "no outcome, not closed");
     assert!(!body.contains(&green.to_string()));
 
     let all = app.get_as(Some(&jo.cookie), "/triage/export.csv").await.text().await.unwrap();
@@ -541,6 +552,15 @@ async fn the_filtered_inbox_exports_as_csv_with_formulas_defused() {
     assert_eq!(bad.status(), 422);
     let error: serde_json::Value = bad.json().await.unwrap();
     assert_eq!(error["fields"][0]["field"], "from");
+
+    app.step(&jo, red, &[("step", "outcome"), ("outcome", "intelligence_only")]).await;
+    app.step(&jo, red, &[("step", "close")]).await;
+    let closed = app.get_as(Some(&jo.cookie), "/triage/export.csv?status=closed").await.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(closed.as_bytes());
+    let row = reader.records().next().expect("the closed one").unwrap();
+    assert_eq!(&row[6], "closed");
+    assert!(!row[15].is_empty(), "its outcome: {row:?}");
+    assert!(row[16].starts_with(&chrono::Utc::now().date_naive().to_string()), "closed today: {row:?}");
 }
 
 #[tokio::test]
@@ -573,4 +593,52 @@ async fn a_service_shows_its_picture_over_time_and_two_concerns_in_28_days_flag_
     assert_eq!(app.get_as(None, "/triage/services/1-000000001").await.status(), 303);
     let device_cookie = format!("chf_device={token}");
     assert_eq!(app.get_as(Some(&device_cookie), "/triage/services").await.status(), 303);
+}
+
+#[tokio::test]
+async fn answers_export_as_one_column_per_question_for_one_form_version_and_date_range() {
+    let app = spawn_app().await;
+    let token = app.enrolled_device().await;
+    let mut answers = serious_staffing();
+    answers.push(("staffing_comment", json!("=HYPERLINK(\"http://evil.example\")")));
+    let first = app.observation_with(&token, &answers).await;
+    let second = app.observation_with(&token, &[]).await;
+    let jo = app.staff("jo@example.org", "Jo", Role::Commissioner).await;
+    let forms_page = app.get_as(Some(&jo.cookie), "/triage/forms").await.text().await.unwrap();
+    assert!(forms_page.contains("action=\"/triage/export/answers.csv\"") && forms_page.contains("value=\"professional-feedback@1\""));
+    assert_eq!(app.get_as(None, "/triage/export/answers.csv?form=professional-feedback@1").await.status(), 303, "staff only");
+
+    let today = Utc::now().date_naive();
+    let path = format!("/triage/export/answers.csv?form=professional-feedback@1&from={today}&to={today}");
+    let response = app.get_as(Some(&jo.cookie), &path).await;
+    assert_eq!(response.status(), 200);
+    assert!(response.headers()["content-disposition"].to_str().unwrap().contains("professional-feedback-v1-answers-"));
+    let body = response.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    let headers: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+    let form = app::domain::forms::find("professional-feedback", 1).unwrap();
+    let staffing = form.question("staffing").unwrap().label.clone();
+    assert_eq!(headers[..4], ["id", "received_at", "service_location_id", "service_name"]);
+    assert_eq!(headers.len(), 6 + form.export_columns().len());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.iter().map(|row| row[0].to_owned()).collect::<Vec<_>>(), [first.to_string(), second.to_string()], "in received order");
+    let column = |label: &str| headers.iter().position(|h| h == label).unwrap();
+    assert_eq!(&rows[0][column(&staffing)], "Serious concerns");
+    assert_eq!(&rows[0][column(&format!("{staffing}: comment"))], "'=HYPERLINK(\"http://evil.example\")", "a formula is written as text");
+    assert!(!rows[0][3].is_empty(), "the service by name");
+
+    let yesterday = today - chrono::Duration::days(1);
+    let none = app.get_as(Some(&jo.cookie), &format!("/triage/export/answers.csv?form=professional-feedback@1&to={yesterday}")).await;
+    assert_eq!(none.text().await.unwrap().lines().count(), 1, "only the header before today");
+    for (query, field) in
+        [("form=professional-feedback@9", "form"), ("form=nope", "form"), ("form=professional-feedback@1&from=30/11/2026", "from")]
+    {
+        let bad = app.get_as(Some(&jo.cookie), &format!("/triage/export/answers.csv?{query}")).await;
+        assert_eq!(bad.status(), 422, "{query}");
+        let error: serde_json::Value = bad.json().await.unwrap();
+        assert_eq!(error["fields"][0]["field"], field, "{query}");
+    }
+    let backwards =
+        app.get_as(Some(&jo.cookie), &format!("/triage/export/answers.csv?form=professional-feedback@1&from={today}&to={yesterday}")).await;
+    assert_eq!(backwards.status(), 422);
 }

@@ -36,6 +36,48 @@ impl FormDefinition {
     }
 }
 
+impl FormDefinition {
+    /// The columns of an analyst's export of this version: one per question in
+    /// form order, headed by its label; a rating's comment and a tally's
+    /// minutes and counts each in a column of their own.
+    pub fn export_columns(&self) -> Vec<String> {
+        self.questions()
+            .flat_map(|question| match &question.kind {
+                QuestionKind::Rating { .. } => vec![question.label.clone(), format!("{}: comment", question.label)],
+                QuestionKind::Tally { categories, .. } => std::iter::once(format!("{}: minutes", question.label))
+                    .chain(categories.iter().map(|category| format!("{}: {}", question.label, category.label)))
+                    .collect(),
+                _ => vec![question.label.clone()],
+            })
+            .collect()
+    }
+
+    /// One submission's cells under [`Self::export_columns`]: option labels,
+    /// dates as YYYY-MM-DD, empty where a question was not asked.
+    pub fn export_cells(&self, answers: &Answers) -> Vec<String> {
+        self.questions()
+            .flat_map(|question| match (&question.kind, answers.get(&question.id)) {
+                (QuestionKind::Rating { .. }, Some(Answer::Rating { value, comment })) => {
+                    let rating = answer_text(question, &Answer::Rating { value: value.clone(), comment: None });
+                    vec![rating, comment.clone().unwrap_or_default()]
+                }
+                (QuestionKind::Rating { .. }, _) => vec![String::new(), String::new()],
+                (QuestionKind::Tally { categories, .. }, Some(Answer::Tally { minutes, counts })) => std::iter::once(minutes.to_string())
+                    .chain(
+                        categories
+                            .iter()
+                            .map(|category| counts.iter().find(|(value, _)| *value == category.value).map_or(0, |(_, n)| *n).to_string()),
+                    )
+                    .collect(),
+                (QuestionKind::Tally { categories, .. }, _) => vec![String::new(); categories.len() + 1],
+                (_, Some(Answer::Date(date))) => vec![date.to_string()],
+                (_, Some(answer)) => vec![answer_text(question, answer)],
+                (_, None) => vec![String::new()],
+            })
+            .collect()
+    }
+}
+
 impl QuestionKind {
     /// A yes/no question whose Yes means someone is at immediate risk of harm.
     pub fn marks_risk_of_harm(&self) -> bool {
@@ -139,6 +181,31 @@ mod tests {
         let named = form().in_words(&answers, Some("Rose House, Puddlecombe"));
         assert_eq!(named.iter().find(|(_, q, _)| q.id == "service").map(|(_, _, t)| t.as_str()), Some("Rose House, Puddlecombe"));
         assert_eq!(answers.service().map(|id| id.as_str()), Some("1-000000001"));
+    }
+
+    #[test]
+    fn an_export_has_one_column_per_question_with_comments_and_counts_apart() {
+        let mut raw = complete_feedback();
+        raw.set("staffing", RawValue::One("some_concerns".into()));
+        raw.set("staffing_comment", RawValue::One("Call bells slow".into()));
+        let answers = form().validate(&raw, today()).unwrap();
+        let columns = form().export_columns();
+        let cells = form().export_cells(&answers);
+        assert_eq!(columns.len(), cells.len());
+        let cell = |label: &str| columns.iter().position(|c| c == label).map(|i| cells[i].as_str());
+        let staffing = form().question("staffing").unwrap().label.clone();
+        assert_eq!(cell(&staffing), Some("Some concerns"));
+        assert_eq!(cell(&format!("{staffing}: comment")), Some("Call bells slow"));
+        assert_eq!(cell(&form().question("visit_date").unwrap().label), Some("2026-11-20"));
+        assert_eq!(cell(&form().question("role").unwrap().label), Some("GP"));
+
+        let quis = find("interaction-observation", 1).unwrap();
+        let columns = quis.export_columns();
+        assert!(
+            columns.iter().any(|c| c.ends_with(": minutes")) && columns.iter().any(|c| c.ends_with(": Positive social")),
+            "{columns:?}"
+        );
+        assert_eq!(quis.export_cells(&Default::default()).len(), columns.len(), "nothing answered: every cell empty");
     }
 
     #[test]

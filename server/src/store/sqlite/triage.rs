@@ -16,8 +16,8 @@ use super::{
     SqliteStore,
 };
 use crate::store::{
-    AreaMonth, Device, InboxFilter, InboxItem, InboxPage, Observation, StepApplied, StoreError, TriageChange, TriageEvent, TriageStore,
-    User,
+    AreaMonth, Device, ExportRow, InboxFilter, InboxItem, InboxPage, Observation, StepApplied, StoreError, TriageChange, TriageEvent,
+    TriageStore, User,
 };
 
 const ITEM_COLUMNS: &str = "s.id, s.service_location_id, COALESCE(v.name, s.service_location_id) AS service_name, \
@@ -42,6 +42,23 @@ impl TriageStore for SqliteStore {
             .push_bind(i64::from(page.saturating_sub(1)) * i64::from(per_page));
         let rows = select.build().fetch_all(&self.pool).await.map_err(database)?;
         Ok(InboxPage { items: rows.iter().map(item_from_row).collect::<Result<_, _>>()?, total: u64::try_from(total).map_err(corrupt)? })
+    }
+
+    async fn export_rows(&self, filter: &InboxFilter, page: u32, per_page: u32) -> Result<Vec<ExportRow>, StoreError> {
+        let mut select = QueryBuilder::<Sqlite>::new(format!(
+            "SELECT {ITEM_COLUMNS}, s.form_id, s.form_version, json_extract(s.answers, '$.visit_date.value') AS visit_date, \
+             d.role AS visitor_role, o.name AS visitor_organisation, s.outcome, \
+             CASE WHEN s.status = 'closed' THEN (SELECT MAX(e.at) FROM triage_events e WHERE e.submission_id = s.id AND e.kind = 'closed') END \
+             AS closed_at{ITEM_JOINS} JOIN devices d ON d.id = s.device_id JOIN organisations o ON o.id = d.organisation_id"
+        ));
+        push_filter(&mut select, filter);
+        select
+            .push(" ORDER BY s.severity_rank, s.acknowledged_at IS NOT NULL, s.received_at LIMIT ")
+            .push_bind(i64::from(per_page))
+            .push(" OFFSET ")
+            .push_bind(i64::from(page.saturating_sub(1)) * i64::from(per_page));
+        let rows = select.build().fetch_all(&self.pool).await.map_err(database)?;
+        rows.iter().map(export_row_from_row).collect()
     }
 
     async fn observation(&self, id: Uuid) -> Result<Option<Observation>, StoreError> {
@@ -294,6 +311,25 @@ fn item_from_row(row: &SqliteRow) -> Result<InboxItem, StoreError> {
         status: parse_status(&text("status")?)?,
         assignee: row.try_get("assignee").map_err(database)?,
         received_at: DateTime::parse_from_rfc3339(&text("received_at")?).map_err(corrupt)?.with_timezone(&Utc),
+    })
+}
+
+fn export_row_from_row(row: &SqliteRow) -> Result<ExportRow, StoreError> {
+    let text = |column: &str| -> Result<String, StoreError> { row.try_get(column).map_err(database) };
+    let optional = |column: &str| -> Result<Option<String>, StoreError> { row.try_get(column).map_err(database) };
+    let version: i64 = row.try_get("form_version").map_err(database)?;
+    Ok(ExportRow {
+        item: item_from_row(row)?,
+        form_id: text("form_id")?,
+        form_version: u32::try_from(version).map_err(corrupt)?,
+        visit_date: optional("visit_date")?,
+        visitor_role: text("visitor_role")?,
+        visitor_organisation: text("visitor_organisation")?,
+        outcome: optional("outcome")?.as_deref().and_then(Outcome::parse),
+        closed_at: match optional("closed_at")? {
+            Some(at) => Some(DateTime::parse_from_rfc3339(&at).map_err(corrupt)?.with_timezone(&Utc)),
+            None => None,
+        },
     })
 }
 

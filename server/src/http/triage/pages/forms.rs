@@ -62,6 +62,33 @@ pub fn forms(view: FormsView<'_>) -> Html<String> {
             </form>
         }
     });
+    let mut versions: Vec<(String, String)> = app::domain::forms::definitions()
+        .into_iter()
+        .map(|form| (format!("{}@{}", form.id.as_str(), form.version), format!("{} (version {})", form.title, form.version)))
+        .collect();
+    versions.sort();
+    versions.dedup();
+    let export = view! {
+        <h2 id="export">"Export answers for a report"</h2>
+        <p>"One row per observation sent on one version of a form, one column per question, comments included: what a monthly quality report is built from."</p>
+        <form method="get" action="/triage/export/answers.csv" novalidate>
+            <div class="nhsuk-form-group">
+                <label class="nhsuk-label" for="export-form">"Form and version"</label>
+                <select class="nhsuk-select" id="export-form" name="form">
+                    {versions.into_iter().map(|(value, label)| view! { <option value=value>{label}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="nhsuk-form-group">
+                <label class="nhsuk-label" for="export-from">"Received from (leave empty for the first)"</label>
+                <input class="nhsuk-input nhsuk-input--width-10" id="export-from" name="from" type="date"/>
+            </div>
+            <div class="nhsuk-form-group">
+                <label class="nhsuk-label" for="export-to">"Received to (leave empty for today)"</label>
+                <input class="nhsuk-input nhsuk-input--width-10" id="export-to" name="to" type="date"/>
+            </div>
+            <button class="nhsuk-button nhsuk-button--secondary" type="submit">"Download the answers (CSV)"</button>
+        </form>
+    };
     let body = view! {
         {problems_summary(problems)}
         {view.just_published.map(|what| view! {
@@ -79,6 +106,7 @@ pub fn forms(view: FormsView<'_>) -> Html<String> {
             </thead>
             <tbody class="nhsuk-table__body">{rows}</tbody>
         </table>
+        {export}
         {upload}
     };
     document("Forms and checklists", Some(view.staff), body)
