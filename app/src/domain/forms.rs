@@ -69,6 +69,18 @@ pub fn latest(id: &str) -> Option<&'static FormDefinition> {
 /// The id of the professionals feedback form.
 pub const PROFESSIONAL_FEEDBACK: &str = "professional-feedback";
 
+/// The day tests check answers on.
+#[cfg(test)]
+pub(crate) fn test_today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+}
+
+/// The feedback form's first version, for tests.
+#[cfg(test)]
+pub(crate) fn feedback_form() -> &'static FormDefinition {
+    find(PROFESSIONAL_FEEDBACK, 1).unwrap()
+}
+
 /// A complete, valid set of answers to the feedback form, for tests to vary.
 #[cfg(test)]
 pub(crate) fn complete_feedback() -> RawAnswers {

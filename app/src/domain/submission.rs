@@ -16,6 +16,17 @@ const EARLIEST_CLOCK_YEAR: i32 = 2000;
 /// a clock set by hand), while every stored value still reads back.
 const MOST_DAYS_AHEAD: i64 = 366;
 
+/// The reference a professional is shown for a submission ("D3481218"): the
+/// first 8 characters of its id, so triage finds it by those alone.
+pub fn reference(id: Uuid) -> String {
+    id.to_string()[..8].to_uppercase()
+}
+
+/// Whether `word` could be a reference: 8 hexadecimal characters.
+pub fn looks_like_reference(word: &str) -> bool {
+    word.len() == 8 && word.chars().all(|c| c.is_ascii_hexdigit())
+}
+
 /// What a device sends: its own id for the submission (so a retry is
 /// recognised), the exact form version, the answers and the device's clock.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

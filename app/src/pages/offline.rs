@@ -36,7 +36,7 @@ use self::{
     network::Reply,
     state::{Enrolment, OfflineState},
 };
-use crate::domain::{forms, register::Service, sync::DeviceProfile};
+use crate::domain::{forms, register::Service, submission::reference, sync::DeviceProfile};
 
 pub use sync::retry_delay_ms;
 
@@ -86,11 +86,6 @@ fn done_href(id: Uuid) -> String {
 }
 
 const HOME_HREF: &str = "/app#/";
-
-/// The reference people quote: the start of the submission's id.
-fn reference(id: Uuid) -> String {
-    id.to_string()[..8].to_uppercase()
-}
 
 fn service_name(register: &[Service], location_id: &str) -> Option<String> {
     register.iter().find(|service| service.location_id.as_str() == location_id).map(Service::name_and_town)

@@ -642,3 +642,26 @@ async fn answers_export_as_one_column_per_question_for_one_form_version_and_date
         app.get_as(Some(&jo.cookie), &format!("/triage/export/answers.csv?form=professional-feedback@1&from={today}&to={yesterday}")).await;
     assert_eq!(backwards.status(), 422);
 }
+
+#[tokio::test]
+async fn the_reference_a_phone_shows_is_on_the_observation_and_finds_it() {
+    let app = spawn_app().await;
+    let token = app.enrolled_device().await;
+    let wanted = app.observation_with(&token, &serious_staffing()).await;
+    let other = app.observation_with(&token, &serious_staffing()).await;
+    let jo = app.staff("jo@example.org", "Jo", Role::Commissioner).await;
+    let reference = app::domain::submission::reference(wanted);
+    assert_eq!(reference.len(), 8);
+
+    let page = app.get_as(Some(&jo.cookie), &format!("/triage/observations/{wanted}")).await.text().await.unwrap();
+    assert!(page.contains(&format!("Reference {reference}")), "the observation page shows it");
+    let inbox = app.get_as(Some(&jo.cookie), &format!("/triage?q={reference}")).await.text().await.unwrap();
+    assert!(inbox.contains(&wanted.to_string()) && !inbox.contains(&other.to_string()), "the inbox finds it alone");
+    assert!(inbox.contains(&format!("Reference {reference}")));
+    let lower = app.get_as(Some(&jo.cookie), &format!("/api/v1/triage/observations?q={}", reference.to_lowercase())).await;
+    let found: serde_json::Value = lower.json().await.unwrap();
+    assert_eq!(found["total"], 1, "in any case, through the API too");
+    assert_eq!(found["items"][0]["reference"], reference.as_str());
+    let csv = app.get_as(Some(&jo.cookie), &format!("/triage/export.csv?q={reference}")).await.text().await.unwrap();
+    assert_eq!(csv.lines().count(), 2, "and in the export");
+}

@@ -122,15 +122,7 @@ impl FormDefinition {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::forms::{complete_feedback, find, PROFESSIONAL_FEEDBACK};
-
-    fn today() -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-    }
-
-    fn form() -> &'static FormDefinition {
-        find(PROFESSIONAL_FEEDBACK, 1).unwrap()
-    }
+    use crate::domain::forms::{complete_feedback, feedback_form as form, test_today as today};
 
     fn slug(step: Step<'_>) -> &str {
         match step {

@@ -152,17 +152,9 @@ pub fn minutes_text(minutes: u32) -> String {
 
 #[cfg(test)]
 mod tests {
-    use chrono::NaiveDate;
-
-    use crate::domain::forms::{complete_feedback, find, FormDefinition, QuestionKind, RawValue, PROFESSIONAL_FEEDBACK};
-
-    fn today() -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-    }
-
-    fn form() -> &'static FormDefinition {
-        find(PROFESSIONAL_FEEDBACK, 1).unwrap()
-    }
+    use crate::domain::forms::{
+        complete_feedback, feedback_form as form, find, test_today as today, FormDefinition, QuestionKind, RawValue,
+    };
 
     #[test]
     fn the_answers_read_in_words() {

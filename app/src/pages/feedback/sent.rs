@@ -21,7 +21,7 @@ pub async fn feedback_sent(id: String) -> Result<Option<SentData>, ServerFnError
     let Some((device, _)) = journey.device_and_draft() else { return Ok(None) };
     let stored = journey.store.submission(id).await.map_err(internal)?;
     Ok(stored.filter(|s| s.device_id == device.id).map(|s| SentData {
-        reference: s.receipt.id.to_string()[..8].to_uppercase(),
+        reference: crate::domain::submission::reference(s.receipt.id),
         received: s.receipt.received_at.format("%-d %B %Y at %H:%M UTC").to_string(),
     }))
 }

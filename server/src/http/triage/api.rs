@@ -103,6 +103,7 @@ pub(crate) async fn detail(
     let receipt = &submission.receipt;
     Ok(Json(ObservationDetail {
         id,
+        reference: app::domain::submission::reference(id),
         version: observation.version,
         status: observation.status,
         severity: receipt.severity,

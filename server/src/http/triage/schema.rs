@@ -4,6 +4,7 @@
 
 use app::domain::{
     forms::{Severity, Summary},
+    submission::reference,
     triage::{Outcome, ResponseTargets, Status},
 };
 use chrono::{DateTime, FixedOffset, Utc};
@@ -73,6 +74,8 @@ pub struct ObservationList {
 #[derive(Serialize, ToSchema)]
 pub struct ObservationSummary {
     pub id: Uuid,
+    /// What the visitor's phone showed them ("D3481218"); a search for it finds this.
+    pub reference: String,
     pub service_location_id: String,
     pub service_name: String,
     pub severity: Severity,
@@ -90,6 +93,7 @@ impl ObservationSummary {
     pub fn new(item: InboxItem, targets: &ResponseTargets, now: DateTime<Utc>) -> Self {
         Self {
             overdue: targets.is_overdue(item.severity, item.status, item.received_at, now),
+            reference: reference(item.id),
             id: item.id,
             service_location_id: item.service.as_str().to_owned(),
             service_name: item.service_name,
@@ -106,6 +110,8 @@ impl ObservationSummary {
 #[derive(Serialize, ToSchema)]
 pub struct ObservationDetail {
     pub id: Uuid,
+    /// What the visitor's phone showed them ("D3481218"); a search for it finds this.
+    pub reference: String,
     /// Send it with a step: the step is refused if the observation changed since.
     pub version: i64,
     pub status: Status,

@@ -3,6 +3,7 @@
 use app::domain::{
     forms::Severity,
     register::CqcLocationId,
+    submission::looks_like_reference,
     triage::{Outcome, Status, CONCERN_RATINGS},
 };
 use chrono::{DateTime, Duration, Utc};
@@ -261,7 +262,12 @@ fn push_filter(query: &mut QueryBuilder<'_, Sqlite>, filter: &InboxFilter) {
         query.push(area_with_concerns(area));
     }
     for word in filter.text.iter().flat_map(|text| text.split_whitespace()) {
-        query.push(" AND s.answers LIKE ").push_bind(format!("%{}%", escape_like(word))).push(" ESCAPE '\\'");
+        query.push(" AND (s.answers LIKE ").push_bind(format!("%{}%", escape_like(word))).push(" ESCAPE '\\'");
+        // The reference a phone shows is the start of the id: it finds its observation.
+        if looks_like_reference(word) {
+            query.push(" OR s.id LIKE ").push_bind(format!("{}%", word.to_lowercase()));
+        }
+        query.push(")");
     }
     if let Some(from) = filter.received_from {
         query.push(" AND s.received_at >= ").push_bind(from.to_string());

@@ -1,5 +1,6 @@
 //! The inbox: filters, then observations most urgent first, a page at a time.
 
+use app::domain::submission::reference;
 use app::domain::{
     forms::Severity,
     triage::{ResponseTargets, Status, CHARTED_AREAS},
@@ -70,7 +71,7 @@ fn inbox_item(item: InboxItem, targets: ResponseTargets, now: DateTime<Utc>) -> 
                 <strong class="nhsuk-tag nhsuk-tag--grey">{item.status.label()}</strong>
             </p>
             <p class="inbox__reason">{item.severity_reason}</p>
-            <p class="inbox__meta">{format!("Received {} · {assigned}", when(item.received_at))}</p>
+            <p class="inbox__meta">{format!("Reference {} · received {} · {assigned}", reference(item.id), when(item.received_at))}</p>
         </li>
     }
 }
@@ -111,7 +112,7 @@ fn filters(params: &InboxParams, services: Vec<(String, String)>, roles: Vec<(St
                 {choose_one("role", "Visitor's role", "Any role", roles, &params.role)}
                 {choose_one("area", "Area with concerns", "Any area", areas, &params.area)}
                 <div class="nhsuk-form-group">
-                    <label class="nhsuk-label" for="q">"Words in the answers"</label>
+                    <label class="nhsuk-label" for="q">"Words in the answers, or a reference"</label>
                     <input class="nhsuk-input" id="q" name="q" type="search" value=params.text.clone()/>
                 </div>
                 <div class="nhsuk-form-group">

@@ -1,6 +1,7 @@
 //! One observation: what was seen, why it is this severity, the service and
 //! its other observations, the steps that can be taken now, and the timeline.
 
+use app::domain::submission::reference;
 use app::{
     domain::{
         forms::Summary,
@@ -65,7 +66,7 @@ pub fn observation(view: ObservationView<'_>) -> Html<String> {
     let body = view! {
         <a class="nhsuk-back-link" href="/triage">"Back to the inbox"</a>
         {problems_summary(problems)}
-        <span class="nhsuk-caption-l">{format!("Received {}", when(receipt.received_at))}</span>
+        <span class="nhsuk-caption-l">{format!("Reference {} · received {}", reference(receipt.id), when(receipt.received_at))}</span>
         <h1>{title.clone()}</h1>
         <p class="inbox__tags">
             {severity_tag(receipt.severity)}
