@@ -210,6 +210,32 @@ test("an analyst downloads one form version's answers from the forms page, at 12
   }
 });
 
+test("an observation's page puts what was seen first, reads at 1280 and 320 px, and prints without navigation or forms", async ({ page }) => {
+  const server = await AppServer.start();
+  try {
+    server.addUser("jo@example.org", "Jo Test", "commissioner", PASSWORD);
+    const token = await deviceToken(server);
+    const id = await sendObservation(server, token, { staffing: "serious_concerns", staffing_comment: "One carer at lunch" });
+    await logIn(page, server, "jo@example.org");
+    for (const width of [1280, 320]) {
+      await page.setViewportSize({ width, height: 800 });
+      await page.goto(`${server.url}/triage/observations/${id}`);
+      await expect(page.getByRole("heading", { name: "What was seen" })).toBeVisible();
+      await checkPage(page);
+    }
+    const forms = await page.locator("main form").all();
+    expect(forms.length).toBeGreaterThan(0);
+    await page.emulateMedia({ media: "print" });
+    await expect(page.getByRole("navigation", { name: "Main" })).toBeHidden();
+    await expect(page.getByRole("heading", { name: "What to do next" })).toBeHidden();
+    for (const form of forms) await expect(form).toBeHidden();
+    await expect(page.getByRole("heading", { name: "What was seen" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Timeline" })).toBeVisible();
+  } finally {
+    await server.down();
+  }
+});
+
 test("two commissioners acting at once: the second is told, and keeps what they typed", async ({ browser }) => {
   const server = await AppServer.start();
   // Two people: two browser contexts, each with its own session cookie.

@@ -665,3 +665,33 @@ async fn the_reference_a_phone_shows_is_on_the_observation_and_finds_it() {
     let csv = app.get_as(Some(&jo.cookie), &format!("/triage/export.csv?q={reference}")).await.text().await.unwrap();
     assert_eq!(csv.lines().count(), 2, "and in the export");
 }
+
+#[tokio::test]
+async fn an_observation_page_shows_what_was_seen_first_in_words_and_confirms_each_step() {
+    let app = spawn_app().await;
+    let token = app.enrolled_device().await;
+    let contact = [("contact_ok", json!("yes")), ("contact_details", json!("jo.visitor@example.nhs.uk"))];
+    let mut answers = serious_staffing();
+    answers.extend(contact);
+    let id = app.observation_with(&token, &answers).await;
+    let phoned = app.observation_with(&token, &[("contact_ok", json!("yes")), ("contact_details", json!("01632 960 123"))]).await;
+    let jo = app.staff("jo@example.org", "Jo Commissioner", Role::Commissioner).await;
+
+    let page = app.get_as(Some(&jo.cookie), &format!("/triage/observations/{id}")).await.text().await.unwrap();
+    let at = |text: &str| page.find(text).unwrap_or_else(|| panic!("{text} is on the page"));
+    assert!(at("What was seen") < at("What to do next") && at("What was seen") < at("id=\"timeline\""), "what was seen comes first");
+    assert!(page.contains("Dr Test, GP ("), "the visitor's role in words, not its code");
+    assert!(page.contains("Professionals feedback (version 1)"), "the form by its title");
+    assert!(page.contains("href=\"mailto:jo.visitor@example.nhs.uk\""), "an email to write to");
+    assert!(!page.contains("data-testid=\"step-done\""));
+    let phoned_page = app.get_as(Some(&jo.cookie), &format!("/triage/observations/{phoned}")).await.text().await.unwrap();
+    assert!(phoned_page.contains("href=\"tel:01632960123\""), "a number to call");
+
+    let officer = jo.id.to_string();
+    let taken = app.step(&jo, id, &[("step", "assign"), ("officer", &officer)]).await;
+    assert_eq!(taken.status(), 303);
+    let location = taken.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(location, format!("/triage/observations/{id}?done=1#timeline"));
+    let after = app.get_as(Some(&jo.cookie), location.split('#').next().unwrap()).await.text().await.unwrap();
+    assert!(after.contains("Done: Acknowledged and assigned to Jo Commissioner"), "the step is confirmed");
+}

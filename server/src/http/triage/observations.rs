@@ -3,7 +3,7 @@
 
 use app::domain::register::Service;
 use axum::{
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
     Form,
@@ -24,8 +24,27 @@ use crate::{
 /// How many of a service's other observations an observation page lists.
 const OTHERS_SHOWN: u32 = 10;
 
-pub async fn observation(Staff(staff): Staff, State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, AppError> {
-    render_observation(&state, &staff, &id, None, StatusCode::OK).await
+/// `?done=1`: a step was just taken; the page confirms it.
+#[derive(Deserialize)]
+pub struct Done {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+pub async fn observation(
+    Staff(staff): Staff,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(done): Query<Done>,
+) -> Result<Response, AppError> {
+    let shown = Shown { problem: None, step_taken: done.done.is_some() };
+    render_observation(&state, &staff, &id, shown, StatusCode::OK).await
+}
+
+/// What the page says beyond the observation: a step's problem, or that a step was taken.
+struct Shown {
+    problem: Option<StepProblem>,
+    step_taken: bool,
 }
 
 /// The observation page, with a step's problem when there is one.
@@ -33,7 +52,7 @@ async fn render_observation(
     state: &AppState,
     staff: &StaffSession,
     id: &str,
-    problem: Option<StepProblem>,
+    shown: Shown,
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let found = match Uuid::parse_str(id) {
@@ -58,7 +77,8 @@ async fn render_observation(
         officers: state.store.users().await?,
         targets: state.response_targets,
         now: Utc::now(),
-        problem,
+        problem: shown.problem,
+        step_taken: shown.step_taken,
         observation,
     };
     Ok((status, pages::observation(view)).into_response())
@@ -90,13 +110,14 @@ pub async fn take_step(
     staff.check_post(&headers, &post.csrf)?;
     let Staff(staff) = staff;
     let Ok(uuid) = Uuid::parse_str(&id) else {
-        return render_observation(&state, &staff, &id, None, StatusCode::NOT_FOUND).await;
+        return render_observation(&state, &staff, &id, Shown { problem: None, step_taken: false }, StatusCode::NOT_FOUND).await;
     };
     let request = &StepRequest { step: post.step, officer: post.officer, outcome: post.outcome, note: post.note };
     let problem = |field: String, message: String| StepProblem { step: request.step.clone(), field, message, note: request.note.clone() };
     let note_field = format!("{}-note", request.step);
     let (status, problem) = match apply_step(&state, &staff, uuid, post.version.parse().ok(), request).await? {
-        Ok(_) => return Ok(Redirect::to(&format!("/triage/observations/{uuid}#timeline")).into_response()),
+        // The page then says what was done (from the trail), so the person knows it took.
+        Ok(_) => return Ok(Redirect::to(&format!("/triage/observations/{uuid}?done=1#timeline")).into_response()),
         Err(StepRefused::NotFound) => (StatusCode::NOT_FOUND, None),
         Err(StepRefused::Unknown(message)) => (StatusCode::BAD_REQUEST, Some(problem("step".to_owned(), message.to_owned()))),
         Err(StepRefused::Invalid(field, message)) => {
@@ -109,5 +130,5 @@ pub async fn take_step(
         }
         Err(StepRefused::Conflict(message)) => (StatusCode::CONFLICT, Some(problem(note_field, message))),
     };
-    render_observation(&state, &staff, &id, problem, status).await
+    render_observation(&state, &staff, &id, Shown { problem, step_taken: false }, status).await
 }

@@ -1,11 +1,12 @@
 //! One observation: what was seen, why it is this severity, the service and
 //! its other observations, the steps that can be taken now, and the timeline.
 
-use app::domain::submission::reference;
 use app::{
     domain::{
-        forms::Summary,
+        device::ProfessionalRole,
+        forms::{self, Summary},
         register::Service,
+        submission::reference,
         triage::{Outcome, ResponseTargets, Status, MAX_NOTE_CHARS},
         FieldError,
     },
@@ -33,6 +34,8 @@ pub struct ObservationView<'a> {
     pub targets: ResponseTargets,
     pub now: DateTime<Utc>,
     pub problem: Option<StepProblem>,
+    /// A step was just taken: say what it did.
+    pub step_taken: bool,
 }
 
 /// Why a step was not taken, with what was typed so nothing is lost.
@@ -62,10 +65,24 @@ pub fn observation(view: ObservationView<'_>) -> Html<String> {
         problem,
     };
     let assignee = obs.assignee.as_ref().map_or_else(|| "Not assigned".to_owned(), |user| user.name.clone());
-    let visitor = format!("{}, {} ({})", obs.visitor.name, obs.visitor.role.replace('_', " "), obs.visitor.organisation);
+    let roles = ProfessionalRole::options();
+    let role = roles.iter().find(|(code, _)| *code == obs.visitor.role).map_or(obs.visitor.role.as_str(), |(_, label)| label.as_str());
+    let visitor = format!("{}, {role} ({})", obs.visitor.name, obs.visitor.organisation);
+    let form = forms::find(&obs.submission.form_id, obs.submission.form_version)
+        .map_or_else(|| obs.submission.form_id.clone(), |form| form.title.clone());
+    // The trail's newest line is the step just taken (this page follows its redirect).
+    let confirmation = view
+        .step_taken
+        .then(|| {
+            obs.events.iter().rev().find(|event| !event.kind.starts_with("alert_")).map(|event| format!("Done: {}", what_happened(event)))
+        })
+        .flatten();
     let body = view! {
         <a class="nhsuk-back-link" href="/triage">"Back to the inbox"</a>
         {problems_summary(problems)}
+        {confirmation.map(|text| view! {
+            <div class="nhsuk-inset-text confirmation" role="status" data-testid="step-done"><p>{text}</p></div>
+        })}
         <span class="nhsuk-caption-l">{format!("Reference {} · received {}", reference(receipt.id), when(receipt.received_at))}</span>
         <h1>{title.clone()}</h1>
         <p class="inbox__tags">
@@ -80,24 +97,27 @@ pub fn observation(view: ObservationView<'_>) -> Html<String> {
                 <p>"The visitor said someone may be at immediate risk of harm and was shown the safeguarding route."</p>
             </div>
         })}
+        <h2 id="seen">"What was seen"</h2>
+        <dl class="nhsuk-summary-list">
+            {view.answers.into_iter().map(|(question, answer)| answer_row(question, answer)).collect_view()}
+        </dl>
+        {view.summary.map(|summary| checklist_summary(summary, SummaryHeading::Section))}
+        <h2>"Where it stands"</h2>
         <dl class="nhsuk-summary-list">
             {summary_row("Status", obs.status.label().to_owned())}
             {summary_row("Assigned to", assignee)}
             {obs.outcome.map(|outcome| summary_row("Outcome", outcome.label().to_owned()))}
             {due.map(|due| summary_row("Acknowledge by", when(due)))}
             {summary_row("Sent by", visitor)}
-            {summary_row("Form", format!("{} version {}", obs.submission.form_id, obs.submission.form_version))}
+            {summary_row("Form", format!("{form} (version {})", obs.submission.form_version))}
             {summary_row("Visitor's clock", visitor_clock(obs.submission.submitted_at))}
         </dl>
-        <h2>"What to do next"</h2>
-        {forms.for_status(obs.status, &view.officers, obs.assignee.as_ref().map(|u| u.id))}
+        <div class="step-forms">
+            <h2>"What to do next"</h2>
+            {forms.for_status(obs.status, &view.officers, obs.assignee.as_ref().map(|u| u.id))}
+        </div>
         <h2 id="timeline">"Timeline"</h2>
         {timeline(&obs.events, receipt.received_at)}
-        {view.summary.map(|summary| checklist_summary(summary, SummaryHeading::Section))}
-        <h2>"Answers"</h2>
-        <dl class="nhsuk-summary-list">
-            {view.answers.into_iter().map(|(question, answer)| summary_row_owned(question, answer)).collect_view()}
-        </dl>
         {view.service.map(service_panel)}
         {others(view.others, receipt.id)}
     };
@@ -106,6 +126,37 @@ pub fn observation(view: ObservationView<'_>) -> Html<String> {
 
 fn summary_row(key: &'static str, value: String) -> impl IntoView {
     summary_row_owned(key.to_owned(), value)
+}
+
+/// An answer; contact details the visitor gave become a link to call or email them.
+fn answer_row(question: String, answer: String) -> impl IntoView {
+    let href = contact_href(&answer);
+    view! {
+        <div class="nhsuk-summary-list__row">
+            <dt class="nhsuk-summary-list__key">{question}</dt>
+            <dd class="nhsuk-summary-list__value">
+                {match href {
+                    Some(href) => view! { <a href=href>{answer}</a> }.into_any(),
+                    None => answer.into_any(),
+                }}
+            </dd>
+        </div>
+    }
+}
+
+/// `mailto:` for an answer that is one email address, `tel:` for one that is a
+/// phone number; otherwise none.
+fn contact_href(answer: &str) -> Option<String> {
+    let text = answer.trim();
+    let email = text.split_once('@').is_some_and(|(user, domain)| {
+        !user.is_empty() && domain.contains('.') && !text.contains(char::is_whitespace) && !text.contains(['<', '>', '"', '?'])
+    });
+    if email {
+        return Some(format!("mailto:{text}"));
+    }
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    let phone = (10..=15).contains(&digits) && text.chars().all(|c| c.is_ascii_digit() || " +()-".contains(c));
+    phone.then(|| format!("tel:{}", text.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect::<String>()))
 }
 
 /// The steps whose forms show in each status; "note" is always there.
@@ -255,21 +306,26 @@ impl StepForms {
     }
 }
 
+/// A line of the trail in words.
+fn what_happened(event: &TriageEvent) -> String {
+    match (event.kind.as_str(), event.detail.as_str()) {
+        ("acknowledged", detail) => format!("Acknowledged and assigned to {detail}"),
+        ("assigned", detail) => format!("Assigned to {detail}"),
+        ("outcome", detail) => format!("Outcome recorded: {detail}"),
+        ("closed", _) => "Closed".to_owned(),
+        ("reopened", _) => "Reopened".to_owned(),
+        ("alert_sent", detail) => format!("Alert sent: {detail}"),
+        ("alert_failed", detail) => format!("Alert not sent yet: {detail}"),
+        _ => "Note added".to_owned(),
+    }
+}
+
 /// Every step, oldest first, from the observation's arrival on.
 fn timeline(events: &[TriageEvent], received: DateTime<Utc>) -> impl IntoView {
     let steps = events
         .iter()
         .map(|event| {
-            let what = match (event.kind.as_str(), event.detail.as_str()) {
-                ("acknowledged", detail) => format!("Acknowledged and assigned to {detail}"),
-                ("assigned", detail) => format!("Assigned to {detail}"),
-                ("outcome", detail) => format!("Outcome recorded: {detail}"),
-                ("closed", _) => "Closed".to_owned(),
-                ("reopened", _) => "Reopened".to_owned(),
-                ("alert_sent", detail) => format!("Alert sent: {detail}"),
-                ("alert_failed", detail) => format!("Alert not sent yet: {detail}"),
-                _ => "Note added".to_owned(),
-            };
+            let what = what_happened(event);
             let note = (!event.note.is_empty()).then(|| view! { <p class="timeline__note">{event.note.clone()}</p> });
             view! {
                 <li class="timeline__item">
