@@ -115,12 +115,14 @@ test("a commissioner takes an urgent observation from new to closed and reads th
     await page.getByLabel("Officer").selectOption({ label: "Jo Test" });
     await page.locator("#assign-note").fill("Calling the manager now");
     await page.getByRole("button", { name: "Acknowledge and assign" }).click();
-    await expect(page.getByText("Acknowledged and assigned to Jo Test")).toBeVisible();
+    await expect(page.getByRole("status")).toHaveText("Done: Acknowledged and assigned to Jo Test");
+    await expect(page.locator(".timeline").getByText("Acknowledged and assigned to Jo Test")).toBeVisible();
 
     await page.getByLabel("Safeguarding referral").check();
     await page.locator("#outcome-note").fill("Referred to the adult safeguarding team");
     await page.getByRole("button", { name: "Record outcome" }).click();
-    await expect(page.getByText("Outcome recorded: Safeguarding referral")).toBeVisible();
+    await expect(page.getByRole("status")).toHaveText("Done: Outcome recorded: Safeguarding referral");
+    await expect(page.locator(".timeline").getByText("Outcome recorded: Safeguarding referral")).toBeVisible();
 
     await page.getByRole("button", { name: "Close", exact: true }).click();
     await expect(page.locator(".inbox__tags")).toContainText("Closed");
@@ -255,14 +257,14 @@ test("two commissioners acting at once: the second is told, and keeps what they 
 
     await jo.getByLabel("Officer").selectOption({ label: "Jo Test" });
     await jo.getByRole("button", { name: "Acknowledge and assign" }).click();
-    await expect(jo.getByText("Acknowledged and assigned to Jo Test")).toBeVisible();
+    await expect(jo.locator(".timeline").getByText("Acknowledged and assigned to Jo Test")).toBeVisible();
 
     await sam.getByLabel("Officer").selectOption({ label: "Sam Test" });
     await sam.locator("#assign-note").fill("I know this home well");
     await sam.getByRole("button", { name: "Acknowledge and assign" }).click();
     await expect(sam.getByRole("alert")).toContainText("Someone else changed this observation");
     await expect(sam.locator("#assign-note")).toHaveValue("I know this home well");
-    await expect(sam.getByText("Acknowledged and assigned to Jo Test")).toBeVisible();
+    await expect(sam.locator(".timeline").getByText("Acknowledged and assigned to Jo Test")).toBeVisible();
     await checkPage(sam);
   } finally {
     await joContext.close();
