@@ -147,6 +147,18 @@ async fn trail(app: &TestApp, id: Uuid) -> Vec<(String, String)> {
     observation.events.into_iter().map(|event| (event.kind, event.detail)).collect()
 }
 
+/// The trail once `holds` (checked every 100 ms, for up to 30 s), or as it is then.
+async fn trail_within(app: &TestApp, id: Uuid, holds: impl Fn(&[(String, String)]) -> bool) -> Vec<(String, String)> {
+    for _ in 0..300 {
+        let now = trail(app, id).await;
+        if holds(&now) {
+            return now;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    trail(app, id).await
+}
+
 fn red_with_words() -> Value {
     feedback(&[
         ("environment", json!("serious_concerns")),
@@ -197,14 +209,7 @@ async fn an_alert_waits_while_the_mail_server_is_down_survives_a_restart_and_arr
     assert_eq!(app.submit(&token, &red).await.status(), 201);
     let id: Uuid = red["id"].as_str().unwrap().parse().unwrap();
 
-    let mut failed = Vec::new();
-    for _ in 0..300 {
-        failed = trail(&app, id).await;
-        if !failed.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let failed = trail_within(&app, id, |trail| !trail.is_empty()).await;
     assert_eq!(failed.first().map(|(kind, _)| kind.as_str()), Some("alert_failed"), "the failure is in the trail: {failed:?}");
     assert!(failed[0].1.contains("Trying again in"), "{failed:?}");
 
@@ -231,14 +236,7 @@ async fn a_mail_server_that_refuses_is_recorded_and_the_alert_kept() {
     assert_eq!(app.submit(&token, &red).await.status(), 201);
     let id: Uuid = red["id"].as_str().unwrap().parse().unwrap();
 
-    let mut trail_now = Vec::new();
-    for _ in 0..300 {
-        trail_now = trail(&app, id).await;
-        if trail_now.len() >= 2 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let trail_now = trail_within(&app, id, |trail| trail.len() >= 2).await;
     assert!(trail_now.len() >= 2, "each refusal is in the trail: {trail_now:?}");
     assert!(trail_now.iter().all(|(kind, detail)| kind == "alert_failed" && detail.contains("554")), "{trail_now:?}");
     assert!(mailbox.messages().is_empty());
@@ -302,14 +300,7 @@ async fn a_red_observation_is_posted_to_the_chat_webhook_and_one_that_hangs_is_r
     let red = red_with_words();
     assert_eq!(app.submit(&token, &red).await.status(), 201);
     let id: Uuid = red["id"].as_str().unwrap().parse().unwrap();
-    let mut trail_now = Vec::new();
-    for _ in 0..300 {
-        trail_now = trail(&app, id).await;
-        if !trail_now.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let trail_now = trail_within(&app, id, |trail| !trail.is_empty()).await;
     assert_eq!(trail_now.first().map(|(kind, _)| kind.as_str()), Some("alert_failed"), "{trail_now:?}");
     assert!(trail_now[0].1.starts_with("The webhook did not answer within 10 seconds"), "{trail_now:?}");
 }

@@ -36,11 +36,7 @@ impl TriageStore for SqliteStore {
 
         let mut select = QueryBuilder::<Sqlite>::new(format!("SELECT {ITEM_COLUMNS}{ITEM_JOINS}"));
         push_filter(&mut select, filter);
-        select
-            .push(" ORDER BY s.severity_rank, s.acknowledged_at IS NOT NULL, s.received_at LIMIT ")
-            .push_bind(i64::from(per_page))
-            .push(" OFFSET ")
-            .push_bind(i64::from(page.saturating_sub(1)) * i64::from(per_page));
+        push_inbox_page(&mut select, page, per_page);
         let rows = select.build().fetch_all(&self.pool).await.map_err(database)?;
         Ok(InboxPage { items: rows.iter().map(item_from_row).collect::<Result<_, _>>()?, total: u64::try_from(total).map_err(corrupt)? })
     }
@@ -53,11 +49,7 @@ impl TriageStore for SqliteStore {
              AS closed_at{ITEM_JOINS} JOIN devices d ON d.id = s.device_id JOIN organisations o ON o.id = d.organisation_id"
         ));
         push_filter(&mut select, filter);
-        select
-            .push(" ORDER BY s.severity_rank, s.acknowledged_at IS NOT NULL, s.received_at LIMIT ")
-            .push_bind(i64::from(per_page))
-            .push(" OFFSET ")
-            .push_bind(i64::from(page.saturating_sub(1)) * i64::from(per_page));
+        push_inbox_page(&mut select, page, per_page);
         let rows = select.build().fetch_all(&self.pool).await.map_err(database)?;
         rows.iter().map(export_row_from_row).collect()
     }
@@ -225,6 +217,16 @@ impl TriageStore for SqliteStore {
         tx.commit().await.map_err(database)?;
         Ok(StepApplied::Done(expected_version + 1))
     }
+}
+
+/// The inbox's order (most severe, then unacknowledged, then oldest; the
+/// `submissions_inbox` index's own) and one page of it.
+fn push_inbox_page(select: &mut QueryBuilder<'_, Sqlite>, page: u32, per_page: u32) {
+    select
+        .push(" ORDER BY s.severity_rank, s.acknowledged_at IS NOT NULL, s.received_at LIMIT ")
+        .push_bind(i64::from(per_page))
+        .push(" OFFSET ")
+        .push_bind(i64::from(page.saturating_sub(1)) * i64::from(per_page));
 }
 
 fn push_filter(query: &mut QueryBuilder<'_, Sqlite>, filter: &InboxFilter) {
