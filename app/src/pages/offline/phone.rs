@@ -423,7 +423,11 @@ pub async fn reload() {
         // back): read only when every change made so far is written, and keep
         // what was read only if no change was made meanwhile.
         if writes_under_way() {
-            let _ = saved().await;
+            // Never wait on a write for ever: after a while, keep what is in
+            // memory (this page's own latest) and re-read another time.
+            if !written_within(WRITE_WAIT_MS).await {
+                return;
+            }
             continue;
         }
         let before = CHANGES_MADE.with(|n| *n.borrow());
@@ -433,6 +437,20 @@ pub async fn reload() {
             return;
         }
     }
+}
+
+/// How long a re-read waits for the writes under way.
+const WRITE_WAIT_MS: i32 = 5_000;
+
+/// Whether the last write settled within `ms`. A write settles to `null` or
+/// to its error's words; the timer to a number, so the two are told apart.
+async fn written_within(ms: i32) -> bool {
+    let Some(last) = LAST_WRITE.with(|last| last.borrow().clone()) else { return true };
+    let timer = Promise::new(&mut |resolve, _| {
+        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_1(&resolve, ms, &JsValue::from_f64(-1.0));
+    });
+    let first = JsFuture::from(Promise::race(&js_sys::Array::of2(&last, &timer))).await;
+    first.ok().and_then(|value| value.as_f64()).is_none()
 }
 
 /// Whether a change is waiting for a write or being written.
