@@ -46,29 +46,11 @@ impl AlertStore for SqliteStore {
     }
 
     async fn alert_delivered(&self, alert: &DueAlert, at: DateTime<Utc>, detail: &str) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await.map_err(database)?;
-        sqlx::query("UPDATE alerts SET delivered_at = ?, attempts = attempts + 1 WHERE submission_id = ? AND channel = ?")
-            .bind(timestamp(at))
-            .bind(alert.submission_id.to_string())
-            .bind(alert.channel.code())
-            .execute(&mut *tx)
-            .await
-            .map_err(database)?;
-        log(&mut tx, alert, at, true, detail).await?;
-        tx.commit().await.map_err(database)
+        self.settle(alert, "delivered_at", at, Logged { at, delivered: true, detail }).await
     }
 
     async fn alert_failed(&self, alert: &DueAlert, at: DateTime<Utc>, retry_at: DateTime<Utc>, detail: &str) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await.map_err(database)?;
-        sqlx::query("UPDATE alerts SET next_attempt_at = ?, attempts = attempts + 1 WHERE submission_id = ? AND channel = ?")
-            .bind(timestamp(retry_at))
-            .bind(alert.submission_id.to_string())
-            .bind(alert.channel.code())
-            .execute(&mut *tx)
-            .await
-            .map_err(database)?;
-        log(&mut tx, alert, at, false, detail).await?;
-        tx.commit().await.map_err(database)
+        self.settle(alert, "next_attempt_at", retry_at, Logged { at, delivered: false, detail }).await
     }
 
     async fn take_digest(&self, day: NaiveDate, at: DateTime<Utc>) -> Result<bool, StoreError> {
@@ -87,21 +69,34 @@ impl AlertStore for SqliteStore {
     }
 }
 
-async fn log(
-    tx: &mut sqlx::SqliteConnection,
-    alert: &DueAlert,
+/// A line of the observation's trail about one attempt.
+struct Logged<'a> {
     at: DateTime<Utc>,
     delivered: bool,
-    detail: &str,
-) -> Result<(), StoreError> {
-    sqlx::query("INSERT INTO alert_log (submission_id, channel, at, delivered, detail) VALUES (?, ?, ?, ?, ?)")
-        .bind(alert.submission_id.to_string())
-        .bind(alert.channel.code())
-        .bind(timestamp(at))
-        .bind(delivered)
-        .bind(detail)
-        .execute(&mut *tx)
-        .await
-        .map_err(database)?;
-    Ok(())
+    detail: &'a str,
+}
+
+impl SqliteStore {
+    /// Counts an attempt, sets `column` (`delivered_at` or `next_attempt_at`,
+    /// never text from outside) to `value`, and writes the trail's line, together.
+    async fn settle(&self, alert: &DueAlert, column: &'static str, value: DateTime<Utc>, line: Logged<'_>) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(database)?;
+        sqlx::query(&format!("UPDATE alerts SET {column} = ?, attempts = attempts + 1 WHERE submission_id = ? AND channel = ?"))
+            .bind(timestamp(value))
+            .bind(alert.submission_id.to_string())
+            .bind(alert.channel.code())
+            .execute(&mut *tx)
+            .await
+            .map_err(database)?;
+        sqlx::query("INSERT INTO alert_log (submission_id, channel, at, delivered, detail) VALUES (?, ?, ?, ?, ?)")
+            .bind(alert.submission_id.to_string())
+            .bind(alert.channel.code())
+            .bind(timestamp(line.at))
+            .bind(line.delivered)
+            .bind(line.detail)
+            .execute(&mut *tx)
+            .await
+            .map_err(database)?;
+        tx.commit().await.map_err(database)
+    }
 }
