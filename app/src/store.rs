@@ -10,6 +10,7 @@ mod attempts;
 mod devices;
 mod drafts;
 mod forms;
+mod homes;
 mod register;
 mod submissions;
 mod triage;
@@ -20,6 +21,7 @@ pub use attempts::*;
 pub use devices::*;
 pub use drafts::*;
 pub use forms::*;
+pub use homes::*;
 pub use register::*;
 pub use submissions::*;
 pub use triage::*;
@@ -29,12 +31,30 @@ use std::sync::Arc;
 /// Everything a backend must do. Callers hold a [`SharedStore`] and never
 /// know which database is behind it.
 pub trait Store:
-    RegisterStore + DeviceStore + SubmissionStore + DraftStore + AccountStore + TriageStore + FormStore + ThrottleStore + AlertStore
+    RegisterStore
+    + DeviceStore
+    + SubmissionStore
+    + DraftStore
+    + AccountStore
+    + TriageStore
+    + FormStore
+    + ThrottleStore
+    + AlertStore
+    + HomesStore
 {
 }
 
 impl<T> Store for T where
-    T: RegisterStore + DeviceStore + SubmissionStore + DraftStore + AccountStore + TriageStore + FormStore + ThrottleStore + AlertStore
+    T: RegisterStore
+        + DeviceStore
+        + SubmissionStore
+        + DraftStore
+        + AccountStore
+        + TriageStore
+        + FormStore
+        + ThrottleStore
+        + AlertStore
+        + HomesStore
 {
 }
 

@@ -143,8 +143,8 @@ test("a commissioner takes an urgent observation from new to closed and reads th
     await page.locator('a[href="/triage/services/1-000000007"]').click();
     await expect(page.getByRole("heading", { level: 3, name: "Staffing" })).toBeVisible();
     await checkPage(page);
-    await page.getByRole("link", { name: "Flagged services" }).first().click();
-    await expect(page.getByRole("heading", { level: 1, name: "Flagged services" })).toBeVisible();
+    await page.getByRole("link", { name: "All homes" }).first().click();
+    await expect(page.getByRole("heading", { level: 1, name: "All homes" })).toBeVisible();
     await checkPage(page);
     await page.goto(`${server.url}/triage/observations/${id}`);
 
@@ -180,6 +180,60 @@ test("a new observation appears in an open inbox without a reload, and the CSV h
     );
     expect(lines.some((line) => line.startsWith(`${id},`))).toBe(true);
     expect(lines.slice(1).every((line) => line.split(",")[4] === "amber")).toBe(true);
+  } finally {
+    await server.down();
+  }
+});
+
+test("at 1280×800 the inbox's first screen holds 8 observations, risk of harm first; filters fold; a reference finds its observation; all homes sorts", async ({ page }) => {
+  const server = await AppServer.start();
+  try {
+    server.addUser("jo@example.org", "Jo Test", "commissioner", PASSWORD);
+    const token = await deviceToken(server);
+    const id = await sendObservation(server, token, { interaction: "some_concerns", interaction_comment: "Nobody spoke to residents" });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await logIn(page, server, "jo@example.org");
+
+    // The demo's risk-of-harm report is five days old and unacknowledged: first, ahead of newer reds.
+    const rows = page.locator(".inbox__item");
+    await expect(rows.first()).toHaveAttribute("data-risk-of-harm", "yes");
+    await expect(rows.first()).toContainText("Risk of harm");
+    const onFirstScreen = await rows.evaluateAll((all) => all.filter((row) => row.getBoundingClientRect().bottom <= window.innerHeight).length);
+    expect(onFirstScreen).toBeGreaterThanOrEqual(8);
+    await expect(page.getByTestId("since")).toContainText("In the last 7 days");
+    await checkPage(page);
+
+    // Filters fold away; the ones in force are listed and each removes itself.
+    await expect(page.getByLabel("Status")).toBeHidden();
+    await page.getByText("Filter observations").click();
+    await page.getByLabel("Red", { exact: true }).check();
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    const chip = page.getByRole("link", { name: "Remove filter Severity: Red" });
+    await expect(chip).toBeVisible();
+    await expect(page.getByLabel("Status")).toBeHidden();
+    await checkPage(page);
+    await chip.click();
+    await expect(page.getByRole("link", { name: /Remove filter/ })).toHaveCount(0);
+    await expect(page.getByTestId("since")).toContainText("Since you last looked");
+
+    // The reference a phone's confirmation shows (the id's first eight characters) finds the observation.
+    const reference = id.replace(/-/g, "").slice(0, 8).toUpperCase();
+    await page.getByText("Filter observations").click();
+    await page.getByLabel("Words in the answers, or a reference").fill(reference);
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await expect(page.locator("#results")).toHaveText("1 observation");
+    await expect(page.locator(`a[href="/triage/observations/${id}"]`)).toBeVisible();
+
+    await page.getByRole("link", { name: "All homes" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "All homes" })).toBeVisible();
+    await expect(page.locator("#results")).toHaveText("109 services, sorted by risk (flagged, then most red, most amber, most open)");
+    await checkPage(page);
+    await page.getByRole("link", { name: /^Open, sort by most open items/ }).click();
+    await expect(page.locator("th[aria-sort]")).toContainText("Open");
+    await page.setViewportSize({ width: 320, height: 800 });
+    await checkPage(page);
+    await page.goto(`${server.url}/triage`);
+    await checkPage(page);
   } finally {
     await server.down();
   }

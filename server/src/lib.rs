@@ -11,6 +11,7 @@ mod connections;
 pub mod credentials;
 pub mod definitions;
 pub mod demo;
+pub mod homes;
 pub mod http;
 pub mod intake;
 pub mod register;

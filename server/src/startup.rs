@@ -39,6 +39,7 @@ pub struct Application {
     store: SharedStore,
     arrivals: http::Arrivals,
     alerting: Alerting,
+    pattern_rule: app::domain::triage::PatternRule,
 }
 
 impl Application {
@@ -48,6 +49,8 @@ impl Application {
         crate::definitions::load(&store).await.map_err(StartError::Definitions)?;
         let arrivals = http::Arrivals::default();
         let alerting = Alerting::new(settings)?;
+        let pattern_rule =
+            app::domain::triage::PatternRule { threshold: settings.pattern_threshold, window_days: settings.pattern_window_days };
         let state = AppState {
             leptos_options: leptos_options(settings),
             store: store.clone(),
@@ -60,10 +63,7 @@ impl Application {
                 amber_working_days: settings.amber_target_days,
             },
             session_hours: settings.session_hours,
-            pattern_rule: app::domain::triage::PatternRule {
-                threshold: settings.pattern_threshold,
-                window_days: settings.pattern_window_days,
-            },
+            pattern_rule,
             attempts: http::Attempts::new(settings.account_guess_window_secs),
             client_address_header: http::ClientAddressHeader(settings.client_address_header.clone()),
             max_body_bytes: settings.max_body_bytes,
@@ -78,7 +78,7 @@ impl Application {
         let bind_error = |source| StartError::Bind { addr: settings.addr, source };
         let listener = TcpListener::bind(settings.addr).await.map_err(bind_error)?;
         let address = listener.local_addr().map_err(bind_error)?;
-        Ok(Self { listener, header_timeout, address, router, store, arrivals, alerting })
+        Ok(Self { listener, header_timeout, address, router, store, arrivals, alerting, pattern_rule })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -108,8 +108,10 @@ impl Application {
         };
         // Alerts are sent while the server runs; one cut short is taken again after the hold.
         let sender = tokio::spawn(self.alerting.run(self.store.clone()));
+        let figures = tokio::spawn(crate::homes::keep_figures_current(self.store.clone(), self.pattern_rule));
         let served = connections::serve(self.listener, self.router, self.header_timeout, signal).await;
         sender.abort();
+        figures.abort();
         served?;
         tracing::info!("stopped");
         Ok(())

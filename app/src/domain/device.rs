@@ -46,6 +46,11 @@ impl ProfessionalName {
 pub struct ProfessionalRole(String);
 
 impl ProfessionalRole {
+    /// A role's label ("GP") from its code, or the code itself if the form no longer offers it.
+    pub fn label_of(code: &str) -> String {
+        Self::options().into_iter().find(|(value, _)| value == code).map_or_else(|| code.to_owned(), |(_, label)| label)
+    }
+
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
         let known = Self::options().iter().any(|(value, _)| value == raw.trim());
         if known {

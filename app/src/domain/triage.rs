@@ -180,6 +180,29 @@ impl ResponseTargets {
     pub fn is_overdue(&self, severity: Severity, status: Status, received: DateTime<Utc>, now: DateTime<Utc>) -> bool {
         status == Status::New && self.due_by(severity, received).is_some_and(|due| now > due)
     }
+
+    /// The earliest receipt time that is not yet overdue at `now`: an
+    /// unacknowledged observation of this severity received before it is
+    /// overdue, so a database can count them by one comparison. To the second.
+    pub fn overdue_if_received_before(&self, severity: Severity, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        // A later receipt is never due sooner, so the overdue receipts are all
+        // those before one point; search for it between a safe lower bound and now.
+        let mut overdue = now - Duration::days(i64::from(self.red_working_days.max(self.amber_working_days)) * 2 + 7);
+        let mut not_overdue = now;
+        let is_overdue = |received| self.due_by(severity, received).is_some_and(|due| now > due);
+        if !is_overdue(overdue) {
+            return None;
+        }
+        while (not_overdue - overdue).num_seconds() > 1 {
+            let middle = overdue + (not_overdue - overdue) / 2;
+            if is_overdue(middle) {
+                overdue = middle;
+            } else {
+                not_overdue = middle;
+            }
+        }
+        Some(not_overdue)
+    }
 }
 
 /// When a service is flagged: this many amber or red observations within the window.
@@ -255,6 +278,25 @@ mod tests {
     fn at(day: u32, hour: u32) -> DateTime<Utc> {
         // November 2026: the 20th is a Friday, the 23rd a Monday.
         Utc.with_ymd_and_hms(2026, 11, day, hour, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn overdue_is_one_comparison_with_the_receipt_time() {
+        let targets = ResponseTargets::STANDARD;
+        assert_eq!(targets.overdue_if_received_before(Severity::Green, at(24, 9)), None);
+        // Tuesday 24th 09:00: a red received before Monday 09:00 is past its one working day.
+        let cutoff = targets.overdue_if_received_before(Severity::Red, at(24, 9)).unwrap();
+        assert!((cutoff - at(23, 9)).num_seconds().abs() <= 1, "{cutoff}");
+        // Monday 23rd 10:00: everything from Friday 10:00 on, the weekend included, is not overdue yet.
+        let cutoff = targets.overdue_if_received_before(Severity::Red, at(23, 10)).unwrap();
+        assert!((cutoff - at(20, 10)).num_seconds().abs() <= 1, "{cutoff}");
+        for received in [at(20, 9), at(20, 11), at(21, 12), at(22, 23), at(23, 8)] {
+            for severity in [Severity::Red, Severity::Amber] {
+                let now = at(27, 10);
+                let before = targets.overdue_if_received_before(severity, now).is_some_and(|cutoff| received < cutoff);
+                assert_eq!(before, targets.is_overdue(severity, Status::New, received, now), "{severity:?} {received}");
+            }
+        }
     }
 
     #[test]

@@ -14,7 +14,8 @@ use super::{Device, StoreError, StoredSubmission, User};
 /// Observations as commissioners see them, and the steps they take.
 #[async_trait::async_trait]
 pub trait TriageStore: Send + Sync + 'static {
-    /// One page of the inbox: most severe first, then unacknowledged, then oldest.
+    /// One page of the inbox: risk of harm not yet acknowledged first, then
+    /// most severe, then unacknowledged, then oldest.
     async fn inbox(&self, filter: &InboxFilter, page: u32, per_page: u32) -> Result<InboxPage, StoreError>;
 
     /// A page of the inbox in its order, each row with what an export adds.
@@ -31,6 +32,15 @@ pub trait TriageStore: Send + Sync + 'static {
     /// Services with at least `threshold` amber or red observations received
     /// since `since`, with how many, most first.
     async fn flagged_services(&self, since: DateTime<Utc>, threshold: u32) -> Result<Vec<(CqcLocationId, String, u32)>, StoreError>;
+
+    /// When this person last opened the inbox, if ever.
+    async fn inbox_seen_at(&self, user_id: i64) -> Result<Option<DateTime<Utc>>, StoreError>;
+
+    async fn record_inbox_seen(&self, user_id: i64, at: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// Open observations received since `since` that are red, and that report
+    /// a risk of harm; and those overdue now (see [`OverdueCutoffs`]).
+    async fn inbox_counts(&self, since: DateTime<Utc>, overdue: &OverdueCutoffs) -> Result<InboxCounts, StoreError>;
 
     /// Applies a step if the observation is still at `expected_version`, and
     /// appends it to the audit trail, both or neither.
@@ -55,16 +65,27 @@ pub struct InboxFilter {
     pub received_to: Option<chrono::NaiveDate>,
 }
 
+/// An unacknowledged observation received before its severity's cutoff is
+/// overdue (`ResponseTargets::overdue_if_received_before`); `None`: never.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OverdueCutoffs {
+    pub red: Option<DateTime<Utc>>,
+    pub amber: Option<DateTime<Utc>>,
+}
+
+/// What the inbox's "since you last looked" line counts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct InboxCounts {
+    pub red: u64,
+    pub risk_of_harm: u64,
+    pub overdue: u64,
+}
+
 /// An inbox row with what an analyst's export adds to it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExportRow {
     pub item: InboxItem,
-    pub form_id: String,
-    pub form_version: u32,
-    /// As answered (YYYY-MM-DD), when the form asks for it.
-    pub visit_date: Option<String>,
-    /// The visitor's role code and organisation, from their enrolment.
-    pub visitor_role: String,
+    /// The visitor's organisation, from their enrolment.
     pub visitor_organisation: String,
     pub outcome: Option<Outcome>,
     /// When it was closed, if it is closed now.
@@ -77,7 +98,17 @@ pub struct InboxItem {
     pub id: Uuid,
     pub service: CqcLocationId,
     pub service_name: String,
+    /// Empty for a service no longer in the register.
+    pub town: String,
+    pub form_id: String,
+    pub form_version: u32,
+    /// As answered (YYYY-MM-DD), when the form asks for it.
+    pub visit_date: Option<String>,
+    /// The visitor's role code, from their enrolment.
+    pub visitor_role: String,
     pub severity: Severity,
+    /// The visitor said someone is at immediate risk of harm.
+    pub risk_of_harm: bool,
     pub severity_reason: String,
     pub status: Status,
     pub assignee: Option<String>,

@@ -7,6 +7,7 @@
 pub mod api;
 mod export;
 pub mod filter;
+pub mod homes;
 mod inbox;
 mod live;
 mod observations;
@@ -28,7 +29,8 @@ pub fn router() -> Router<AppState> {
         .route("/triage/events", get(live::events))
         .route("/triage/export.csv", get(export::export))
         .route("/triage/export/answers.csv", get(export::answers))
-        .route("/triage/services", get(services::flagged))
+        .route("/triage/homes", get(homes::homes))
+        .route("/triage/services", get(homes::flagged))
         .route("/triage/services/{id}", get(services::service))
         .route("/triage/observations/{id}", get(observations::observation).post(observations::take_step))
         .merge(api::router())

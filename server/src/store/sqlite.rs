@@ -9,6 +9,7 @@ mod attempts;
 mod devices;
 mod drafts;
 mod forms;
+mod homes;
 mod register;
 mod submissions;
 mod triage;

@@ -164,7 +164,7 @@ impl TestApp {
             service: CqcLocationId::parse("1-000000001").unwrap(),
             answers: Default::default(),
             content_hash: id.to_string(),
-            assessment: Assessment { severity: Severity::Red, reason: "red test".into() },
+            assessment: Assessment { severity: Severity::Red, reason: "red test".into(), risk_of_harm: false },
             submitted_at: clock,
             received_at: Utc::now(),
             alerts: Vec::new(),

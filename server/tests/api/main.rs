@@ -6,6 +6,7 @@ mod devices;
 mod forms;
 mod health;
 mod helpers;
+mod homes;
 mod hostile;
 mod journey;
 mod limits;

@@ -87,7 +87,7 @@ impl TestApp {
     }
 
     /// A submission stored directly, as if received `days_ago`.
-    async fn observation_received(&self, token: &str, severity: Severity, days_ago: i64) -> Uuid {
+    pub async fn observation_received(&self, token: &str, severity: Severity, days_ago: i64) -> Uuid {
         let device = self.store.device_by_token(&hash_secret(token)).await.unwrap().unwrap();
         let id = Uuid::new_v4();
         let received = Utc::now() - Duration::days(days_ago);
@@ -99,7 +99,7 @@ impl TestApp {
             service: CqcLocationId::parse("1-000000002").unwrap(),
             answers: Default::default(),
             content_hash: id.to_string(),
-            assessment: Assessment { severity, reason: format!("{} test", severity.code()) },
+            assessment: Assessment { severity, reason: format!("{} test", severity.code()), risk_of_harm: false },
             submitted_at: received.fixed_offset(),
             received_at: received,
             alerts: Vec::new(),
@@ -107,6 +107,13 @@ impl TestApp {
         self.store.record_submission(&submission).await.unwrap();
         id
     }
+}
+
+/// The inbox table's row that links to this observation.
+fn row_of(html: &str, id: Uuid) -> &str {
+    let link = html.find(&format!("/triage/observations/{id}")).unwrap_or_else(|| panic!("{id} listed"));
+    let start = html[..link].rfind("<tr").expect("in a row");
+    html[start..].split("</tr>").next().unwrap()
 }
 
 fn csrf_in(html: &str) -> String {
@@ -247,14 +254,56 @@ async fn the_inbox_lists_red_then_amber_then_green_oldest_unacknowledged_first_a
         .collect();
     assert!(order.windows(2).all(|pair| pair[0] < pair[1]), "inbox order {order:?}");
     assert!(html.contains("5 observations"));
-    let item = |id: Uuid| {
-        let start = html.find(&id.to_string()).unwrap();
-        html[start..].split("</li>").next().unwrap().to_owned()
-    };
+    let item = |id: Uuid| row_of(&html, id).to_owned();
     assert!(item(old_red).contains("Overdue"), "red unacknowledged for 8 days");
     assert!(!item(new_red).contains("Overdue"), "red received today");
     assert!(!item(acknowledged_red).contains("Overdue"), "acknowledged in time or not, it is no longer waiting");
     assert!(!item(green).contains("Overdue"), "green has no target");
+}
+
+#[tokio::test]
+async fn risk_of_harm_is_first_until_acknowledged_and_since_you_last_looked_counts_what_came() {
+    let app = spawn_app().await;
+    let token = app.enrolled_device().await;
+    // Jo's first look at the inbox (the login lands there) is before any of these.
+    let jo = app.staff("jo@example.org", "Jo", Role::Commissioner).await;
+    let old_red = app.observation_received(&token, Severity::Red, 8).await;
+    let harm = app.observation_with(&token, &[("risk_of_harm", json!("yes"))]).await;
+    let amber = app
+        .observation_with(
+            &token,
+            &[
+                ("environment", json!("some_concerns")),
+                ("environment_comment", json!("Cold lounge")),
+                ("concern_types", json!(["poor_environment"])),
+            ],
+        )
+        .await;
+
+    let html = app.get_as(Some(&jo.cookie), "/triage").await.text().await.unwrap();
+    let position = |html: &str, id: Uuid| html.find(&id.to_string()).unwrap_or_else(|| panic!("{id} listed"));
+    assert!(position(&html, harm) < position(&html, old_red), "risk of harm first, before an older unacknowledged red");
+    assert!(position(&html, old_red) < position(&html, amber));
+    let harm_row = row_of(&html, harm);
+    assert!(harm_row.contains("Risk of harm"), "{harm_row}");
+    let since = html.split("data-testid=\"since\"").nth(1).expect("the since line").split("</p>").next().unwrap();
+    let since = since.replace("<!>", "");
+    assert!(since.contains("Since you last looked"), "{since}");
+    assert!(since.contains("1 new red observation,"), "only the red that came since: {since}");
+    assert!(since.contains("1 report of risk of harm"), "{since}");
+    assert!(since.contains("1 observation is overdue now"), "the 8-day-old red: {since}");
+    let api: serde_json::Value = app.get_as(Some(&jo.cookie), "/api/v1/triage/observations").await.json().await.unwrap();
+    assert_eq!(api["items"][0]["id"], harm.to_string());
+    assert_eq!(api["items"][0]["risk_of_harm"], true);
+    assert_eq!(api["items"][0]["visitor_role"], "gp");
+
+    // Once someone has it, it takes its place among the reds; and Jo has now seen everything.
+    let officer = jo.id.to_string();
+    assert_eq!(app.step(&jo, harm, &[("step", "assign"), ("officer", &officer)]).await.status(), 303);
+    let html = app.get_as(Some(&jo.cookie), "/triage").await.text().await.unwrap();
+    assert!(position(&html, old_red) < position(&html, harm), "acknowledged: unacknowledged reds come first");
+    let since = html.split("data-testid=\"since\"").nth(1).unwrap().split("</p>").next().unwrap().replace("<!>", "");
+    assert!(since.contains("0 new red observations"), "{since}");
 }
 
 #[tokio::test]
@@ -569,12 +618,20 @@ async fn a_service_shows_its_picture_over_time_and_two_concerns_in_28_days_flag_
     let token = app.enrolled_device().await;
     let jo = app.staff("jo@example.org", "Jo", Role::Commissioner).await;
     let first = app.observation_with(&token, &serious_staffing()).await;
-    let flagged = app.get_as(Some(&jo.cookie), "/triage/services").await.text().await.unwrap();
-    assert!(flagged.contains("No service is flagged."), "one concern is not a pattern");
+    let flagged = app.get_as(Some(&jo.cookie), "/triage/homes?flagged=yes").await.text().await.unwrap();
+    assert!(flagged.contains("0 services,"), "one concern is not a pattern");
 
-    app.observation_with(&token, &[("environment", json!("some_concerns")), ("environment_comment", json!("Cold lounge"))]).await;
+    app.observation_with(
+        &token,
+        &[
+            ("environment", json!("some_concerns")),
+            ("environment_comment", json!("Cold lounge")),
+            ("concern_types", json!(["poor_environment"])),
+        ],
+    )
+    .await;
     app.observation_with(&token, &[]).await;
-    let flagged = app.get_as(Some(&jo.cookie), "/triage/services").await.text().await.unwrap();
+    let flagged = app.get_as(Some(&jo.cookie), "/triage/homes?flagged=yes").await.text().await.unwrap();
     assert!(flagged.contains("href=\"/triage/services/1-000000001\""), "{flagged}");
     assert!(flagged.contains("2 amber or red observations in the last 28 days"));
 

@@ -147,6 +147,14 @@ impl Severity {
     pub fn parse(code: &str) -> Option<Self> {
         [Self::Green, Self::Amber, Self::Red].into_iter().find(|s| s.code() == code)
     }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Green => "Green",
+            Self::Amber => "Amber",
+            Self::Red => "Red",
+        }
+    }
 }
 
 /// How a definition's summary is worked out.

@@ -8,11 +8,14 @@ use super::{
     definition::{Flag, FormDefinition, Question, QuestionKind, Severity},
 };
 
-/// A severity and why: "Serious concerns: staffing; Some concerns: environment".
+/// A severity and why: "Serious concerns: staffing; Some concerns: environment",
+/// and whether the visitor said someone is at immediate risk of harm (always red).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Assessment {
     pub severity: Severity,
     pub reason: String,
+    #[serde(default)]
+    pub risk_of_harm: bool,
 }
 
 impl FormDefinition {
@@ -20,7 +23,7 @@ impl FormDefinition {
         let flagged: Vec<(&Flag, &Question)> =
             self.questions().filter_map(|question| flag_of(question, answers.get(&question.id)?).map(|flag| (flag, question))).collect();
         let Some(severity) = flagged.iter().map(|(flag, _)| flag.severity).max() else {
-            return Assessment { severity: Severity::Green, reason: "No concerns raised".to_owned() };
+            return Assessment { severity: Severity::Green, reason: "No concerns raised".to_owned(), risk_of_harm: false };
         };
         // One clause per reason, most urgent first, naming the areas in form order.
         let mut clauses: Vec<(Severity, &str, Vec<&str>)> = Vec::new();
@@ -40,7 +43,7 @@ impl FormDefinition {
             })
             .collect::<Vec<_>>()
             .join("; ");
-        Assessment { severity, reason }
+        Assessment { severity, reason, risk_of_harm: self.at_risk_of_harm(answers) }
     }
 }
 
@@ -78,7 +81,7 @@ mod tests {
 
     #[test]
     fn no_concerns_is_green() {
-        assert_eq!(assess(&[]), Assessment { severity: Severity::Green, reason: "No concerns raised".into() });
+        assert_eq!(assess(&[]), Assessment { severity: Severity::Green, reason: "No concerns raised".into(), risk_of_harm: false });
     }
 
     #[test]
@@ -103,7 +106,7 @@ mod tests {
     #[test]
     fn a_risk_of_harm_is_red_on_its_own() {
         let assessment = assess(&[("risk_of_harm", "yes")]);
-        assert_eq!(assessment, Assessment { severity: Severity::Red, reason: "Immediate risk of harm".into() });
+        assert_eq!(assessment, Assessment { severity: Severity::Red, reason: "Immediate risk of harm".into(), risk_of_harm: true });
     }
 
     #[test]

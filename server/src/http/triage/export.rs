@@ -83,10 +83,8 @@ pub async fn export(
 fn encode(rows: &[ExportRow], state: &AppState) -> Result<Bytes, AppError> {
     let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
     let now = Utc::now();
-    let roles = ProfessionalRole::options();
     for row in rows {
         let item = &row.item;
-        let role = roles.iter().find(|(code, _)| *code == row.visitor_role).map_or(row.visitor_role.as_str(), |(_, label)| label.as_str());
         let overdue = state.response_targets.is_overdue(item.severity, item.status, item.received_at, now);
         writer
             .write_record([
@@ -100,11 +98,11 @@ fn encode(rows: &[ExportRow], state: &AppState) -> Result<Bytes, AppError> {
                 spreadsheet_safe(item.assignee.as_deref().unwrap_or_default()),
                 if overdue { "yes" } else { "no" }.to_owned(),
                 format!("/triage/observations/{}", item.id),
-                spreadsheet_safe(row.visit_date.as_deref().unwrap_or_default()),
-                spreadsheet_safe(role),
+                spreadsheet_safe(item.visit_date.as_deref().unwrap_or_default()),
+                spreadsheet_safe(&ProfessionalRole::label_of(&item.visitor_role)),
                 spreadsheet_safe(&row.visitor_organisation),
-                row.form_id.clone(),
-                row.form_version.to_string(),
+                item.form_id.clone(),
+                item.form_version.to_string(),
                 row.outcome.map(|outcome| outcome.label().to_owned()).unwrap_or_default(),
                 row.closed_at.map(|at| at.to_rfc3339()).unwrap_or_default(),
             ])

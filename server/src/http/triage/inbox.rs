@@ -1,19 +1,25 @@
 //! The inbox (`/triage`): open observations, most urgent first, with the
 //! filters that narrow them.
 
-use app::domain::{device::ProfessionalRole, register::RegisterQuery};
+use app::domain::{device::ProfessionalRole, forms::Severity, register::RegisterQuery};
 use axum::{
     extract::{Query, State},
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use chrono::Utc;
+use chrono::{DateTime, Duration, Utc};
 
 use super::{
     filter::{InboxParams, PER_PAGE},
     pages,
 };
-use crate::http::{error::AppError, staff::Staff, AppState};
+use crate::{
+    http::{error::AppError, staff::Staff, AppState},
+    store::{OverdueCutoffs, StaffSession},
+};
+
+/// How far back "since you last looked" reaches for someone who never has.
+const FIRST_LOOK_DAYS: i64 = 7;
 
 pub async fn inbox(
     Staff(staff): Staff,
@@ -25,7 +31,9 @@ pub async fn inbox(
         Ok(filter) => (filter, Vec::new(), StatusCode::OK),
         Err(problems) => (Default::default(), problems, StatusCode::UNPROCESSABLE_ENTITY),
     };
+    let now = Utc::now();
     let page = state.store.inbox(&filter, params.page, PER_PAGE).await?;
+    let since = since_last_looked(&state, &staff, now).await?;
     let services = state
         .store
         .search_register(&RegisterQuery::new(""), 10_000)
@@ -43,7 +51,21 @@ pub async fn inbox(
         services,
         roles: ProfessionalRole::options(),
         targets: state.response_targets,
-        now: Utc::now(),
+        now,
+        since,
     };
     Ok((status, pages::inbox(view)).into_response())
+}
+
+/// Counts what came since this person last opened the inbox, and notes that they have now.
+async fn since_last_looked(state: &AppState, staff: &StaffSession, now: DateTime<Utc>) -> Result<pages::SinceLastLooked, AppError> {
+    let last_looked = state.store.inbox_seen_at(staff.user.id).await?;
+    let targets = state.response_targets;
+    let cutoffs = OverdueCutoffs {
+        red: targets.overdue_if_received_before(Severity::Red, now),
+        amber: targets.overdue_if_received_before(Severity::Amber, now),
+    };
+    let counts = state.store.inbox_counts(last_looked.unwrap_or(now - Duration::days(FIRST_LOOK_DAYS)), &cutoffs).await?;
+    state.store.record_inbox_seen(staff.user.id, now).await?;
+    Ok(pages::SinceLastLooked { last_looked, counts })
 }

@@ -13,16 +13,18 @@ use leptos::{prelude::*, tachys::view::RenderHtml};
 use crate::store::StaffSession;
 
 mod forms;
+mod homes;
 mod inbox;
 mod login;
 mod observation;
 mod service;
 
 pub use forms::{forms, FormsView};
-pub use inbox::{inbox, InboxView};
+pub use homes::{homes, HomesView};
+pub use inbox::{inbox, InboxView, SinceLastLooked};
 pub use login::{login, LoginForm};
 pub use observation::{observation, ObservationView, StepProblem};
-pub use service::{flagged_services, service, ServiceView};
+pub use service::{service, ServiceView};
 
 /// A whole page: the head, the staff header (with "Log out" when logged in), and `body`.
 fn document(title: &str, staff: Option<&StaffSession>, body: impl IntoView + 'static) -> Html<String> {
@@ -43,7 +45,7 @@ fn document_with_script(
         view! {
             <nav class="site-header__nav" aria-label="Main">
                 <a href="/triage">"Inbox"</a>
-                <a href="/triage/services">"Flagged services"</a>
+                <a href="/triage/homes">"All homes"</a>
                 <a href="/triage/forms">"Forms"</a>
                 <a href="/">"Register of services"</a>
                 <form method="post" action="/logout" class="site-header__logout">
@@ -102,12 +104,12 @@ fn problems_summary(problems: Vec<FieldError>) -> impl IntoView {
 /// A severity as a tag: the word carries the meaning, the colour only helps.
 fn severity_tag(severity: app::domain::forms::Severity) -> impl IntoView {
     use app::domain::forms::Severity;
-    let (class, label) = match severity {
-        Severity::Red => ("nhsuk-tag nhsuk-tag--red", "Red"),
-        Severity::Amber => ("nhsuk-tag nhsuk-tag--orange", "Amber"),
-        Severity::Green => ("nhsuk-tag nhsuk-tag--green", "Green"),
+    let class = match severity {
+        Severity::Red => "nhsuk-tag nhsuk-tag--red",
+        Severity::Amber => "nhsuk-tag nhsuk-tag--orange",
+        Severity::Green => "nhsuk-tag nhsuk-tag--green",
     };
-    view! { <strong class=class>{label}</strong> }
+    view! { <strong class=class>{severity.label()}</strong> }
 }
 
 fn rating_tag(rating: Option<app::domain::register::CqcRating>) -> impl IntoView {

@@ -78,14 +78,24 @@ pub struct ObservationSummary {
     pub reference: String,
     pub service_location_id: String,
     pub service_name: String,
+    /// Empty when the service has left the register.
+    pub town: String,
     pub severity: Severity,
     /// Why: "Serious concerns: staffing".
     pub severity_reason: String,
+    /// Someone may be at immediate risk of harm: first in the inbox until acknowledged.
+    pub risk_of_harm: bool,
     pub status: Status,
     pub assigned_to: Option<String>,
     pub received_at: DateTime<Utc>,
     /// Not acknowledged within its response target.
     pub overdue: bool,
+    pub form_id: String,
+    pub form_version: u32,
+    /// As the visitor gave it (YYYY-MM-DD), when the form asks.
+    pub visit_date: Option<String>,
+    /// The visitor's role as enrolled, by code ("gp").
+    pub visitor_role: String,
 }
 
 impl ObservationSummary {
@@ -97,11 +107,17 @@ impl ObservationSummary {
             id: item.id,
             service_location_id: item.service.as_str().to_owned(),
             service_name: item.service_name,
+            town: item.town,
             severity: item.severity,
             severity_reason: item.severity_reason,
+            risk_of_harm: item.risk_of_harm,
             status: item.status,
             assigned_to: item.assignee,
             received_at: item.received_at,
+            form_id: item.form_id,
+            form_version: item.form_version,
+            visit_date: item.visit_date,
+            visitor_role: item.visitor_role,
         }
     }
 }

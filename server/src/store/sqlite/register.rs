@@ -6,7 +6,7 @@ use sqlx::{sqlite::SqliteRow, Row};
 use super::{corrupt, database, SqliteStore};
 use crate::store::{RegisterStore, StoreError, UpsertSummary};
 
-const SERVICE_COLUMNS: &str = "location_id, name, kind, town, rating_overall, rating_safe, \
+pub(super) const SERVICE_COLUMNS: &str = "location_id, name, kind, town, rating_overall, rating_safe, \
     rating_effective, rating_caring, rating_responsive, rating_well_led, rated_on";
 
 /// `LIKE` treats % and _ as wildcards; a search for "100%" means the characters.
@@ -19,7 +19,7 @@ fn rating_code(rating: Option<CqcRating>) -> Option<&'static str> {
     rating.map(CqcRating::code)
 }
 
-fn service_from_row(row: &SqliteRow) -> Result<Service, StoreError> {
+pub(super) fn service_from_row(row: &SqliteRow) -> Result<Service, StoreError> {
     let text = |column: &str| -> Result<String, StoreError> { row.try_get(column).map_err(database) };
     let optional = |column: &str| -> Result<String, StoreError> {
         row.try_get::<Option<String>, _>(column).map(Option::unwrap_or_default).map_err(database)

@@ -17,15 +17,16 @@ use super::{
     SqliteStore,
 };
 use crate::store::{
-    AreaMonth, Device, ExportRow, InboxFilter, InboxItem, InboxPage, Observation, StepApplied, StoreError, TriageChange, TriageEvent,
-    TriageStore, User,
+    AreaMonth, Device, ExportRow, InboxCounts, InboxFilter, InboxItem, InboxPage, Observation, OverdueCutoffs, StepApplied, StoreError,
+    TriageChange, TriageEvent, TriageStore, User,
 };
 
 const ITEM_COLUMNS: &str = "s.id, s.service_location_id, COALESCE(v.name, s.service_location_id) AS service_name, \
-    s.severity, s.severity_reason, s.status, u.name AS assignee, s.received_at";
+    COALESCE(v.town, '') AS town, s.form_id, s.form_version, json_extract(s.answers, '$.visit_date.value') AS visit_date, \
+    d.role AS visitor_role, s.severity, s.risk_of_harm, s.severity_reason, s.status, u.name AS assignee, s.received_at";
 
 const ITEM_JOINS: &str = " FROM submissions s LEFT JOIN services v ON v.location_id = s.service_location_id \
-    LEFT JOIN users u ON u.id = s.assignee_id";
+    LEFT JOIN users u ON u.id = s.assignee_id JOIN devices d ON d.id = s.device_id";
 
 #[async_trait::async_trait]
 impl TriageStore for SqliteStore {
@@ -43,10 +44,9 @@ impl TriageStore for SqliteStore {
 
     async fn export_rows(&self, filter: &InboxFilter, page: u32, per_page: u32) -> Result<Vec<ExportRow>, StoreError> {
         let mut select = QueryBuilder::<Sqlite>::new(format!(
-            "SELECT {ITEM_COLUMNS}, s.form_id, s.form_version, json_extract(s.answers, '$.visit_date.value') AS visit_date, \
-             d.role AS visitor_role, o.name AS visitor_organisation, s.outcome, \
+            "SELECT {ITEM_COLUMNS}, o.name AS visitor_organisation, s.outcome, \
              CASE WHEN s.status = 'closed' THEN (SELECT MAX(e.at) FROM triage_events e WHERE e.submission_id = s.id AND e.kind = 'closed') END \
-             AS closed_at{ITEM_JOINS} JOIN devices d ON d.id = s.device_id JOIN organisations o ON o.id = d.organisation_id"
+             AS closed_at{ITEM_JOINS} JOIN organisations o ON o.id = d.organisation_id"
         ));
         push_filter(&mut select, filter);
         push_inbox_page(&mut select, page, per_page);
@@ -177,6 +177,49 @@ impl TriageStore for SqliteStore {
             .collect()
     }
 
+    async fn inbox_seen_at(&self, user_id: i64) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let seen: Option<Option<String>> = sqlx::query_scalar("SELECT inbox_seen_at FROM users WHERE id = ?")
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(database)?;
+        seen.flatten().map(|at| DateTime::parse_from_rfc3339(&at).map(|at| at.with_timezone(&Utc)).map_err(corrupt)).transpose()
+    }
+
+    async fn record_inbox_seen(&self, user_id: i64, at: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET inbox_seen_at = ? WHERE id = ?")
+            .bind(timestamp(at))
+            .bind(user_id)
+            .execute(&self.pool)
+            .await
+            .map_err(database)?;
+        Ok(())
+    }
+
+    async fn inbox_counts(&self, since: DateTime<Utc>, overdue: &OverdueCutoffs) -> Result<InboxCounts, StoreError> {
+        // `harm_rank IN (0, 1)` is always true: it lets SQLite seek the inbox
+        // indexes (which start with it) by severity instead of reading them whole.
+        let row = sqlx::query(
+            "SELECT \
+             (SELECT COUNT(*) FROM submissions s WHERE s.status <> 'closed' AND s.harm_rank IN (0, 1) AND s.severity_rank = 0 \
+              AND s.received_at >= ?1) AS red, \
+             (SELECT COUNT(*) FROM submissions s WHERE s.status <> 'closed' AND s.harm_rank IN (0, 1) AND s.severity_rank = 0 \
+              AND s.risk_of_harm = 1 AND s.received_at >= ?1) AS risk_of_harm, \
+             (SELECT COUNT(*) FROM submissions s WHERE s.status = 'new' AND s.harm_rank IN (0, 1) AND s.severity_rank IN (0, 1) \
+              AND ((s.severity_rank = 0 AND s.received_at < ?2) OR (s.severity_rank = 1 AND s.received_at < ?3))) AS overdue",
+        )
+        // As received times are stored (`to_rfc3339`), so they compare as text.
+        .bind(since.to_rfc3339())
+        .bind(overdue.red.map(|at| at.to_rfc3339()))
+        .bind(overdue.amber.map(|at| at.to_rfc3339()))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(database)?;
+        let count =
+            |column: &str| -> Result<u64, StoreError> { u64::try_from(row.try_get::<i64, _>(column).map_err(database)?).map_err(corrupt) };
+        Ok(InboxCounts { red: count("red")?, risk_of_harm: count("risk_of_harm")?, overdue: count("overdue")? })
+    }
+
     async fn apply_step(&self, id: Uuid, expected_version: i64, change: &TriageChange) -> Result<StepApplied, StoreError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(database)?;
         let updated = sqlx::query(
@@ -219,11 +262,12 @@ impl TriageStore for SqliteStore {
     }
 }
 
-/// The inbox's order (most severe, then unacknowledged, then oldest; the
-/// `submissions_inbox` index's own) and one page of it.
+/// The inbox's order (risk of harm not yet acknowledged, then most severe,
+/// then unacknowledged, then oldest; the `submissions_inbox` index's own) and
+/// one page of it.
 fn push_inbox_page(select: &mut QueryBuilder<'_, Sqlite>, page: u32, per_page: u32) {
     select
-        .push(" ORDER BY s.severity_rank, s.acknowledged_at IS NOT NULL, s.received_at LIMIT ")
+        .push(" ORDER BY s.harm_rank, s.severity_rank, s.acknowledged_at IS NOT NULL, s.received_at LIMIT ")
         .push_bind(i64::from(per_page))
         .push(" OFFSET ")
         .push_bind(i64::from(page.saturating_sub(1)) * i64::from(per_page));
@@ -310,11 +354,18 @@ fn parse_status(code: &str) -> Result<Status, StoreError> {
 fn item_from_row(row: &SqliteRow) -> Result<InboxItem, StoreError> {
     let text = |column: &str| -> Result<String, StoreError> { row.try_get(column).map_err(database) };
     let severity = text("severity")?;
+    let form_version: i64 = row.try_get("form_version").map_err(database)?;
     Ok(InboxItem {
         id: Uuid::parse_str(&text("id")?).map_err(corrupt)?,
         service: CqcLocationId::parse(&text("service_location_id")?).map_err(corrupt)?,
         service_name: text("service_name")?,
+        town: text("town")?,
+        form_id: text("form_id")?,
+        form_version: u32::try_from(form_version).map_err(corrupt)?,
+        visit_date: row.try_get("visit_date").map_err(database)?,
+        visitor_role: text("visitor_role")?,
         severity: Severity::parse(&severity).ok_or_else(|| corrupt(format!("severity {severity}")))?,
+        risk_of_harm: row.try_get("risk_of_harm").map_err(database)?,
         severity_reason: text("severity_reason")?,
         status: parse_status(&text("status")?)?,
         assignee: row.try_get("assignee").map_err(database)?,
@@ -325,13 +376,8 @@ fn item_from_row(row: &SqliteRow) -> Result<InboxItem, StoreError> {
 fn export_row_from_row(row: &SqliteRow) -> Result<ExportRow, StoreError> {
     let text = |column: &str| -> Result<String, StoreError> { row.try_get(column).map_err(database) };
     let optional = |column: &str| -> Result<Option<String>, StoreError> { row.try_get(column).map_err(database) };
-    let version: i64 = row.try_get("form_version").map_err(database)?;
     Ok(ExportRow {
         item: item_from_row(row)?,
-        form_id: text("form_id")?,
-        form_version: u32::try_from(version).map_err(corrupt)?,
-        visit_date: optional("visit_date")?,
-        visitor_role: text("visitor_role")?,
         visitor_organisation: text("visitor_organisation")?,
         outcome: optional("outcome")?.as_deref().and_then(Outcome::parse),
         closed_at: match optional("closed_at")? {

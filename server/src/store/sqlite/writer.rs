@@ -21,7 +21,7 @@ use app::domain::submission::Receipt;
 
 /// Most submissions in one transaction, so a backlog is committed in steps.
 const MOST_ROWS_PER_COMMIT: usize = 2_000;
-/// Rows per INSERT statement: 11 values each, well under SQLite's 32,766 variables.
+/// Rows per INSERT statement: 12 values each, well under SQLite's 32,766 variables.
 const ROWS_PER_STATEMENT: usize = 500;
 
 struct Job {
@@ -168,7 +168,7 @@ async fn known_services(connection: &mut SqliteConnection, rows: &[&NewSubmissio
 
 /// Inserts the rows whose id is free; returns the ids it inserted.
 async fn insert(connection: &mut SqliteConnection, rows: &[&NewSubmission]) -> Result<Vec<String>, StoreError> {
-    let mut query = QueryBuilder::<Sqlite>::new(format!("INSERT INTO submissions ({COLUMNS}) "));
+    let mut query = QueryBuilder::<Sqlite>::new(format!("INSERT INTO submissions ({COLUMNS}, risk_of_harm) "));
     let mut problem = None;
     query.push_values(rows, |mut values, row| {
         let answers = serde_json::to_string(&row.answers).unwrap_or_else(|err| {
@@ -186,7 +186,8 @@ async fn insert(connection: &mut SqliteConnection, rows: &[&NewSubmission]) -> R
             .push_bind(row.assessment.severity.code())
             .push_bind(row.assessment.reason.clone())
             .push_bind(row.submitted_at.to_rfc3339())
-            .push_bind(row.received_at.to_rfc3339());
+            .push_bind(row.received_at.to_rfc3339())
+            .push_bind(row.assessment.risk_of_harm);
     });
     if let Some(problem) = problem {
         return Err(corrupt(problem));

@@ -1,19 +1,21 @@
-//! The inbox: filters, then observations most urgent first, a page at a time.
+//! The inbox: what came since you last looked, the filters folded away, then
+//! observations most urgent first as a compact table, a page at a time.
 
 use app::domain::submission::reference;
 use app::domain::{
-    forms::Severity,
-    triage::{ResponseTargets, Status, CHARTED_AREAS},
+    device::ProfessionalRole,
+    forms::{self, Severity},
+    triage::{charted_area, ResponseTargets, Status, CHARTED_AREAS},
     FieldError,
 };
 use axum::response::Html;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;
 
 use super::{document_with_script, problems_summary, severity_tag, when};
 use crate::{
     http::triage::filter::InboxParams,
-    store::{InboxItem, InboxPage, StaffSession},
+    store::{InboxCounts, InboxItem, InboxPage, StaffSession},
 };
 
 pub struct InboxView<'a> {
@@ -28,6 +30,13 @@ pub struct InboxView<'a> {
     pub roles: Vec<(String, String)>,
     pub targets: ResponseTargets,
     pub now: DateTime<Utc>,
+    pub since: SinceLastLooked,
+}
+
+/// The "since you last looked" line: when that was (never: the last week), and what came.
+pub struct SinceLastLooked {
+    pub last_looked: Option<DateTime<Utc>>,
+    pub counts: InboxCounts,
 }
 
 pub fn inbox(view: InboxView<'_>) -> Html<String> {
@@ -41,39 +50,174 @@ pub fn inbox(view: InboxView<'_>) -> Html<String> {
     let next = (current < pages).then(|| view.params.href(view.params.page + 1));
     let export = view.params.href(1).replacen("/triage?", "/triage/export.csv?", 1);
     let (targets, now) = (view.targets, view.now);
-    let items = view.page.items.into_iter().map(|item| inbox_item(item, targets, now)).collect_view();
+    let active = active_filters(view.params, &view.services, &view.roles);
+    // Folded unless the filters need fixing, so the first screen is observations.
+    let open_filters = !view.problems.is_empty();
+    let rows = view.page.items.into_iter().map(|item| inbox_row(item, targets, now)).collect_view();
     let body = view! {
         {problems_summary(view.problems)}
-        <h1>"Inbox"</h1>
-        {filters(view.params, view.services, view.roles)}
+        <h1 class="inbox__heading">"Inbox"</h1>
+        {since_line(view.since)}
+        <details class="filters" open=open_filters>
+            <summary class="filters__summary"><span>"Filter observations"</span></summary>
+            {filters(view.params, view.services, view.roles)}
+        </details>
+        {active_filter_list(active)}
         <p class="results-summary" id="results" aria-live="polite">{count}</p>
-        <p><a href=export>"Download these observations as CSV"</a></p>
-        <ol class="inbox">{items}</ol>
+        <div class="inbox">
+            <table class="work-table inbox__table">
+                <caption class="nhsuk-u-visually-hidden">"Observations, most urgent first"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Severity"</th>
+                        <th scope="col">"Home"</th>
+                        <th scope="col">"Visitor and form"</th>
+                        <th scope="col">"Visited"</th>
+                        <th scope="col">"Received"</th>
+                        <th scope="col">"Status"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
         <nav class="pager" aria-label="Pages of observations">
             {previous.map(|href| view! { <a class="pager__link" href=href rel="prev">"Previous page"</a> })}
             <span class="pager__position">{format!("Page {current} of {pages}")}</span>
             {next.map(|href| view! { <a class="pager__link" href=href rel="next">"Next page"</a> })}
         </nav>
+        <p><a href=export>"Download these observations as CSV"</a></p>
     };
     document_with_script("Inbox", Some(view.staff), Some("/triage.js"), body)
 }
 
-fn inbox_item(item: InboxItem, targets: ResponseTargets, now: DateTime<Utc>) -> impl IntoView {
-    let overdue = targets.is_overdue(item.severity, item.status, item.received_at, now);
-    let assigned = item.assignee.map_or_else(|| "Not assigned".to_owned(), |name| format!("Assigned to {name}"));
-    let href = format!("/triage/observations/{}", item.id);
+fn since_line(since: SinceLastLooked) -> impl IntoView {
+    let when_text = since.last_looked.map_or_else(|| "In the last 7 days".to_owned(), |at| format!("Since you last looked ({})", when(at)));
+    let counts = since.counts;
+    let plural = |n: u64, one: &str, many: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {many}") };
     view! {
-        <li class="inbox__item" data-severity=item.severity.code()>
-            <h2 class="inbox__service"><a href=href>{item.service_name}</a></h2>
-            <p class="inbox__tags">
-                {severity_tag(item.severity)}
-                {overdue.then(|| view! { <strong class="nhsuk-tag nhsuk-tag--red inbox__overdue">"Overdue"</strong> })}
-                <strong class="nhsuk-tag nhsuk-tag--grey">{item.status.label()}</strong>
-            </p>
-            <p class="inbox__reason">{item.severity_reason}</p>
-            <p class="inbox__meta">{format!("Reference {} · received {} · {assigned}", reference(item.id), when(item.received_at))}</p>
-        </li>
+        <p class="inbox__since" data-testid="since">
+            <strong>{format!("{when_text}: ")}</strong>
+            {plural(counts.red, "new red observation", "new red observations")}", "
+            {plural(counts.risk_of_harm, "report of risk of harm", "reports of risk of harm")}"; "
+            {plural(counts.overdue, "observation is overdue now", "observations are overdue now")}"."
+        </p>
     }
+}
+
+/// One observation as a table row; on a narrow screen each cell shows its heading.
+fn inbox_row(item: InboxItem, targets: ResponseTargets, now: DateTime<Utc>) -> impl IntoView {
+    let overdue = targets.is_overdue(item.severity, item.status, item.received_at, now);
+    let assigned = item.assignee.unwrap_or_else(|| "Not assigned".to_owned());
+    let href = format!("/triage/observations/{}", item.id);
+    let form = forms::find(&item.form_id, item.form_version).map_or_else(|| item.form_id.clone(), |form| form.title.clone());
+    let visited = item
+        .visit_date
+        .as_deref()
+        .and_then(|date| NaiveDate::parse_from_str(date, "%Y-%m-%d").ok())
+        .map_or_else(|| "Not given".to_owned(), |date| date.format("%-d %b %Y").to_string());
+    let place = if item.town.is_empty() { item.service.as_str().to_owned() } else { item.town };
+    view! {
+        <tr class="inbox__item" data-severity=item.severity.code() data-risk-of-harm=item.risk_of_harm.then_some("yes")>
+            <td data-label="Severity">
+                <span class="inbox__tags">
+                    {severity_tag(item.severity)}
+                    {item.risk_of_harm.then(|| view! { <strong class="nhsuk-tag tag--harm">"Risk of harm"</strong> })}
+                    {overdue.then(|| view! { <strong class="nhsuk-tag tag--overdue">"Overdue"</strong> })}
+                </span>
+                <span class="inbox__reason">{item.severity_reason}</span>
+            </td>
+            <td data-label="Home">
+                <a class="inbox__service" href=href>{item.service_name}</a>
+                <span class="inbox__secondary">{format!("{place} · Reference {}", reference(item.id))}</span>
+            </td>
+            <td data-label="Visitor and form">
+                {ProfessionalRole::label_of(&item.visitor_role)}
+                <span class="inbox__secondary">{form}</span>
+            </td>
+            <td data-label="Visited">{visited}</td>
+            <td data-label="Received">{item.received_at.format("%-d %b %Y, %H:%M").to_string()}</td>
+            <td data-label="Status">
+                {item.status.label()}
+                <span class="inbox__secondary">{assigned}</span>
+            </td>
+        </tr>
+    }
+}
+
+/// Each filter in force, as (what it is, the inbox's address without it).
+fn active_filters(params: &InboxParams, services: &[(String, String)], roles: &[(String, String)]) -> Vec<(String, String)> {
+    let label_in = |list: &[(String, String)], code: &str| {
+        list.iter().find(|(value, _)| value == code).map_or_else(|| code.to_owned(), |(_, l)| l.clone())
+    };
+    let mut active = Vec::new();
+    for severity in &params.severities {
+        let label = Severity::parse(severity).map_or(severity.as_str(), |severity| severity.label());
+        active.push((format!("Severity: {label}"), without(params, |p| p.severities.retain(|s| s != severity))));
+    }
+    if params.status != "open" {
+        let label = if params.status == "all" {
+            "All"
+        } else {
+            Status::parse(&params.status).map_or(params.status.as_str(), |status| status.label())
+        };
+        active.push((format!("Status: {label}"), without(params, |p| p.status = "open".to_owned())));
+    }
+    if !params.service.is_empty() {
+        active.push((format!("Service: {}", label_in(services, &params.service)), without(params, |p| p.service.clear())));
+    }
+    if !params.role.is_empty() {
+        active.push((format!("Visitor's role: {}", label_in(roles, &params.role)), without(params, |p| p.role.clear())));
+    }
+    if !params.area.is_empty() {
+        let label = charted_area(&params.area).map_or(params.area.as_str(), |(_, label)| label);
+        active.push((format!("Concerns about: {label}"), without(params, |p| p.area.clear())));
+    }
+    if !params.text.is_empty() {
+        active.push((format!("Words: \u{201c}{}\u{201d}", params.text), without(params, |p| p.text.clear())));
+    }
+    if !params.from.is_empty() {
+        active.push((format!("Received from {}", params.from), without(params, |p| p.from.clear())));
+    }
+    if !params.to.is_empty() {
+        active.push((format!("Received to {}", params.to), without(params, |p| p.to.clear())));
+    }
+    if params.mine {
+        active.push(("Assigned to me".to_owned(), without(params, |p| p.mine = false)));
+    }
+    active
+}
+
+/// The inbox's first page with one filter changed.
+fn without(params: &InboxParams, change: impl FnOnce(&mut InboxParams)) -> String {
+    let mut rest = params.clone();
+    change(&mut rest);
+    rest.href(1)
+}
+
+fn active_filter_list(active: Vec<(String, String)>) -> impl IntoView {
+    (!active.is_empty()).then(|| {
+        let items = active
+            .into_iter()
+            .map(|(label, href)| {
+                view! {
+                    <li>
+                        <a class="active-filter" href=href>
+                            <span class="nhsuk-u-visually-hidden">"Remove filter "</span>
+                            {label}
+                            <span aria-hidden="true">" ×"</span>
+                        </a>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <div class="active-filters">
+                <h2 class="active-filters__heading">"Filters in use"</h2>
+                <ul class="active-filters__list">{items}</ul>
+                <a href="/triage" class="filters__clear">"Clear all filters"</a>
+            </div>
+        }
+    })
 }
 
 fn filters(params: &InboxParams, services: Vec<(String, String)>, roles: Vec<(String, String)>) -> impl IntoView {

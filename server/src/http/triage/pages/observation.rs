@@ -65,8 +65,7 @@ pub fn observation(view: ObservationView<'_>) -> Html<String> {
         problem,
     };
     let assignee = obs.assignee.as_ref().map_or_else(|| "Not assigned".to_owned(), |user| user.name.clone());
-    let roles = ProfessionalRole::options();
-    let role = roles.iter().find(|(code, _)| *code == obs.visitor.role).map_or(obs.visitor.role.as_str(), |(_, label)| label.as_str());
+    let role = ProfessionalRole::label_of(&obs.visitor.role);
     let visitor = format!("{}, {role} ({})", obs.visitor.name, obs.visitor.organisation);
     let form = forms::find(&obs.submission.form_id, obs.submission.form_version)
         .map_or_else(|| obs.submission.form_id.clone(), |form| form.title.clone());
@@ -87,7 +86,8 @@ pub fn observation(view: ObservationView<'_>) -> Html<String> {
         <h1>{title.clone()}</h1>
         <p class="inbox__tags">
             {severity_tag(receipt.severity)}
-            {overdue.then(|| view! { <strong class="nhsuk-tag nhsuk-tag--red">"Overdue"</strong> })}
+            {overdue.then(|| view! { <strong class="nhsuk-tag tag--overdue">"Overdue"</strong> })}
+            {view.risk_of_harm.then(|| view! { <strong class="nhsuk-tag tag--harm">"Risk of harm"</strong> })}
             <strong class="nhsuk-tag nhsuk-tag--grey">{obs.status.label()}</strong>
         </p>
         <p><strong>"Why: "</strong>{receipt.severity_reason.clone()}</p>

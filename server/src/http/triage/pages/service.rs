@@ -1,10 +1,7 @@
 //! A service over time: counts, open work, the pattern flag, a chart per
-//! area, and every recent observation; and the list of flagged services.
+//! area, and every recent observation.
 
-use app::domain::{
-    register::{CqcLocationId, Service},
-    triage::{PatternRule, CHARTED_AREAS},
-};
+use app::domain::{register::Service, triage::CHARTED_AREAS};
 use axum::response::Html;
 use leptos::prelude::*;
 
@@ -56,7 +53,7 @@ pub fn service(view: ServiceView<'_>) -> Html<String> {
         .map(|(question, rating)| view! { <div class="ratings__row"><dt>{question}</dt><dd>{rating_tag(rating)}</dd></div> })
         .collect_view();
     let body = view! {
-        <a class="nhsuk-back-link" href="/triage/services">"Flagged services"</a>
+        <a class="nhsuk-back-link" href="/triage/homes">"All homes"</a>
         <span class="nhsuk-caption-l">{format!("{} · CQC location {}", view.service.kind.label(), view.service.location_id.as_str())}</span>
         <h1>{title.clone()}</h1>
         {view.picture.pattern.map(|why| view! {
@@ -170,31 +167,4 @@ fn chart(label: &'static str, months: &[AreaMonth]) -> impl IntoView {
             }}
         </figure>
     }
-}
-
-pub fn flagged_services(staff: &StaffSession, rule: PatternRule, flagged: Vec<(CqcLocationId, String, u32)>) -> Html<String> {
-    let list = match flagged.is_empty() {
-        true => view! { <p>"No service is flagged."</p> }.into_any(),
-        false => view! {
-            <ul class="nhsuk-list">
-                {flagged
-                    .into_iter()
-                    .map(|(id, name, count)| {
-                        let href = format!("/triage/services/{}", id.as_str());
-                        view! { <li><a href=href>{name}</a>{format!(": {}", rule.describe(count))}</li> }
-                    })
-                    .collect_view()}
-            </ul>
-        }
-        .into_any(),
-    };
-    let body = view! {
-        <h1>"Flagged services"</h1>
-        <p>{format!(
-            "A service is flagged when it has {} or more amber or red observations in the last {} days.",
-            rule.threshold, rule.window_days
-        )}</p>
-        {list}
-    };
-    document("Flagged services", Some(staff), body)
 }
