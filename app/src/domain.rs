@@ -2,6 +2,7 @@
 //! Every field that comes from outside is parsed into a newtype here, once.
 
 pub mod accounts;
+pub mod concerns;
 pub mod device;
 pub mod field;
 pub mod forms;

@@ -7,6 +7,7 @@
 mod accounts;
 mod alerts;
 mod attempts;
+mod concerns;
 mod devices;
 mod drafts;
 mod forms;
@@ -18,6 +19,7 @@ mod triage;
 pub use accounts::*;
 pub use alerts::*;
 pub use attempts::*;
+pub use concerns::*;
 pub use devices::*;
 pub use drafts::*;
 pub use forms::*;
@@ -41,6 +43,7 @@ pub trait Store:
     + ThrottleStore
     + AlertStore
     + HomesStore
+    + ConcernStore
 {
 }
 
@@ -55,6 +58,7 @@ impl<T> Store for T where
         + ThrottleStore
         + AlertStore
         + HomesStore
+        + ConcernStore
 {
 }
 

@@ -239,6 +239,51 @@ test("at 1280×800 the inbox's first screen holds 8 observations, risk of harm f
   }
 });
 
+test("a commissioner groups two observations about one home into a concern and closes it, at 1280 and 320 px", async ({ page }) => {
+  const server = await AppServer.start();
+  try {
+    server.addUser("jo@example.org", "Jo Test", "commissioner", PASSWORD);
+    const token = await deviceToken(server);
+    const amber = { service: "1-000000011", environment: "some_concerns", environment_comment: "Lounge cold", concern_types: ["poor_environment"] };
+    const first = await sendObservation(server, token, amber);
+    const second = await sendObservation(server, token, { ...amber, environment_comment: "Heating off again" });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await logIn(page, server, "jo@example.org");
+
+    await page.locator(`a[href="/triage/observations/${first}#concern"]`).click();
+    await page.getByLabel("A new concern").check();
+    await page.getByLabel("Title of a new concern").fill("Cold lounge this winter");
+    await page.getByRole("button", { name: "Group", exact: true }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Concern: Cold lounge this winter" })).toBeVisible();
+    await expect(page.getByRole("status")).toContainText("Done: Observation");
+    await checkPage(page);
+
+    await page.goto(`${server.url}/triage/observations/${second}`);
+    await page.getByLabel("Add to “Cold lounge this winter” (1 observations)").check();
+    await page.getByRole("button", { name: "Group", exact: true }).click();
+    await expect(page.getByTestId("concern-observation")).toHaveCount(2);
+    await expect(page.getByText("Heating off again")).toBeVisible();
+
+    await page.getByLabel("Officer").selectOption({ label: "Jo Test" });
+    await page.getByRole("button", { name: "Assign", exact: true }).click();
+    await expect(page.getByRole("status")).toHaveText("Done: Assigned to Jo Test");
+    await page.locator("#close-note").fill("Heating repaired; seen on a visit");
+    await page.getByRole("button", { name: "Close concern" }).click();
+    await expect(page.getByRole("status")).toHaveText("Done: Closed");
+    await expect(page.getByRole("button", { name: "Reopen" })).toBeVisible();
+    for (const width of [1280, 320]) {
+      await page.setViewportSize({ width, height: 800 });
+      await checkPage(page);
+    }
+    await page.goto(`${server.url}/triage/services/1-000000011`);
+    await expect(page.getByRole("link", { name: "Cold lounge this winter" })).toBeVisible();
+    await page.emulateMedia({ media: "print" });
+    await expect(page.getByRole("navigation", { name: "Main" })).toBeHidden();
+  } finally {
+    await server.down();
+  }
+});
+
 test("an analyst downloads one form version's answers from the forms page, at 1280 and 320 px", async ({ page }) => {
   const server = await AppServer.start();
   try {

@@ -138,8 +138,13 @@ impl Step {
 
 /// Checks a step's note: required for some steps, never over the limit.
 pub fn parse_note(step: &Step, raw: &str) -> Result<String, FieldError> {
+    parse_note_text(raw, step.needs_note())
+}
+
+/// A note as kept: trimmed, at most [`MAX_NOTE_CHARS`], and there when `required`.
+pub fn parse_note_text(raw: &str, required: bool) -> Result<String, FieldError> {
     let note = raw.trim();
-    if note.is_empty() && step.needs_note() {
+    if note.is_empty() && required {
         return Err(FieldError::new("note", "Enter a note"));
     }
     if note.chars().count() > MAX_NOTE_CHARS {

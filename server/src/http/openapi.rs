@@ -26,6 +26,8 @@ pub fn router() -> Router<AppState> {
     ),
     paths(
         triage::api::me, triage::api::officers, triage::api::list, triage::api::detail, triage::api::step, triage::api::service,
+        triage::api::concerns::list, triage::api::concerns::start, triage::api::concerns::detail, triage::api::concerns::add,
+        triage::api::concerns::step,
         forms::list, forms::publish, devices::enrol, submissions::submit, sync::sync, offline::me, offline::leave
     ),
     components(schemas(ErrorBody)),
@@ -33,6 +35,7 @@ pub fn router() -> Router<AppState> {
     security(("session" = [])),
     tags(
         (name = "triage", description = "The inbox, observations, the workflow and services"),
+        (name = "concerns", description = "Related observations about one home, grouped and worked as one"),
         (name = "forms", description = "Versioned form definitions: phones fetch them, admins publish them"),
     )
 )]

@@ -5,6 +5,7 @@
 //! `steps` (the decision), `api` and `schema` (JSON), `pages` (the views).
 
 pub mod api;
+mod concerns;
 mod export;
 pub mod filter;
 pub mod homes;
@@ -19,7 +20,10 @@ mod steps;
 
 pub use live::Arrivals;
 
-use axum::{routing::get, Router};
+use axum::{
+    routing::{get, post},
+    Router,
+};
 
 use super::AppState;
 
@@ -33,5 +37,8 @@ pub fn router() -> Router<AppState> {
         .route("/triage/services", get(homes::flagged))
         .route("/triage/services/{id}", get(services::service))
         .route("/triage/observations/{id}", get(observations::observation).post(observations::take_step))
+        .route("/triage/observations/{id}/concern", post(concerns::group_post))
+        .route("/triage/concerns", get(concerns::list))
+        .route("/triage/concerns/{id}", get(concerns::concern).post(concerns::take_step))
         .merge(api::router())
 }

@@ -6,6 +6,7 @@ use std::{str::FromStr, time::Duration};
 mod accounts;
 mod alerts;
 mod attempts;
+mod concerns;
 mod devices;
 mod drafts;
 mod forms;

@@ -2,6 +2,7 @@
 
 mod alerts;
 mod cli;
+mod concerns;
 mod devices;
 mod forms;
 mod health;

@@ -35,8 +35,14 @@ use crate::http::{
     AppState,
 };
 
+pub mod concerns;
+
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/api/v1/triage/concerns", get(concerns::list).post(concerns::start))
+        .route("/api/v1/triage/concerns/{id}", get(concerns::detail))
+        .route("/api/v1/triage/concerns/{id}/observations", post(concerns::add))
+        .route("/api/v1/triage/concerns/{id}/steps", post(concerns::step))
         .route("/api/v1/triage/me", get(me))
         .route("/api/v1/triage/officers", get(officers))
         .route("/api/v1/triage/observations", get(list))
@@ -165,7 +171,7 @@ pub(crate) async fn step(
     }
 }
 
-fn step_field(field: StepField) -> &'static str {
+pub(super) fn step_field(field: StepField) -> &'static str {
     match field {
         StepField::Officer => "officer",
         StepField::Outcome => "outcome",

@@ -1,7 +1,7 @@
 //! The inbox (`/triage`): open observations, most urgent first, with the
 //! filters that narrow them.
 
-use app::domain::{device::ProfessionalRole, forms::Severity, register::RegisterQuery};
+use app::domain::{concerns::RELATED_WITHIN_DAYS, device::ProfessionalRole, forms::Severity, register::RegisterQuery};
 use axum::{
     extract::{Query, State},
     http::StatusCode,
@@ -34,6 +34,8 @@ pub async fn inbox(
     let now = Utc::now();
     let page = state.store.inbox(&filter, params.page, PER_PAGE).await?;
     let since = since_last_looked(&state, &staff, now).await?;
+    let ids: Vec<_> = page.items.iter().map(|item| item.id).collect();
+    let hints = state.store.grouping_hints(&ids, now - Duration::days(RELATED_WITHIN_DAYS)).await?;
     let services = state
         .store
         .search_register(&RegisterQuery::new(""), 10_000)
@@ -53,6 +55,7 @@ pub async fn inbox(
         targets: state.response_targets,
         now,
         since,
+        hints,
     };
     Ok((status, pages::inbox(view)).into_response())
 }

@@ -28,7 +28,7 @@ const OTHERS_SHOWN: u32 = 10;
 #[derive(Deserialize)]
 pub struct Done {
     #[serde(default)]
-    done: Option<String>,
+    pub done: Option<String>,
 }
 
 pub async fn observation(
@@ -42,13 +42,14 @@ pub async fn observation(
 }
 
 /// What the page says beyond the observation: a step's problem, or that a step was taken.
-struct Shown {
-    problem: Option<StepProblem>,
-    step_taken: bool,
+#[derive(Default)]
+pub struct Shown {
+    pub problem: Option<StepProblem>,
+    pub step_taken: bool,
 }
 
 /// The observation page, with a step's problem when there is one.
-async fn render_observation(
+pub async fn render_observation(
     state: &AppState,
     staff: &StaffSession,
     id: &str,
@@ -67,6 +68,8 @@ async fn render_observation(
     let answers = submission.in_words(service.as_ref().map(Service::name_and_town).as_deref());
     let (risk_of_harm, summary) = (submission.at_risk_of_harm(), submission.checklist_summary());
     let others = state.store.service_observations(&submission.service, OTHERS_SHOWN + 1).await?;
+    let concern = state.store.concern_of(submission.receipt.id).await?;
+    let open_concerns = state.store.concerns(Some(&submission.service), true).await?;
     let view = pages::ObservationView {
         staff,
         service,
@@ -79,6 +82,8 @@ async fn render_observation(
         now: Utc::now(),
         problem: shown.problem,
         step_taken: shown.step_taken,
+        concern,
+        open_concerns,
         observation,
     };
     Ok((status, pages::observation(view)).into_response())

@@ -12,6 +12,7 @@ use leptos::{prelude::*, tachys::view::RenderHtml};
 
 use crate::store::StaffSession;
 
+mod concern;
 mod forms;
 mod homes;
 mod inbox;
@@ -19,6 +20,7 @@ mod login;
 mod observation;
 mod service;
 
+pub use concern::{concern, concern_item, concern_not_found, concerns, ConcernView};
 pub use forms::{forms, FormsView};
 pub use homes::{homes, HomesView};
 pub use inbox::{inbox, InboxView, SinceLastLooked};
@@ -46,6 +48,7 @@ fn document_with_script(
             <nav class="site-header__nav" aria-label="Main">
                 <a href="/triage">"Inbox"</a>
                 <a href="/triage/homes">"All homes"</a>
+                <a href="/triage/concerns">"Concerns"</a>
                 <a href="/triage/forms">"Forms"</a>
                 <a href="/">"Register of services"</a>
                 <form method="post" action="/logout" class="site-header__logout">

@@ -3,6 +3,7 @@
 //! Fields are only ever added to v1.
 
 use app::domain::{
+    concerns::ConcernStatus,
     forms::{Severity, Summary},
     submission::reference,
     triage::{Outcome, ResponseTargets, Status},
@@ -12,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::store::{InboxItem, TriageEvent};
+use crate::store::{ConcernSummary, InboxItem, TriageEvent};
 
 /// The logged-in member of staff.
 #[derive(Serialize, ToSchema)]
@@ -256,4 +257,80 @@ pub struct AreaRatings {
     /// `good`, `some_concerns`, `serious_concerns` or `not_observed`.
     pub rating: String,
     pub count: u32,
+}
+
+/// A concern in a list: related observations about one home, worked as one.
+#[derive(Serialize, ToSchema)]
+pub struct ConcernBrief {
+    pub id: i64,
+    pub title: String,
+    pub status: ConcernStatus,
+    pub service_location_id: String,
+    pub service_name: String,
+    pub assigned_to: Option<String>,
+    pub observations: u32,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<ConcernSummary> for ConcernBrief {
+    fn from(concern: ConcernSummary) -> Self {
+        Self {
+            id: concern.id,
+            title: concern.title,
+            status: concern.status,
+            service_location_id: concern.service.as_str().to_owned(),
+            service_name: concern.service_name,
+            assigned_to: concern.assignee,
+            observations: concern.observations,
+            created_at: concern.created_at,
+        }
+    }
+}
+
+/// A concern with its observations and its trail.
+#[derive(Serialize, ToSchema)]
+pub struct ConcernDetail {
+    #[serde(flatten)]
+    pub concern: ConcernBrief,
+    /// Send it with a step: the step is refused if the concern changed since.
+    pub version: i64,
+    /// Oldest first.
+    pub items: Vec<ObservationSummary>,
+    pub trail: Vec<TimelineEntry>,
+}
+
+/// Starts a concern with one observation; its home is the observation's.
+#[derive(Deserialize, ToSchema)]
+pub struct NewConcernBody {
+    pub observation: Uuid,
+    /// One line, at most 120 characters.
+    pub title: String,
+}
+
+/// Adds an observation about the same home to an open concern.
+#[derive(Deserialize, ToSchema)]
+pub struct AddToConcernBody {
+    pub observation: Uuid,
+}
+
+/// A step to take on a concern.
+#[derive(Deserialize, ToSchema)]
+pub struct ConcernStepBody {
+    /// The version the step is based on (from the concern).
+    pub version: i64,
+    /// `assign`, `note`, `close` or `reopen`.
+    pub step: String,
+    /// For `assign`: the officer's id.
+    #[serde(default)]
+    pub officer: Option<i64>,
+    /// Required for `note`; at most 2,000 characters.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Where the concern stands after a step.
+#[derive(Serialize, ToSchema)]
+pub struct ConcernStepTaken {
+    pub version: i64,
+    pub status: ConcernStatus,
 }

@@ -18,6 +18,7 @@ pub async fn service(Staff(staff): Staff, State(state): State<AppState>, Path(id
         return Ok((StatusCode::NOT_FOUND, pages::not_found(&staff)).into_response());
     };
     let picture = picture(&state, &service).await?;
-    let view = pages::ServiceView { staff: &staff, service, picture };
+    let concerns = state.store.concerns(Some(&service.location_id), false).await?;
+    let view = pages::ServiceView { staff: &staff, service, picture, concerns };
     Ok(pages::service(view).into_response())
 }

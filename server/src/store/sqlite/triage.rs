@@ -21,11 +21,11 @@ use crate::store::{
     TriageChange, TriageEvent, TriageStore, User,
 };
 
-const ITEM_COLUMNS: &str = "s.id, s.service_location_id, COALESCE(v.name, s.service_location_id) AS service_name, \
+pub(super) const ITEM_COLUMNS: &str = "s.id, s.service_location_id, COALESCE(v.name, s.service_location_id) AS service_name, \
     COALESCE(v.town, '') AS town, s.form_id, s.form_version, json_extract(s.answers, '$.visit_date.value') AS visit_date, \
     d.role AS visitor_role, s.severity, s.risk_of_harm, s.severity_reason, s.status, u.name AS assignee, s.received_at";
 
-const ITEM_JOINS: &str = " FROM submissions s LEFT JOIN services v ON v.location_id = s.service_location_id \
+pub(super) const ITEM_JOINS: &str = " FROM submissions s LEFT JOIN services v ON v.location_id = s.service_location_id \
     LEFT JOIN users u ON u.id = s.assignee_id JOIN devices d ON d.id = s.device_id";
 
 #[async_trait::async_trait]
@@ -351,7 +351,7 @@ fn parse_status(code: &str) -> Result<Status, StoreError> {
     Status::parse(code).ok_or_else(|| corrupt(format!("status {code}")))
 }
 
-fn item_from_row(row: &SqliteRow) -> Result<InboxItem, StoreError> {
+pub(super) fn item_from_row(row: &SqliteRow) -> Result<InboxItem, StoreError> {
     let text = |column: &str| -> Result<String, StoreError> { row.try_get(column).map_err(database) };
     let severity = text("severity")?;
     let form_version: i64 = row.try_get("form_version").map_err(database)?;
@@ -387,7 +387,7 @@ fn export_row_from_row(row: &SqliteRow) -> Result<ExportRow, StoreError> {
     })
 }
 
-fn event_from_row(row: &SqliteRow) -> Result<TriageEvent, StoreError> {
+pub(super) fn event_from_row(row: &SqliteRow) -> Result<TriageEvent, StoreError> {
     let text = |column: &str| -> Result<String, StoreError> { row.try_get(column).map_err(database) };
     Ok(TriageEvent {
         at: DateTime::parse_from_rfc3339(&text("at")?).map_err(corrupt)?.with_timezone(&Utc),

@@ -15,8 +15,10 @@ use leptos::prelude::*;
 use super::{document_with_script, problems_summary, severity_tag, when};
 use crate::{
     http::triage::filter::InboxParams,
-    store::{InboxCounts, InboxItem, InboxPage, StaffSession},
+    store::{GroupingHint, InboxCounts, InboxItem, InboxPage, StaffSession},
 };
+use std::collections::HashMap;
+use uuid::Uuid;
 
 pub struct InboxView<'a> {
     pub staff: &'a StaffSession,
@@ -31,6 +33,8 @@ pub struct InboxView<'a> {
     pub targets: ResponseTargets,
     pub now: DateTime<Utc>,
     pub since: SinceLastLooked,
+    /// What to suggest for rows that could join a concern.
+    pub hints: HashMap<Uuid, GroupingHint>,
 }
 
 /// The "since you last looked" line: when that was (never: the last week), and what came.
@@ -53,7 +57,16 @@ pub fn inbox(view: InboxView<'_>) -> Html<String> {
     let active = active_filters(view.params, &view.services, &view.roles);
     // Folded unless the filters need fixing, so the first screen is observations.
     let open_filters = !view.problems.is_empty();
-    let rows = view.page.items.into_iter().map(|item| inbox_row(item, targets, now)).collect_view();
+    let mut hints = view.hints;
+    let rows = view
+        .page
+        .items
+        .into_iter()
+        .map(|item| {
+            let hint = hints.remove(&item.id);
+            inbox_row(item, hint, targets, now)
+        })
+        .collect_view();
     let body = view! {
         {problems_summary(view.problems)}
         <h1 class="inbox__heading">"Inbox"</h1>
@@ -105,7 +118,7 @@ fn since_line(since: SinceLastLooked) -> impl IntoView {
 }
 
 /// One observation as a table row; on a narrow screen each cell shows its heading.
-fn inbox_row(item: InboxItem, targets: ResponseTargets, now: DateTime<Utc>) -> impl IntoView {
+fn inbox_row(item: InboxItem, hint: Option<GroupingHint>, targets: ResponseTargets, now: DateTime<Utc>) -> impl IntoView {
     let overdue = targets.is_overdue(item.severity, item.status, item.received_at, now);
     let assigned = item.assignee.unwrap_or_else(|| "Not assigned".to_owned());
     let href = format!("/triage/observations/{}", item.id);
@@ -115,6 +128,14 @@ fn inbox_row(item: InboxItem, targets: ResponseTargets, now: DateTime<Utc>) -> i
         .as_deref()
         .and_then(|date| NaiveDate::parse_from_str(date, "%Y-%m-%d").ok())
         .map_or_else(|| "Not given".to_owned(), |date| date.format("%-d %b %Y").to_string());
+    let hint = hint.map(|hint| {
+        let text = match hint {
+            GroupingHint::OpenConcern { title, .. } => format!("Add to concern \u{201c}{title}\u{201d}"),
+            GroupingHint::Related(1) => "1 other amber or red here lately: group into a concern".to_owned(),
+            GroupingHint::Related(n) => format!("{n} others amber or red here lately: group into a concern"),
+        };
+        view! { <a class="inbox__hint" href=format!("/triage/observations/{}#concern", item.id)>{text}</a> }
+    });
     let place = if item.town.is_empty() { item.service.as_str().to_owned() } else { item.town };
     view! {
         <tr class="inbox__item" data-severity=item.severity.code() data-risk-of-harm=item.risk_of_harm.then_some("yes")>
@@ -139,6 +160,7 @@ fn inbox_row(item: InboxItem, targets: ResponseTargets, now: DateTime<Utc>) -> i
             <td data-label="Status">
                 {item.status.label()}
                 <span class="inbox__secondary">{assigned}</span>
+                {hint}
             </td>
         </tr>
     }

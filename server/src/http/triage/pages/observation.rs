@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
 use super::{checklist_summary, document, problems_summary, rating_tag, severity_tag, summary_row_owned, when, SummaryHeading};
-use crate::store::{InboxItem, Observation, StaffSession, TriageEvent, User};
+use crate::store::{ConcernSummary, InboxItem, Observation, StaffSession, TriageEvent, User};
 
 pub struct ObservationView<'a> {
     pub staff: &'a StaffSession,
@@ -36,6 +36,10 @@ pub struct ObservationView<'a> {
     pub problem: Option<StepProblem>,
     /// A step was just taken: say what it did.
     pub step_taken: bool,
+    /// The concern it is part of, if any.
+    pub concern: Option<ConcernSummary>,
+    /// The home's open concerns, to group it into.
+    pub open_concerns: Vec<ConcernSummary>,
 }
 
 /// Why a step was not taken, with what was typed so nothing is lost.
@@ -112,9 +116,17 @@ pub fn observation(view: ObservationView<'_>) -> Html<String> {
             {summary_row("Form", format!("{form} (version {})", obs.submission.form_version))}
             {summary_row("Visitor's clock", visitor_clock(obs.submission.submitted_at))}
         </dl>
+        {view.concern.as_ref().map(|concern| view! {
+            <p class="concern-link" data-testid="concern-link">
+                <strong>"Part of a concern: "</strong>
+                <a href=format!("/triage/concerns/{}", concern.id)>{concern.title.clone()}</a>
+                {format!(" ({}, {} observations)", concern.status.label().to_lowercase(), concern.observations)}
+            </p>
+        })}
         <div class="step-forms">
             <h2>"What to do next"</h2>
             {forms.for_status(obs.status, &view.officers, obs.assignee.as_ref().map(|u| u.id))}
+            {view.concern.is_none().then(|| group_form(&forms, receipt.id, view.open_concerns.clone()))}
         </div>
         <h2 id="timeline">"Timeline"</h2>
         {timeline(&obs.events, receipt.received_at)}
@@ -173,18 +185,18 @@ fn shown_steps(status: Status) -> &'static [&'static str] {
 /// observation) hands its message and typed note to the "Add a note" form,
 /// so the error links to a field and nothing typed is lost.
 fn held_by_shown_form(problem: StepProblem, status: Status) -> StepProblem {
-    if shown_steps(status).contains(&problem.step.as_str()) {
+    if problem.step == "concern" || shown_steps(status).contains(&problem.step.as_str()) {
         return problem;
     }
     StepProblem { step: "note".to_owned(), field: "note-note".to_owned(), ..problem }
 }
 
 /// The forms of the steps the workflow allows now, each with its own note.
-struct StepForms {
-    csrf: String,
-    version: i64,
-    action: String,
-    problem: Option<StepProblem>,
+pub(super) struct StepForms {
+    pub(super) csrf: String,
+    pub(super) version: i64,
+    pub(super) action: String,
+    pub(super) problem: Option<StepProblem>,
 }
 
 impl StepForms {
@@ -201,11 +213,11 @@ impl StepForms {
     }
 
     /// The problem, if it belongs to this step's `field`.
-    fn error(&self, step: &str, field: &str) -> Option<String> {
+    pub(super) fn error(&self, step: &str, field: &str) -> Option<String> {
         self.problem.as_ref().filter(|p| p.step == step && p.field == field).map(|p| p.message.clone())
     }
 
-    fn typed_note(&self, step: &str) -> String {
+    pub(super) fn typed_note(&self, step: &str) -> String {
         self.problem.as_ref().filter(|p| p.step == step).map(|p| p.note.clone()).unwrap_or_default()
     }
 
@@ -233,7 +245,7 @@ impl StepForms {
         }
     }
 
-    fn assign(&self, heading: &'static str, officers: &[User], assignee: Option<i64>) -> impl IntoView {
+    pub(super) fn assign(&self, heading: &'static str, officers: &[User], assignee: Option<i64>) -> impl IntoView {
         let error = self.error("assign", "assign-officer");
         let group = if error.is_some() { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" };
         let options = officers
@@ -293,7 +305,7 @@ impl StepForms {
         }
     }
 
-    fn simple(&self, step: &'static str, heading: &'static str, button: &'static str, note_required: bool) -> impl IntoView {
+    pub(super) fn simple(&self, step: &'static str, heading: &'static str, button: &'static str, note_required: bool) -> impl IntoView {
         let class = if step == "note" { "nhsuk-button nhsuk-button--secondary" } else { "nhsuk-button" };
         view! {
             <form method="post" action=self.action.clone() class="step" novalidate>
@@ -306,9 +318,60 @@ impl StepForms {
     }
 }
 
-/// A line of the trail in words.
-fn what_happened(event: &TriageEvent) -> String {
+/// "Group into a concern": the home's open concerns, or a new one with a title.
+fn group_form(forms: &StepForms, id: uuid::Uuid, open: Vec<ConcernSummary>) -> impl IntoView {
+    let choice_error = forms.error("concern", "concern-choice");
+    let title_error = forms.error("concern", "concern-title");
+    let group = |error: &Option<String>| if error.is_some() { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" };
+    let none_open = open.is_empty();
+    let radios = open
+        .into_iter()
+        .enumerate()
+        .map(|(index, concern)| {
+            let radio = if index == 0 { "concern-choice".to_owned() } else { format!("concern-{}", concern.id) };
+            view! {
+                <div class="nhsuk-radios__item">
+                    <input class="nhsuk-radios__input" id=radio.clone() name="concern" type="radio" value=concern.id.to_string()/>
+                    <label class="nhsuk-label nhsuk-radios__label" for=radio>
+                        {format!("Add to \u{201c}{}\u{201d} ({} observations)", concern.title, concern.observations)}
+                    </label>
+                </div>
+            }
+        })
+        .collect_view();
+    let new_id = if none_open { "concern-choice" } else { "concern-new" };
+    view! {
+        <form method="post" action=format!("/triage/observations/{id}/concern") class="step" id="concern" novalidate>
+            <input type="hidden" name="csrf" value=forms.csrf.clone()/>
+            <div class=group(&choice_error)>
+                <fieldset class="nhsuk-fieldset">
+                    <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s"><h3 class="nhsuk-fieldset__heading">"Group into a concern"</h3></legend>
+                    <p class="nhsuk-hint">"Related reports about this home, worked as one."</p>
+                    <FieldErrorMessage id="concern-choice".to_owned() message=choice_error.clone()/>
+                    <div class="nhsuk-radios">
+                        {radios}
+                        <div class="nhsuk-radios__item">
+                            <input class="nhsuk-radios__input" id=new_id name="concern" type="radio" value="new" checked=none_open/>
+                            <label class="nhsuk-label nhsuk-radios__label" for=new_id>"A new concern"</label>
+                        </div>
+                    </div>
+                </fieldset>
+            </div>
+            <div class=group(&title_error)>
+                <label class="nhsuk-label" for="concern-title">"Title of a new concern"</label>
+                <FieldErrorMessage id="concern-title".to_owned() message=title_error.clone()/>
+                <input class="nhsuk-input" id="concern-title" name="title" type="text" maxlength="120" value=forms.typed_note("concern")/>
+            </div>
+            <button class="nhsuk-button nhsuk-button--secondary" type="submit">"Group"</button>
+        </form>
+    }
+}
+
+/// A line of the trail (an observation's or a concern's) in words.
+pub(super) fn what_happened(event: &TriageEvent) -> String {
     match (event.kind.as_str(), event.detail.as_str()) {
+        ("started", detail) => format!("Concern started: {detail}"),
+        ("added", detail) => detail.to_owned(),
         ("acknowledged", detail) => format!("Acknowledged and assigned to {detail}"),
         ("assigned", detail) => format!("Assigned to {detail}"),
         ("outcome", detail) => format!("Outcome recorded: {detail}"),

@@ -5,16 +5,18 @@ use app::domain::{register::Service, triage::CHARTED_AREAS};
 use axum::response::Html;
 use leptos::prelude::*;
 
-use super::{checklist_summary, document, rating_tag, severity_tag, when, SummaryHeading};
+use super::{checklist_summary, concern_item, document, rating_tag, severity_tag, when, SummaryHeading};
 use crate::{
     http::triage::picture::{LatestChecklist, Picture},
-    store::{AreaMonth, StaffSession},
+    store::{AreaMonth, ConcernSummary, StaffSession},
 };
 
 pub struct ServiceView<'a> {
     pub staff: &'a StaffSession,
     pub service: Service,
     pub picture: Picture,
+    /// The home's concerns, open first.
+    pub concerns: Vec<ConcernSummary>,
 }
 
 /// The ratings a chart stacks, bottom up, with their colours' class names.
@@ -62,6 +64,12 @@ pub fn service(view: ServiceView<'_>) -> Html<String> {
                 <p>{why}</p>
             </div>
         })}
+        <h2>"Concerns"</h2>
+        {if view.concerns.is_empty() {
+            view! { <p>"No observations about this home have been grouped into a concern."</p> }.into_any()
+        } else {
+            view! { <ul class="nhsuk-list concern-list">{view.concerns.into_iter().map(concern_item).collect_view()}</ul> }.into_any()
+        }}
         <h2>"Observations"</h2>
         <dl class="nhsuk-summary-list">
             {counts}
@@ -105,33 +113,55 @@ fn latest_checklists(checklists: Vec<LatestChecklist>) -> impl IntoView {
         .into_any()
 }
 
-/// One area's months as stacked bars (SVG), with the same numbers as a table
-/// for screen readers and anyone who prefers figures.
+/// One area's months as stacked bars (SVG) with a percentage axis, month
+/// labels and a key, and the same numbers as a table for screen readers and
+/// anyone who prefers figures.
 fn chart(label: &'static str, months: &[AreaMonth]) -> impl IntoView {
     let mut names: Vec<String> = months.iter().map(|m| m.month.clone()).collect();
     names.dedup();
     let names: Vec<String> = names.into_iter().rev().take(12).rev().collect();
     let count = |month: &str, rating: &str| months.iter().filter(|m| m.month == month && m.rating == rating).map(|m| m.count).sum::<u32>();
-    const BAR: usize = 28;
-    const GAP: usize = 8;
-    const HEIGHT: f64 = 120.0;
-    let width = (names.len() * (BAR + GAP)).max(BAR);
+    const BAR: f64 = 36.0;
+    const GAP: f64 = 12.0;
+    const PLOT: f64 = 140.0;
+    const TOP: f64 = 10.0;
+    const LEFT: f64 = 48.0;
+    const BELOW: f64 = 40.0;
+    let width = LEFT + (names.len().max(1) as f64) * (BAR + GAP);
+    let height = TOP + PLOT + BELOW;
+    let grid = [0.0, 50.0, 100.0]
+        .into_iter()
+        .map(|percent| {
+            let y = TOP + PLOT - percent / 100.0 * PLOT;
+            view! {
+                <line class="chart__grid" x1=format!("{LEFT}") x2=format!("{width}") y1=format!("{y}") y2=format!("{y}")/>
+                <text class="chart__label" x=format!("{}", LEFT - 6.0) y=format!("{}", y + 4.0) text-anchor="end">{format!("{percent}%")}</text>
+            }
+        })
+        .collect_view();
     let bars = names
         .iter()
         .enumerate()
-        .flat_map(|(index, month)| {
+        .map(|(index, month)| {
             let total: u32 = STACK.iter().map(|(rating, _, _)| count(month, rating)).sum();
-            let mut top = HEIGHT;
-            STACK
+            let x = LEFT + index as f64 * (BAR + GAP) + GAP / 2.0;
+            let mut top = TOP + PLOT;
+            let stack = STACK
                 .iter()
                 .map(|(rating, _, class)| {
                     let share = if total == 0 { 0.0 } else { f64::from(count(month, rating)) / f64::from(total) };
-                    let height = share * HEIGHT;
+                    let height = share * PLOT;
                     top -= height;
-                    let x = (index * (BAR + GAP)).to_string();
-                    view! { <rect class=*class x=x y=format!("{top:.1}") width=BAR.to_string() height=format!("{height:.1}")/> }
+                    view! { <rect class=*class x=format!("{x}") y=format!("{top:.1}") width=format!("{BAR}") height=format!("{height:.1}")/> }
                 })
-                .collect::<Vec<_>>()
+                .collect_view();
+            let (name, year) = month_label(month);
+            let middle = x + BAR / 2.0;
+            view! {
+                {stack}
+                <text class="chart__label" x=format!("{middle}") y=format!("{}", TOP + PLOT + 16.0) text-anchor="middle">{name}</text>
+                <text class="chart__label" x=format!("{middle}") y=format!("{}", TOP + PLOT + 32.0) text-anchor="middle">{year}</text>
+            }
         })
         .collect_view();
     let rows = names
@@ -149,9 +179,12 @@ fn chart(label: &'static str, months: &[AreaMonth]) -> impl IntoView {
                 view! { <p>"No ratings yet."</p> }.into_any()
             } else {
                 view! {
-                    <svg class="chart__bars" viewBox=format!("0 0 {width} {HEIGHT}") width=width.to_string() height=HEIGHT.to_string() aria-hidden="true" focusable="false">
+                    <svg class="chart__bars" viewBox=format!("0 0 {width} {height}") width=format!("{width}") height=format!("{height}") aria-hidden="true" focusable="false">
+                        {grid}
                         {bars}
+                        <line class="chart__axis" x1=format!("{LEFT}") x2=format!("{LEFT}") y1=format!("{TOP}") y2=format!("{}", TOP + PLOT)/>
                     </svg>
+                    <p class="chart__caption" aria-hidden="true">"Share of each month's observations, by month received."</p>
                     <p class="chart__key" aria-hidden="true">
                         <span class="chart__swatch chart__good"></span>"Good "
                         <span class="chart__swatch chart__some"></span>"Some concerns "
@@ -167,4 +200,11 @@ fn chart(label: &'static str, months: &[AreaMonth]) -> impl IntoView {
             }}
         </figure>
     }
+}
+
+/// "2026-11" as ("Nov", "2026") for a chart's axis.
+fn month_label(month: &str) -> (String, String) {
+    chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
+        .map(|date| (date.format("%b").to_string(), date.format("%Y").to_string()))
+        .unwrap_or_else(|_| (month.to_owned(), String::new()))
 }
