@@ -114,7 +114,9 @@ fn inbox_row(item: InboxItem, targets: ResponseTargets, now: DateTime<Utc>) -> i
         .visit_date
         .as_deref()
         .and_then(|date| NaiveDate::parse_from_str(date, "%Y-%m-%d").ok())
-        .map_or_else(|| "Not given".to_owned(), |date| date.format("%-d %b %Y").to_string());
+        .map_or_else(|| "Not given".to_owned(), |date| day(date, now));
+    let reason = item.severity_reason;
+    let reason_in_full = reason.clone();
     let place = if item.town.is_empty() { item.service.as_str().to_owned() } else { item.town };
     view! {
         <tr class="inbox__item" data-severity=item.severity.code() data-risk-of-harm=item.risk_of_harm.then_some("yes")>
@@ -124,23 +126,36 @@ fn inbox_row(item: InboxItem, targets: ResponseTargets, now: DateTime<Utc>) -> i
                     {item.risk_of_harm.then(|| view! { <strong class="nhsuk-tag tag--harm">"Risk of harm"</strong> })}
                     {overdue.then(|| view! { <strong class="nhsuk-tag tag--overdue">"Overdue"</strong> })}
                 </span>
-                <span class="inbox__reason">{item.severity_reason}</span>
+                <span class="inbox__reason" title=reason_in_full>{reason}</span>
             </td>
             <td data-label="Home">
                 <a class="inbox__service" href=href>{item.service_name}</a>
-                <span class="inbox__secondary">{format!("{place} · Reference {}", reference(item.id))}</span>
+                <span class="inbox__secondary">{place}</span>
             </td>
             <td data-label="Visitor and form">
                 {ProfessionalRole::label_of(&item.visitor_role)}
                 <span class="inbox__secondary">{form}</span>
             </td>
-            <td data-label="Visited">{visited}</td>
-            <td data-label="Received">{item.received_at.format("%-d %b %Y, %H:%M").to_string()}</td>
+            <td data-label="Visited" class="work-table__when">{visited}</td>
+            <td data-label="Received" class="work-table__when">
+                {format!("{}, {}", day(item.received_at.date_naive(), now), item.received_at.format("%H:%M"))}
+                <span class="inbox__secondary">{format!("Reference {}", reference(item.id))}</span>
+            </td>
             <td data-label="Status">
                 {item.status.label()}
                 <span class="inbox__secondary">{assigned}</span>
             </td>
         </tr>
+    }
+}
+
+/// "26 Nov", with the year only when it is not this year's.
+fn day(date: NaiveDate, now: DateTime<Utc>) -> String {
+    use chrono::Datelike;
+    if date.year() == now.year() {
+        date.format("%-d %b").to_string()
+    } else {
+        date.format("%-d %b %Y").to_string()
     }
 }
 
