@@ -44,7 +44,7 @@ async fn two_observations_grouped_into_a_concern_are_worked_and_closed_as_one() 
     // The inbox suggests grouping: another amber about the same home lately.
     let inbox = app.get_as(Some(&jo.cookie), "/triage").await.text().await.unwrap();
     assert!(inbox.contains(&format!("/triage/observations/{first}#concern")), "a hint on the row");
-    assert!(inbox.contains("1 other amber or red here lately: group into a concern"));
+    assert!(inbox.contains("1 related: group with the other amber or red observations about this home lately"));
 
     // Start a concern from the first observation's page.
     let response =
@@ -54,7 +54,7 @@ async fn two_observations_grouped_into_a_concern_are_worked_and_closed_as_one() 
     let concern: i64 = location.trim_start_matches("/triage/concerns/").split('?').next().unwrap().parse().unwrap();
     // The inbox now suggests the open concern for the second.
     let inbox = app.get_as(Some(&jo.cookie), "/triage").await.text().await.unwrap();
-    assert!(inbox.contains("Add to concern \u{201c}Cold lounge\u{201d}"), "the second row suggests the concern");
+    assert!(inbox.contains("aria-label=\"Add to concern \u{201c}Cold lounge\u{201d}\""), "the second row suggests the concern");
     let id = concern.to_string();
     let response = app.post_as(Some(&jo.cookie), &format!("/triage/observations/{second}/concern"), &[("csrf", &jo.csrf), ("concern", &id)]).await;
     assert_eq!(response.status(), 303);

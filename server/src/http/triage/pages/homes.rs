@@ -98,7 +98,7 @@ fn sort_heading(label: &'static str, by: HomesSort, current: HomesSort, params: 
     let href = params.href(by.code(), 1);
     view! {
         <th scope="col" aria-sort=sorted>
-            <a href=href class="homes__sort">{label}<span class="nhsuk-u-visually-hidden">{format!(", sort by {}", sort_label(by))}</span></a>
+            <a href=href class="homes__sort" aria-label=format!("{label}: sort by {}", sort_label(by))>{label}</a>
         </th>
     }
 }

@@ -127,14 +127,21 @@ fn inbox_row(item: InboxItem, hint: Option<GroupingHint>, targets: ResponseTarge
         .visit_date
         .as_deref()
         .and_then(|date| NaiveDate::parse_from_str(date, "%Y-%m-%d").ok())
-        .map_or_else(|| "Not given".to_owned(), |date| date.format("%-d %b %Y").to_string());
+        .map_or_else(|| "Not given".to_owned(), |date| day(date, now));
+    let reason = item.severity_reason;
+    let reason_in_full = reason.clone();
+    // Short on the row (it must stay two lines); the link's name says it all.
     let hint = hint.map(|hint| {
-        let text = match hint {
-            GroupingHint::OpenConcern { title, .. } => format!("Add to concern \u{201c}{title}\u{201d}"),
-            GroupingHint::Related(1) => "1 other amber or red here lately: group into a concern".to_owned(),
-            GroupingHint::Related(n) => format!("{n} others amber or red here lately: group into a concern"),
+        let (text, label) = match hint {
+            GroupingHint::OpenConcern { title, .. } => ("Add to concern".to_owned(), format!("Add to concern \u{201c}{title}\u{201d}")),
+            GroupingHint::Related(n) => {
+                (format!("{n} related"), format!("{n} related: group with the other amber or red observations about this home lately"))
+            }
         };
-        view! { <a class="inbox__hint" href=format!("/triage/observations/{}#concern", item.id)>{text}</a> }
+        view! {
+            " · "
+            <a class="inbox__hint" href=format!("/triage/observations/{}#concern", item.id) aria-label=label.clone() title=label>{text}</a>
+        }
     });
     let place = if item.town.is_empty() { item.service.as_str().to_owned() } else { item.town };
     view! {
@@ -145,24 +152,36 @@ fn inbox_row(item: InboxItem, hint: Option<GroupingHint>, targets: ResponseTarge
                     {item.risk_of_harm.then(|| view! { <strong class="nhsuk-tag tag--harm">"Risk of harm"</strong> })}
                     {overdue.then(|| view! { <strong class="nhsuk-tag tag--overdue">"Overdue"</strong> })}
                 </span>
-                <span class="inbox__reason">{item.severity_reason}</span>
+                <span class="inbox__reason" title=reason_in_full>{reason}</span>
             </td>
             <td data-label="Home">
                 <a class="inbox__service" href=href>{item.service_name}</a>
-                <span class="inbox__secondary">{format!("{place} · Reference {}", reference(item.id))}</span>
+                <span class="inbox__secondary">{place}{hint}</span>
             </td>
             <td data-label="Visitor and form">
                 {ProfessionalRole::label_of(&item.visitor_role)}
                 <span class="inbox__secondary">{form}</span>
             </td>
-            <td data-label="Visited">{visited}</td>
-            <td data-label="Received">{item.received_at.format("%-d %b %Y, %H:%M").to_string()}</td>
+            <td data-label="Visited" class="work-table__when">{visited}</td>
+            <td data-label="Received" class="work-table__when">
+                {format!("{}, {}", day(item.received_at.date_naive(), now), item.received_at.format("%H:%M"))}
+                <span class="inbox__secondary">{format!("Reference {}", reference(item.id))}</span>
+            </td>
             <td data-label="Status">
                 {item.status.label()}
                 <span class="inbox__secondary">{assigned}</span>
-                {hint}
             </td>
         </tr>
+    }
+}
+
+/// "26 Nov", with the year only when it is not this year's.
+fn day(date: NaiveDate, now: DateTime<Utc>) -> String {
+    use chrono::Datelike;
+    if date.year() == now.year() {
+        date.format("%-d %b").to_string()
+    } else {
+        date.format("%-d %b %Y").to_string()
     }
 }
 
