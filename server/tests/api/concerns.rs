@@ -47,8 +47,13 @@ async fn two_observations_grouped_into_a_concern_are_worked_and_closed_as_one() 
     assert!(inbox.contains("1 related: group with the other amber or red observations about this home lately"));
 
     // Start a concern from the first observation's page.
-    let response =
-        app.post_as(Some(&jo.cookie), &format!("/triage/observations/{first}/concern"), &[("csrf", &jo.csrf), ("concern", "new"), ("title", "Cold lounge")]).await;
+    let response = app
+        .post_as(
+            Some(&jo.cookie),
+            &format!("/triage/observations/{first}/concern"),
+            &[("csrf", &jo.csrf), ("concern", "new"), ("title", "Cold lounge")],
+        )
+        .await;
     assert_eq!(response.status(), 303);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
     let concern: i64 = location.trim_start_matches("/triage/concerns/").split('?').next().unwrap().parse().unwrap();
@@ -56,7 +61,8 @@ async fn two_observations_grouped_into_a_concern_are_worked_and_closed_as_one() 
     let inbox = app.get_as(Some(&jo.cookie), "/triage").await.text().await.unwrap();
     assert!(inbox.contains("aria-label=\"Add to concern \u{201c}Cold lounge\u{201d}\""), "the second row suggests the concern");
     let id = concern.to_string();
-    let response = app.post_as(Some(&jo.cookie), &format!("/triage/observations/{second}/concern"), &[("csrf", &jo.csrf), ("concern", &id)]).await;
+    let response =
+        app.post_as(Some(&jo.cookie), &format!("/triage/observations/{second}/concern"), &[("csrf", &jo.csrf), ("concern", &id)]).await;
     assert_eq!(response.status(), 303);
 
     let page = app.get_as(Some(&jo.cookie), &location).await.text().await.unwrap();
@@ -82,7 +88,13 @@ async fn two_observations_grouped_into_a_concern_are_worked_and_closed_as_one() 
     assert_eq!(app.post_as(Some(&jo.cookie), &path, &stale).await.status(), 409);
     let detail: Value = app.get_as(Some(&jo.cookie), &format!("/api/v1/triage/concerns/{concern}")).await.json().await.unwrap();
     assert_eq!(detail["status"], "open");
-    let (status, body) = api_post(&app, &jo, &format!("/api/v1/triage/concerns/{concern}/steps"), json!({"version": detail["version"], "step": "close", "note": "Heating fixed, checked on a visit"})).await;
+    let (status, body) = api_post(
+        &app,
+        &jo,
+        &format!("/api/v1/triage/concerns/{concern}/steps"),
+        json!({"version": detail["version"], "step": "close", "note": "Heating fixed, checked on a visit"}),
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["status"], "closed");
     let detail: Value = app.get_as(Some(&jo.cookie), &format!("/api/v1/triage/concerns/{concern}")).await.json().await.unwrap();
@@ -133,12 +145,18 @@ async fn grouping_refuses_another_home_a_second_concern_a_bad_title_and_unknown_
     assert_eq!(all.as_array().unwrap().len(), 1);
     // The page refuses a title it cannot keep, keeps what was typed, and links the message to the field.
     let long = "y".repeat(121);
-    let response =
-        app.post_as(Some(&jo.cookie), &format!("/triage/observations/{elsewhere}/concern"), &[("csrf", &jo.csrf), ("concern", "new"), ("title", &long)]).await;
+    let response = app
+        .post_as(
+            Some(&jo.cookie),
+            &format!("/triage/observations/{elsewhere}/concern"),
+            &[("csrf", &jo.csrf), ("concern", "new"), ("title", &long)],
+        )
+        .await;
     assert_eq!(response.status(), 422);
     let html = response.text().await.unwrap();
     assert!(html.contains("href=\"#concern-title\"") && html.contains(&long));
     // Without the CSRF token, nothing.
-    let response = app.post_as(Some(&jo.cookie), &format!("/triage/observations/{elsewhere}/concern"), &[("concern", "new"), ("title", "x")]).await;
+    let response =
+        app.post_as(Some(&jo.cookie), &format!("/triage/observations/{elsewhere}/concern"), &[("concern", "new"), ("title", "x")]).await;
     assert_eq!(response.status(), 403);
 }

@@ -19,9 +19,14 @@ impl TestApp {
     }
 
     async fn api_step(&self, staff: &Staff, id: Uuid, body: &Value) -> (u16, Value) {
+        self.api_post(staff, &format!("/api/v1/triage/observations/{id}/steps"), body).await
+    }
+
+    /// A JSON post as `staff`, with the session's CSRF token.
+    pub async fn api_post(&self, staff: &Staff, path: &str, body: &Value) -> (u16, Value) {
         let response = self
             .client
-            .post(format!("{}/api/v1/triage/observations/{id}/steps", self.address))
+            .post(format!("{}{path}", self.address))
             .header("cookie", &staff.cookie)
             .header("x-csrf-token", &staff.csrf)
             .json(body)
@@ -63,6 +68,8 @@ async fn the_openapi_document_describes_every_route_and_each_one_answers() {
             "DELETE /api/v1/devices/me",
             "GET /api/v1/devices/me",
             "GET /api/v1/forms",
+            "GET /api/v1/triage/concerns",
+            "GET /api/v1/triage/concerns/{id}",
             "GET /api/v1/triage/me",
             "GET /api/v1/triage/observations",
             "GET /api/v1/triage/observations/{id}",
@@ -72,6 +79,9 @@ async fn the_openapi_document_describes_every_route_and_each_one_answers() {
             "POST /api/v1/forms",
             "POST /api/v1/submissions",
             "POST /api/v1/sync",
+            "POST /api/v1/triage/concerns",
+            "POST /api/v1/triage/concerns/{id}/observations",
+            "POST /api/v1/triage/concerns/{id}/steps",
             "POST /api/v1/triage/observations/{id}/steps",
         ]
     );
@@ -90,14 +100,20 @@ async fn the_openapi_document_describes_every_route_and_each_one_answers() {
         .collect();
     assert_eq!(filters, ["severity", "status", "service", "area", "role", "q", "from", "to", "mine", "page"]);
 
-    // Each documented GET answers a commissioner with JSON; the one POST is reachable.
+    // Each documented GET answers a commissioner with JSON; each POST is reachable.
+    let (status, concern) = app.api_post(&jo, "/api/v1/triage/concerns", &json!({"observation": id, "title": "Staffing"})).await;
+    assert_eq!(status, 201, "{concern}");
+    let concern = concern["id"].as_i64().unwrap().to_string();
     for route in documented(&doc) {
         let (method, path) = route.split_once(' ').unwrap();
         if method == "DELETE" {
             // Leaving ends the device's enrolment: tried last, below.
             continue;
         }
-        let path = path.replace("/observations/{id}", &format!("/observations/{id}")).replace("{id}", "1-000000001");
+        let path = path
+            .replace("/observations/{id}", &format!("/observations/{id}"))
+            .replace("/concerns/{id}", &format!("/concerns/{concern}"))
+            .replace("{id}", "1-000000001");
         if path.starts_with("/api/v1/devices") || path == "/api/v1/submissions" || path == "/api/v1/sync" {
             let response = match method {
                 "GET" => app.client.get(format!("{}{path}", app.address)).bearer_auth(&token).send().await.unwrap(),
@@ -109,6 +125,18 @@ async fn the_openapi_document_describes_every_route_and_each_one_answers() {
             let (status, body) = app.api_get(Some(&jo.cookie), &path).await;
             assert_eq!(status, 200, "{route}");
             assert!(body.is_object() || body.is_array(), "{route}");
+        } else if path.starts_with("/api/v1/triage/concerns") {
+            let another = app.observation_with(&token, &serious_staffing()).await;
+            let (body, expected) = match path.rsplit('/').next().unwrap() {
+                "concerns" => (json!({"observation": another, "title": "Night staffing"}), 201),
+                "observations" => (json!({"observation": another}), 200),
+                _ => {
+                    let (_, current) = app.api_get(Some(&jo.cookie), &format!("/api/v1/triage/concerns/{concern}")).await;
+                    (json!({"version": current["version"], "step": "note", "note": "Documented"}), 200)
+                }
+            };
+            let (status, answer) = app.api_post(&jo, &path, &body).await;
+            assert_eq!(status, expected, "{route}: {answer}");
         } else if path == "/api/v1/forms" {
             assert_eq!(app.get_as(Some(&jo.cookie), &path).await.status(), 200, "{route}");
         } else {

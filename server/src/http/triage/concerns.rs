@@ -44,7 +44,12 @@ pub enum GroupRefused {
 }
 
 /// Groups an observation: starts a concern with it, or adds it to one about the same home.
-pub async fn group(state: &AppState, staff: &StaffSession, observation: Uuid, into: GroupInto) -> Result<Result<i64, GroupRefused>, AppError> {
+pub async fn group(
+    state: &AppState,
+    staff: &StaffSession,
+    observation: Uuid,
+    into: GroupInto,
+) -> Result<Result<i64, GroupRefused>, AppError> {
     let event = ConcernEventDraft { at: Utc::now(), user_id: staff.user.id, user_name: staff.user.name.clone(), note: String::new() };
     let grouped = match into {
         GroupInto::New(title) => match ConcernTitle::parse(&title) {
@@ -59,7 +64,9 @@ pub async fn group(state: &AppState, staff: &StaffSession, observation: Uuid, in
             Ok(id)
         }
         Grouped::NotFound => Err(GroupRefused::NotFound),
-        Grouped::OtherService => Err(GroupRefused::Invalid("concern", "That concern is about another home. Choose one about this home.".to_owned())),
+        Grouped::OtherService => {
+            Err(GroupRefused::Invalid("concern", "That concern is about another home. Choose one about this home.".to_owned()))
+        }
         Grouped::AlreadyInConcern(id) => Err(GroupRefused::Conflict(format!("This observation is already part of concern {id}."))),
         Grouped::Closed => Err(GroupRefused::Conflict("That concern is closed. Reopen it first, or start a new one.".to_owned())),
     })
@@ -110,7 +117,9 @@ pub async fn apply_concern_step(
         Err(err) => return Ok(Err(StepRefused::Invalid(StepField::Note, err.message))),
     };
     let (assignee, detail) = match step {
-        ConcernStep::Assign { officer } => (Some(officer), officers.iter().find(|u| u.id == officer).map(|u| u.name.clone()).unwrap_or_default()),
+        ConcernStep::Assign { officer } => {
+            (Some(officer), officers.iter().find(|u| u.id == officer).map(|u| u.name.clone()).unwrap_or_default())
+        }
         _ => (None, String::new()),
     };
     let change = ConcernChange {
@@ -156,15 +165,28 @@ pub async fn group_post(
             Ok(concern) => GroupInto::Existing(concern),
             Err(_) => {
                 let problem = concern_problem("concern-choice", "Choose a concern, or start a new one", &post.title);
-                return render_observation(&state, &staff, &id, Shown { problem: Some(problem), step_taken: false }, StatusCode::UNPROCESSABLE_ENTITY).await;
+                return render_observation(
+                    &state,
+                    &staff,
+                    &id,
+                    Shown { problem: Some(problem), step_taken: false },
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
             }
         },
     };
     let (status, problem) = match group(&state, &staff, observation, into).await? {
         Ok(concern) => return Ok(Redirect::to(&format!("/triage/concerns/{concern}?done=1")).into_response()),
-        Err(GroupRefused::NotFound) => (StatusCode::NOT_FOUND, concern_problem("concern-choice", "That concern no longer exists", &post.title)),
-        Err(GroupRefused::Invalid("title", message)) => (StatusCode::UNPROCESSABLE_ENTITY, concern_problem("concern-title", &message, &post.title)),
-        Err(GroupRefused::Invalid(_, message)) => (StatusCode::UNPROCESSABLE_ENTITY, concern_problem("concern-choice", &message, &post.title)),
+        Err(GroupRefused::NotFound) => {
+            (StatusCode::NOT_FOUND, concern_problem("concern-choice", "That concern no longer exists", &post.title))
+        }
+        Err(GroupRefused::Invalid("title", message)) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, concern_problem("concern-title", &message, &post.title))
+        }
+        Err(GroupRefused::Invalid(_, message)) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, concern_problem("concern-choice", &message, &post.title))
+        }
         Err(GroupRefused::Conflict(message)) => (StatusCode::CONFLICT, concern_problem("concern-choice", &message, &post.title)),
     };
     render_observation(&state, &staff, &id, Shown { problem: Some(problem), step_taken: false }, status).await
@@ -181,7 +203,12 @@ pub async fn list(Staff(staff): Staff, State(state): State<AppState>) -> Result<
 }
 
 /// `GET /triage/concerns/{id}`.
-pub async fn concern(Staff(staff): Staff, State(state): State<AppState>, Path(id): Path<String>, Query(done): Query<Done>) -> Result<Response, AppError> {
+pub async fn concern(
+    Staff(staff): Staff,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(done): Query<Done>,
+) -> Result<Response, AppError> {
     render_concern(&state, &staff, &id, None, done.done.is_some(), StatusCode::OK).await
 }
 
@@ -255,7 +282,9 @@ pub async fn take_step(
         Ok(_) => return Ok(Redirect::to(&format!("/triage/concerns/{number}?done=1#trail")).into_response()),
         Err(StepRefused::NotFound) => (StatusCode::NOT_FOUND, None),
         Err(StepRefused::Unknown(message)) => (StatusCode::BAD_REQUEST, Some(problem("step".to_owned(), message.to_owned()))),
-        Err(StepRefused::Invalid(StepField::Officer, message)) => (StatusCode::UNPROCESSABLE_ENTITY, Some(problem("assign-officer".to_owned(), message))),
+        Err(StepRefused::Invalid(StepField::Officer, message)) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(problem("assign-officer".to_owned(), message)))
+        }
         Err(StepRefused::Invalid(_, message)) => (StatusCode::UNPROCESSABLE_ENTITY, Some(problem(note_field, message))),
         Err(StepRefused::Conflict(message)) => (StatusCode::CONFLICT, Some(problem(note_field, message))),
     };

@@ -133,13 +133,13 @@ impl ConcernStore for SqliteStore {
         sqlx::query(&format!(
             "SELECT {SUMMARY_COLUMNS}{SUMMARY_FROM} JOIN concern_observations o ON o.concern_id = c.id WHERE o.submission_id = ?"
         ))
-            .bind(observation.to_string())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(database)?
-            .as_ref()
-            .map(summary_from_row)
-            .transpose()
+        .bind(observation.to_string())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(database)?
+        .as_ref()
+        .map(summary_from_row)
+        .transpose()
     }
 
     async fn apply_concern_step(&self, id: i64, expected_version: i64, change: &ConcernChange) -> Result<StepApplied, StoreError> {
@@ -161,7 +161,8 @@ impl ConcernStore for SqliteStore {
             return Ok(if exists.is_some() { StepApplied::Stale } else { StepApplied::NotFound });
         }
         let event = &change.event;
-        let draft = ConcernEventDraft { at: event.at, user_id: change.user_id, user_name: event.user_name.clone(), note: event.note.clone() };
+        let draft =
+            ConcernEventDraft { at: event.at, user_id: change.user_id, user_name: event.user_name.clone(), note: event.note.clone() };
         write_event(&mut tx, id, &draft, &event.kind, &event.detail).await?;
         tx.commit().await.map_err(database)?;
         Ok(StepApplied::Done(expected_version + 1))
@@ -182,13 +183,11 @@ impl ConcernStore for SqliteStore {
              (SELECT COUNT(*) FROM submissions r WHERE r.service_location_id = s.service_location_id AND r.id <> s.id \
               AND r.severity_rank < 2 AND r.received_at >= ",
         );
-        query
-            .push_bind(since.to_rfc3339())
-            .push(
-                " AND NOT EXISTS (SELECT 1 FROM concern_observations x WHERE x.submission_id = r.id)) AS related \
+        query.push_bind(since.to_rfc3339()).push(
+            " AND NOT EXISTS (SELECT 1 FROM concern_observations x WHERE x.submission_id = r.id)) AS related \
                  FROM submissions s WHERE s.severity_rank < 2 \
                  AND NOT EXISTS (SELECT 1 FROM concern_observations o WHERE o.submission_id = s.id) AND s.id IN (",
-            );
+        );
         let mut list = query.separated(", ");
         for id in observations {
             list.push_bind(id.to_string());
@@ -238,7 +237,13 @@ async fn include(tx: &mut SqliteConnection, concern: i64, observation: Uuid, eve
     write_event(tx, concern, event, "added", &format!("Observation {reference} added")).await
 }
 
-async fn write_event(tx: &mut SqliteConnection, concern: i64, event: &ConcernEventDraft, kind: &str, detail: &str) -> Result<(), StoreError> {
+async fn write_event(
+    tx: &mut SqliteConnection,
+    concern: i64,
+    event: &ConcernEventDraft,
+    kind: &str,
+    detail: &str,
+) -> Result<(), StoreError> {
     sqlx::query("INSERT INTO concern_events (concern_id, at, user_id, user_name, kind, detail, note) VALUES (?, ?, ?, ?, ?, ?, ?)")
         .bind(concern)
         .bind(timestamp(event.at))

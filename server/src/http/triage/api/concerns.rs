@@ -10,12 +10,14 @@ use axum::{
 use chrono::Utc;
 use serde::Deserialize;
 use utoipa::IntoParams;
-use uuid::Uuid;
 
 use super::{
     super::{
         concerns::{apply_concern_step, group, ConcernStepRequest, GroupInto, GroupRefused},
-        schema::{AddToConcernBody, ConcernBrief, ConcernDetail, ConcernStepBody, ConcernStepTaken, NewConcernBody, ObservationSummary, TimelineEntry},
+        schema::{
+            AddToConcernBody, ConcernBrief, ConcernDetail, ConcernStepBody, ConcernStepTaken, NewConcernBody, ObservationSummary,
+            TimelineEntry,
+        },
         steps::StepRefused,
     },
     step_field,
@@ -71,7 +73,11 @@ pub(crate) async fn list(
 #[utoipa::path(get, path = "/api/v1/triage/concerns/{id}", tag = "concerns",
     params(("id" = i64, Path, description = "The concern's id")),
     responses((status = 200, body = ConcernDetail), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub(crate) async fn detail(Staff(_): Staff, State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<ConcernDetail>, AppError> {
+pub(crate) async fn detail(
+    Staff(_): Staff,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<ConcernDetail>, AppError> {
     let id = id.parse::<i64>().map_err(|_| not_found())?;
     Ok(Json(concern_detail(&state, id).await?))
 }
@@ -158,7 +164,8 @@ pub(crate) async fn step(
 ) -> Result<Json<ConcernStepTaken>, AppError> {
     check_csrf(&staff, &headers)?;
     let id = id.parse::<i64>().map_err(|_| not_found())?;
-    let request = ConcernStepRequest { step: body.step, officer: body.officer.map(|id| id.to_string()).unwrap_or_default(), note: body.note };
+    let request =
+        ConcernStepRequest { step: body.step, officer: body.officer.map(|id| id.to_string()).unwrap_or_default(), note: body.note };
     match apply_concern_step(&state, &staff.0, id, Some(body.version), &request).await? {
         Ok((version, status)) => Ok(Json(ConcernStepTaken { version, status })),
         Err(StepRefused::NotFound) => Err(not_found()),

@@ -7,9 +7,9 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
 use super::{
-    document, problems_summary, severity_tag, summary_row_owned,
+    document,
     observation::{what_happened, StepForms},
-    when, StepProblem,
+    problems_summary, severity_tag, summary_row_owned, when, StepProblem,
 };
 use crate::store::{Concern, ConcernSummary, InboxItem, StaffSession, User};
 
@@ -36,13 +36,11 @@ pub fn concern(view: ConcernView<'_>) -> Html<String> {
         action: format!("/triage/concerns/{}", summary.id),
         problem: view.problem.clone(),
     };
-    let confirmation = view
-        .step_taken
-        .then(|| concern.events.last().map(|event| format!("Done: {}", what_happened(event))))
-        .flatten();
+    let confirmation = view.step_taken.then(|| concern.events.last().map(|event| format!("Done: {}", what_happened(event)))).flatten();
     let assignee = concern.assignee.as_ref().map_or_else(|| "Not assigned".to_owned(), |user| user.name.clone());
     let (targets, now) = (view.targets, view.now);
-    let cards = concern.observations.into_iter().zip(view.seen).map(|(item, seen)| observation_card(item, seen, targets, now)).collect_view();
+    let cards =
+        concern.observations.into_iter().zip(view.seen).map(|(item, seen)| observation_card(item, seen, targets, now)).collect_view();
     let trail = concern
         .events
         .iter()

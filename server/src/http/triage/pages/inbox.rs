@@ -138,9 +138,10 @@ fn inbox_row(item: InboxItem, hint: Option<GroupingHint>, targets: ResponseTarge
                 (format!("{n} related"), format!("{n} related: group with the other amber or red observations about this home lately"))
             }
         };
+        let tooltip = label.clone();
         view! {
             " · "
-            <a class="inbox__hint" href=format!("/triage/observations/{}#concern", item.id) aria-label=label.clone() title=label>{text}</a>
+            <a class="inbox__hint" href=format!("/triage/observations/{}#concern", item.id) aria-label=label title=tooltip>{text}</a>
         }
     });
     let place = if item.town.is_empty() { item.service.as_str().to_owned() } else { item.town };
