@@ -100,7 +100,7 @@ test("a commissioner takes an urgent observation from new to closed and reads th
     const item = page.locator(".inbox__item", { has: page.locator(`a[href="/triage/observations/${id}"]`) });
     await expect(item).toContainText("Red");
     await expect(item).toContainText("Serious concerns: staffing");
-    await item.getByRole("link").click();
+    await item.locator(".inbox__service").click();
 
     await expect(page.getByText("One carer for twenty residents at breakfast")).toBeVisible();
     await checkPage(page);
@@ -251,7 +251,7 @@ test("a commissioner groups two observations about one home into a concern and c
     await logIn(page, server, "jo@example.org");
 
     await page.locator(`a[href="/triage/observations/${first}#concern"]`).click();
-    await page.getByLabel("A new concern").check();
+    await page.getByLabel("A new concern", { exact: true }).check();
     await page.getByLabel("Title of a new concern").fill("Cold lounge this winter");
     await page.getByRole("button", { name: "Group", exact: true }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Concern: Cold lounge this winter" })).toBeVisible();
