@@ -275,8 +275,16 @@ test("a commissioner groups two observations about one home into a concern and c
       await page.setViewportSize({ width, height: 800 });
       await checkPage(page);
     }
-    await page.goto(`${server.url}/triage/services/1-000000011`);
-    await expect(page.getByRole("link", { name: "Cold lounge this winter" })).toBeVisible();
+    for (const width of [1280, 320]) {
+      await page.setViewportSize({ width, height: 800 });
+      await page.goto(`${server.url}/triage/concerns`);
+      await expect(page.getByRole("heading", { level: 1, name: "Open concerns" })).toBeVisible();
+      await checkPage(page);
+      await page.goto(`${server.url}/triage/services/1-000000011`);
+      await expect(page.getByRole("link", { name: "Cold lounge this winter" })).toBeVisible();
+      await expect(page.locator(".chart__bars").first()).toBeVisible();
+      await checkPage(page);
+    }
     await page.emulateMedia({ media: "print" });
     await expect(page.getByRole("navigation", { name: "Main" })).toBeHidden();
   } finally {

@@ -276,17 +276,9 @@ pub async fn take_step(
         return render_concern(&state, &staff, &id, None, false, StatusCode::NOT_FOUND).await;
     };
     let request = &ConcernStepRequest { step: post.step, officer: post.officer, note: post.note };
-    let problem = |field: String, message: String| StepProblem { step: request.step.clone(), field, message, note: request.note.clone() };
-    let note_field = format!("{}-note", request.step);
     let (status, problem) = match apply_concern_step(&state, &staff, number, post.version.parse().ok(), request).await? {
         Ok(_) => return Ok(Redirect::to(&format!("/triage/concerns/{number}?done=1#trail")).into_response()),
-        Err(StepRefused::NotFound) => (StatusCode::NOT_FOUND, None),
-        Err(StepRefused::Unknown(message)) => (StatusCode::BAD_REQUEST, Some(problem("step".to_owned(), message.to_owned()))),
-        Err(StepRefused::Invalid(StepField::Officer, message)) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, Some(problem("assign-officer".to_owned(), message)))
-        }
-        Err(StepRefused::Invalid(_, message)) => (StatusCode::UNPROCESSABLE_ENTITY, Some(problem(note_field, message))),
-        Err(StepRefused::Conflict(message)) => (StatusCode::CONFLICT, Some(problem(note_field, message))),
+        Err(refused) => refused.on_page(&request.step, &request.note),
     };
     render_concern(&state, &staff, &id, problem, false, status).await
 }

@@ -18,6 +18,9 @@ use crate::{
     store::{OverdueCutoffs, StaffSession},
 };
 
+/// The most services the inbox's service filter lists by name.
+const MAX_LISTED_SERVICES: u32 = 500;
+
 /// How far back "since you last looked" reaches for someone who never has.
 const FIRST_LOOK_DAYS: i64 = 7;
 
@@ -36,14 +39,20 @@ pub async fn inbox(
     let since = since_last_looked(&state, &staff, now).await?;
     let ids: Vec<_> = page.items.iter().map(|item| item.id).collect();
     let hints = state.store.grouping_hints(&ids, now - Duration::days(RELATED_WITHIN_DAYS)).await?;
-    let services = state
-        .store
-        .search_register(&RegisterQuery::new(""), 10_000)
-        .await?
-        .services
-        .into_iter()
-        .map(|service| (service.location_id.as_str().to_owned(), service.name_and_town()))
-        .collect();
+    // A list of every service suits a unit's few hundred homes; over England's
+    // 15,000 it would be most of the page (and of its time), so the filter takes an ID.
+    let services = if state.store.register_size().await? <= MAX_LISTED_SERVICES {
+        state
+            .store
+            .search_register(&RegisterQuery::new(""), MAX_LISTED_SERVICES)
+            .await?
+            .services
+            .into_iter()
+            .map(|service| (service.location_id.as_str().to_owned(), service.name_and_town()))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let view = pages::InboxView {
         staff: &staff,
         params: &params,

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::{
     pages::{self, StepProblem},
-    steps::{apply_step, StepField, StepRefused, StepRequest},
+    steps::{apply_step, StepRequest},
 };
 use crate::{
     http::{error::AppError, staff::Staff, AppState},
@@ -118,22 +118,10 @@ pub async fn take_step(
         return render_observation(&state, &staff, &id, Shown { problem: None, step_taken: false }, StatusCode::NOT_FOUND).await;
     };
     let request = &StepRequest { step: post.step, officer: post.officer, outcome: post.outcome, note: post.note };
-    let problem = |field: String, message: String| StepProblem { step: request.step.clone(), field, message, note: request.note.clone() };
-    let note_field = format!("{}-note", request.step);
     let (status, problem) = match apply_step(&state, &staff, uuid, post.version.parse().ok(), request).await? {
         // The page then says what was done (from the trail), so the person knows it took.
         Ok(_) => return Ok(Redirect::to(&format!("/triage/observations/{uuid}?done=1#timeline")).into_response()),
-        Err(StepRefused::NotFound) => (StatusCode::NOT_FOUND, None),
-        Err(StepRefused::Unknown(message)) => (StatusCode::BAD_REQUEST, Some(problem("step".to_owned(), message.to_owned()))),
-        Err(StepRefused::Invalid(field, message)) => {
-            let field = match field {
-                StepField::Officer => "assign-officer".to_owned(),
-                StepField::Outcome => "outcome-choice".to_owned(),
-                StepField::Note => note_field,
-            };
-            (StatusCode::UNPROCESSABLE_ENTITY, Some(problem(field, message)))
-        }
-        Err(StepRefused::Conflict(message)) => (StatusCode::CONFLICT, Some(problem(note_field, message))),
+        Err(refused) => refused.on_page(&request.step, &request.note),
     };
     render_observation(&state, &staff, &id, Shown { problem, step_taken: false }, status).await
 }

@@ -4,10 +4,12 @@
 //! status and the audit line, written together.
 
 use app::domain::triage::{parse_note, Outcome, Status, Step};
+use axum::http::StatusCode;
 use chrono::Utc;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::pages::StepProblem;
 use crate::{
     http::{error::AppError, AppState},
     store::{StaffSession, StepApplied, TriageChange, TriageEvent, User},
@@ -44,6 +46,23 @@ pub enum StepRefused {
     Invalid(StepField, String),
     /// 409: someone else acted first, or the step does not follow from the status.
     Conflict(String),
+}
+
+impl StepRefused {
+    /// How a page shows the refusal of a step posted from its form `step`:
+    /// the status, and the problem on the field at fault with what was typed.
+    pub fn on_page(self, step: &str, note: &str) -> (StatusCode, Option<StepProblem>) {
+        let problem = |field: String, message: String| Some(StepProblem { step: step.to_owned(), field, message, note: note.to_owned() });
+        let note_field = format!("{step}-note");
+        match self {
+            Self::NotFound => (StatusCode::NOT_FOUND, None),
+            Self::Unknown(message) => (StatusCode::BAD_REQUEST, problem("step".to_owned(), message.to_owned())),
+            Self::Invalid(StepField::Officer, message) => (StatusCode::UNPROCESSABLE_ENTITY, problem("assign-officer".to_owned(), message)),
+            Self::Invalid(StepField::Outcome, message) => (StatusCode::UNPROCESSABLE_ENTITY, problem("outcome-choice".to_owned(), message)),
+            Self::Invalid(StepField::Note, message) => (StatusCode::UNPROCESSABLE_ENTITY, problem(note_field, message)),
+            Self::Conflict(message) => (StatusCode::CONFLICT, problem(note_field, message)),
+        }
+    }
 }
 
 const STALE: &str = "Someone else changed this observation while you were looking at it. Check the timeline, \

@@ -26,7 +26,8 @@ pub struct InboxView<'a> {
     pub problems: Vec<FieldError>,
     pub page: InboxPage,
     pub per_page: u32,
-    /// (CQC location ID, name) of every service, for the service filter.
+    /// (CQC location ID, name) of every service, for the service filter; empty
+    /// when the register is too large for a list, and the filter takes an ID.
     pub services: Vec<(String, String)>,
     /// (code, label) of each visitor role.
     pub roles: Vec<(String, String)>,
@@ -294,7 +295,18 @@ fn filters(params: &InboxParams, services: Vec<(String, String)>, roles: Vec<(St
                     <label class="nhsuk-label" for="status">"Status"</label>
                     <select class="nhsuk-select" id="status" name="status">{status_options}</select>
                 </div>
-                {choose_one("service", "Service", "Any service", services, &params.service)}
+                {if services.is_empty() {
+                    view! {
+                        <div class="nhsuk-form-group">
+                            <label class="nhsuk-label" for="service">"Service's CQC location ID"</label>
+                            <div class="nhsuk-hint" id="service-hint">"For example, 1-000000042. All homes lists every service with its ID."</div>
+                            <input class="nhsuk-input" id="service" name="service" type="text" aria-describedby="service-hint" value=params.service.clone()/>
+                        </div>
+                    }
+                    .into_any()
+                } else {
+                    choose_one("service", "Service", "Any service", services, &params.service).into_any()
+                }}
                 {choose_one("role", "Visitor's role", "Any role", roles, &params.role)}
                 {choose_one("area", "Area with concerns", "Any area", areas, &params.area)}
                 <div class="nhsuk-form-group">
