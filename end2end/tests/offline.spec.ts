@@ -594,6 +594,9 @@ test("Leave this phone: a warning that lists the unsent form, then nothing is le
 test("a phone whose enrolment was withdrawn deletes what it kept and says why", async () => {
   const { server, context, page } = await installedPhone();
   await page.getByRole("button", { name: "Start a new form" }).click();
+  // The new draft is on disk before the page goes (under load the write can take a moment).
+  await expect(page.getByRole("heading", { name: /Which service did you visit/ })).toBeVisible();
+  await allSaved(page);
   await page.goto("/app");
   await appReady(page);
   await expect(page.getByTestId("draft-count")).toHaveText("1 draft");
