@@ -10,6 +10,7 @@ use super::{
     accounts::timestamp,
     corrupt, database,
     register::{service_from_row, SERVICE_COLUMNS},
+    triage::escape_like,
     SqliteStore,
 };
 use crate::store::{FigureWindows, HomeRow, HomesPage, HomesQuery, HomesSort, HomesStore, StoreError};
@@ -108,8 +109,7 @@ fn push_filter(query: &mut QueryBuilder<'_, Sqlite>, homes: &HomesQuery) {
         query.push(" AND v.kind = ").push_bind(kind.code());
     }
     if let Some(town) = &homes.town {
-        let escaped = town.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        query.push(" AND v.town LIKE ").push_bind(format!("{escaped}%")).push(" ESCAPE '\\'");
+        query.push(" AND v.town LIKE ").push_bind(format!("{}%", escape_like(town))).push(" ESCAPE '\\'");
     }
     if homes.flagged_only {
         query.push(" AND t.pattern >= ").push_bind(i64::from(homes.pattern_threshold));

@@ -3,7 +3,7 @@
 use app::domain::register::{CqcLocationId, CqcRating, CqcRatings, RegisterPage, RegisterQuery, Service, ServiceKind, ServiceName, Town};
 use sqlx::{sqlite::SqliteRow, Row};
 
-use super::{corrupt, database, SqliteStore};
+use super::{corrupt, database, triage::escape_like, SqliteStore};
 use crate::store::{RegisterStore, StoreError, UpsertSummary};
 
 pub(super) const SERVICE_COLUMNS: &str = "location_id, name, kind, town, rating_overall, rating_safe, \
@@ -11,8 +11,7 @@ pub(super) const SERVICE_COLUMNS: &str = "location_id, name, kind, town, rating_
 
 /// `LIKE` treats % and _ as wildcards; a search for "100%" means the characters.
 fn like_pattern(text: &str) -> String {
-    let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    format!("%{escaped}%")
+    format!("%{}%", escape_like(text))
 }
 
 fn rating_code(rating: Option<CqcRating>) -> Option<&'static str> {

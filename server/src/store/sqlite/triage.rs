@@ -343,7 +343,7 @@ fn severity_rank(severity: Severity) -> i64 {
 }
 
 /// `%` and `_` typed in a search are meant literally.
-fn escape_like(word: &str) -> String {
+pub(super) fn escape_like(word: &str) -> String {
     word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
