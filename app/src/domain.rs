@@ -6,6 +6,7 @@ pub mod concerns;
 pub mod device;
 pub mod field;
 pub mod forms;
+pub mod news;
 pub mod register;
 pub mod submission;
 pub mod sync;

@@ -12,6 +12,7 @@ mod devices;
 mod drafts;
 mod forms;
 mod homes;
+mod news;
 mod register;
 mod submissions;
 mod triage;
@@ -24,6 +25,7 @@ pub use devices::*;
 pub use drafts::*;
 pub use forms::*;
 pub use homes::*;
+pub use news::*;
 pub use register::*;
 pub use submissions::*;
 pub use triage::*;
@@ -44,6 +46,7 @@ pub trait Store:
     + AlertStore
     + HomesStore
     + ConcernStore
+    + NewsStore
 {
 }
 
@@ -59,6 +62,7 @@ impl<T> Store for T where
         + AlertStore
         + HomesStore
         + ConcernStore
+        + NewsStore
 {
 }
 

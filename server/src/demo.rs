@@ -162,6 +162,7 @@ async fn work_through(store: &dyn Store, id: Uuid, user: i64, received: chrono::
                 kind: step.kind(from).into(),
                 detail: detail.into(),
                 note: note.into(),
+                shared_with_visitor: false,
             },
         };
         let applied = store.apply_step(id, version as i64, &change).await?;

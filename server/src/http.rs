@@ -8,6 +8,7 @@ mod extract;
 mod forms;
 mod health;
 mod journey;
+mod news;
 pub(crate) mod offline;
 mod openapi;
 mod security;
@@ -105,6 +106,7 @@ pub fn router(state: AppState, body_timeout: std::time::Duration) -> Router {
         .merge(submissions::router())
         .merge(sync::router())
         .merge(offline::router())
+        .merge(news::router())
         .merge(journey::router())
         .merge(staff::router())
         .merge(triage::router())

@@ -136,8 +136,13 @@ impl Step {
     }
 }
 
-/// Checks a step's note: required for some steps, never over the limit.
-pub fn parse_note(step: &Step, raw: &str) -> Result<String, FieldError> {
+/// Checks a step's note: required for some steps, and whenever it is to be
+/// shared with the visitor (sharing nothing would tell them nothing); never
+/// over the limit.
+pub fn parse_note(step: &Step, raw: &str, shared_with_visitor: bool) -> Result<String, FieldError> {
+    if shared_with_visitor && raw.trim().is_empty() {
+        return Err(FieldError::new("note", "Enter the note to share with the visitor"));
+    }
     parse_note_text(raw, step.needs_note())
 }
 
@@ -327,11 +332,12 @@ mod tests {
 
     #[test]
     fn notes_are_required_where_they_carry_the_step_and_limited_in_length() {
-        assert_eq!(parse_note(&Step::Note, "  ").unwrap_err().field, "note");
-        assert_eq!(parse_note(&Step::Reopen, "").unwrap_err().message, "Enter a note");
-        assert_eq!(parse_note(&Step::Close, "").unwrap(), "");
-        assert!(parse_note(&Step::Note, &"x".repeat(MAX_NOTE_CHARS + 1)).is_err());
-        assert_eq!(parse_note(&Step::Note, " Called the manager ").unwrap(), "Called the manager");
+        assert_eq!(parse_note(&Step::Note, "  ", false).unwrap_err().field, "note");
+        assert_eq!(parse_note(&Step::Reopen, "", false).unwrap_err().message, "Enter a note");
+        assert_eq!(parse_note(&Step::Close, "", false).unwrap(), "");
+        assert_eq!(parse_note(&Step::Close, " ", true).unwrap_err().message, "Enter the note to share with the visitor");
+        assert!(parse_note(&Step::Note, &"x".repeat(MAX_NOTE_CHARS + 1), true).is_err());
+        assert_eq!(parse_note(&Step::Note, " Called the manager ", false).unwrap(), "Called the manager");
     }
 
     #[test]

@@ -23,6 +23,7 @@ mod leave;
 mod network;
 mod outbox;
 mod phone;
+mod sent;
 mod state;
 mod step;
 mod sync;

@@ -143,6 +143,8 @@ pub struct TriageEvent {
     pub kind: String,
     pub detail: String,
     pub note: String,
+    /// The visitor who sent the observation may read the note.
+    pub shared_with_visitor: bool,
 }
 
 /// How many times one area got one rating in one month ("2026-11").

@@ -8,7 +8,7 @@ use utoipa::{
     Modify, OpenApi,
 };
 
-use super::{devices, error::ErrorBody, forms, offline, staff, submissions, sync, triage, AppState};
+use super::{devices, error::ErrorBody, forms, news, offline, staff, submissions, sync, triage, AppState};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/openapi.json", get(openapi))
@@ -28,7 +28,7 @@ pub fn router() -> Router<AppState> {
         triage::api::me, triage::api::officers, triage::api::list, triage::api::detail, triage::api::step, triage::api::service,
         triage::api::concerns::list, triage::api::concerns::start, triage::api::concerns::detail, triage::api::concerns::add,
         triage::api::concerns::step,
-        forms::list, forms::publish, devices::enrol, submissions::submit, sync::sync, offline::me, offline::leave
+        forms::list, forms::publish, devices::enrol, submissions::submit, sync::sync, offline::me, offline::leave, news::news
     ),
     components(schemas(ErrorBody)),
     modifiers(&SessionCookie),

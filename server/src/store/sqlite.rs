@@ -11,6 +11,7 @@ mod devices;
 mod drafts;
 mod forms;
 mod homes;
+mod news;
 mod register;
 mod submissions;
 mod triage;

@@ -11,6 +11,7 @@ mod homes;
 mod hostile;
 mod journey;
 mod limits;
+mod news;
 mod offline;
 mod register;
 mod security;

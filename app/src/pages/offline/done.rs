@@ -5,12 +5,12 @@ use leptos::{either::EitherOf4, prelude::*};
 use leptos_meta::Title;
 use uuid::Uuid;
 
-use super::{outbox::OutboxStatus, reference, state::OfflineState, HOME_HREF};
+use super::{outbox::OutboxStatus, phone::SentItem, reference, sent::Progress, state::OfflineState, HOME_HREF};
 
 #[derive(Clone, PartialEq)]
 enum Fate {
     Waiting,
-    Received,
+    Received(SentItem),
     Refused(String),
     Unknown,
 }
@@ -19,8 +19,8 @@ enum Fate {
 pub fn DonePage(id: Uuid) -> impl IntoView {
     let state = expect_context::<OfflineState>();
     let fate = Memo::new(move |_| {
-        if state.sent.with(|sent| sent.iter().any(|s| s.receipt.id == id)) {
-            return Fate::Received;
+        if let Some(sent) = state.sent.with(|sent| sent.iter().find(|s| s.receipt.id == id).cloned()) {
+            return Fate::Received(sent);
         }
         state.outbox.with(|items| match items.iter().find(|item| item.request.id == id) {
             Some(item) => item.rejected.as_ref().map_or(Fate::Waiting, |r| Fate::Refused(r.reason.clone())),
@@ -28,13 +28,15 @@ pub fn DonePage(id: Uuid) -> impl IntoView {
         })
     });
     let panel = move || match fate.get() {
-        Fate::Received => EitherOf4::A(view! {
+        Fate::Received(sent) => EitherOf4::A(view! {
             <Title text="Observation sent"/>
             <div class="nhsuk-panel" data-testid="sent-panel">
                 <h1 class="nhsuk-panel__title">"Observation sent"</h1>
                 <p class="nhsuk-panel__body">"Your reference is " <strong data-testid="reference">{reference(id)}</strong></p>
             </div>
             <p>"The quality team will look at it. If they need to know more, they will contact you if you said they could."</p>
+            <p>"What they do about it shows here and under \"Sent\" on the start page."</p>
+            <Progress state=sent.state shared=sent.shared/>
         }),
         Fate::Waiting => EitherOf4::B(view! {
             <Title text="Saved on this device"/>

@@ -10,6 +10,7 @@ use super::{
     leave::LeavePhone,
     outbox::{OutboxStatus, StorageProblem, StorageRisk, UpdateNotice},
     phone::{self, LocalDraft, DAY_MS},
+    sent::SentList,
     service_name,
     state::{Enrolment, OfflineState},
     step_href, HOME_HREF,
@@ -44,6 +45,7 @@ pub fn Home() -> impl IntoView {
             <button class="nhsuk-button" type="button" on:click=start>"Start a new form"</button>
             <Checklists/>
         </Show>
+        <SentList/>
         <Show when=keeps_anything>
             <LeavePhone/>
         </Show>

@@ -29,6 +29,7 @@ use super::{
 
 use crate::domain::{
     forms::{FormDefinition, RawAnswers, RawValue},
+    news::{NewsPage, SentState, SharedNote},
     register::Service,
     submission::{Receipt, SubmissionRequest},
     sync::DeviceProfile,
@@ -43,6 +44,7 @@ const PROFILE: &str = "profile";
 const REMEMBERED: &str = "remembered";
 const REGISTER: &str = "register";
 const FORMS: &str = "forms";
+const NEWS: &str = "news";
 /// The name of the one key that seals everything.
 const KEY_NAME: &str = "device";
 /// Tells the other tabs (and hears from the service worker) that records changed.
@@ -60,8 +62,9 @@ const LEGACY_KEYS: [&str; 8] = [
     "chf.forms.v1",
 ];
 
-/// Receipts kept for the confirmation page and the start page.
-const SENT_KEPT: usize = 20;
+/// Receipts kept for the confirmation page and the start page's "Sent"
+/// list, with what the unit did about each: a few months of visits.
+const SENT_KEPT: usize = 100;
 pub const DAY_MS: f64 = 24.0 * 60.0 * 60.0 * 1000.0;
 
 /// A form being filled in on this phone.
@@ -98,11 +101,25 @@ pub struct Rejection {
     pub fields: Vec<FieldError>,
 }
 
-/// A submission the server confirmed.
+/// A submission the server confirmed, and what the unit did about it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SentItem {
     pub receipt: Receipt,
     pub confirmed_at: f64,
+    /// The home's CQC location ID and the form, to list it by (empty on
+    /// receipts kept before 2 December 2026).
+    #[serde(default)]
+    pub service: String,
+    #[serde(default)]
+    pub form_id: String,
+    #[serde(default)]
+    pub form_version: u32,
+    /// Where it is, as the server last said; `None` until it has said.
+    #[serde(default)]
+    pub state: Option<SentState>,
+    /// The notes the unit shared with the sender, oldest first.
+    #[serde(default)]
+    pub shared: Vec<SharedNote>,
 }
 
 /// The last outcome of syncing, shown on the start page, and the backoff
@@ -136,6 +153,8 @@ struct Memory {
     remembered: Remembered,
     register: Vec<Service>,
     forms: Vec<FormDefinition>,
+    /// The server's cursor for news of sent forms.
+    news_cursor: i64,
 }
 
 impl Memory {
@@ -157,6 +176,7 @@ impl Memory {
                 REMEMBERED => parsed(json).map(|remembered| self.remembered = remembered),
                 REGISTER => parsed(json).map(|register| self.register = register),
                 FORMS => parsed(json).map(|forms| self.forms = forms),
+                NEWS => parsed(json).map(|cursor| self.news_cursor = cursor),
                 _ => Some(()),
             }
         };
@@ -472,6 +492,7 @@ fn legacy_memory() -> Memory {
         remembered: legacy(LEGACY_KEYS[5]),
         register: legacy(LEGACY_KEYS[6]),
         forms: legacy(LEGACY_KEYS[7]),
+        news_cursor: 0,
     }
 }
 
@@ -538,6 +559,7 @@ fn all_records(memory: &Memory, changes: &mut Changes) {
     changes.insert(REMEMBERED.to_owned(), json(&memory.remembered));
     changes.insert(REGISTER.to_owned(), json(&memory.register));
     changes.insert(FORMS.to_owned(), json(&memory.forms));
+    changes.insert(NEWS.to_owned(), json(&memory.news_cursor));
 }
 
 /// "Leave this phone": deletes everything the app keeps here, in every
@@ -681,10 +703,11 @@ pub fn remove_from_outbox(id: Uuid) -> Result<Vec<OutboxItem>, String> {
 pub fn settle(confirmed: Vec<Receipt>, rejected: Vec<(Uuid, Rejection)>, now: f64) -> Result<(), String> {
     change(|m, changes| {
         for receipt in confirmed {
+            let request = m.outbox.iter().find(|item| item.request.id == receipt.id).map(|item| item.request.clone());
             m.outbox.retain(|item| item.request.id != receipt.id);
             changes.insert(queued_key(receipt.id), None);
             if !m.sent.iter().any(|s| s.receipt.id == receipt.id) {
-                let item = SentItem { receipt, confirmed_at: now };
+                let item = SentItem::new(receipt, request.as_ref(), now);
                 changes.insert(receipt_key(item.receipt.id), json(&item));
                 m.sent.insert(0, item);
             }
@@ -704,6 +727,46 @@ pub fn settle(confirmed: Vec<Receipt>, rejected: Vec<(Uuid, Rejection)>, now: f6
 
 pub fn sent() -> Vec<SentItem> {
     memory(|m| m.sent.clone())
+}
+
+impl SentItem {
+    fn new(receipt: Receipt, request: Option<&SubmissionRequest>, now: f64) -> Self {
+        let service = match request.and_then(|r| r.answers.0.get("service")) {
+            Some(RawValue::One(location)) => location.clone(),
+            _ => String::new(),
+        };
+        Self {
+            receipt,
+            confirmed_at: now,
+            service,
+            form_id: request.map(|r| r.form_id.clone()).unwrap_or_default(),
+            form_version: request.map_or(0, |r| r.form_version),
+            state: None,
+            shared: Vec::new(),
+        }
+    }
+}
+
+/// Where to ask for news from: the cursor of the last answer kept.
+pub fn news_cursor() -> i64 {
+    memory(|m| m.news_cursor)
+}
+
+/// Keeps what the server said about forms sent from here, and its cursor.
+/// News of a form no longer kept (beyond the last receipts) is passed over.
+pub fn apply_news(page: &NewsPage) -> Result<(), String> {
+    change(|m, changes| {
+        for news in &page.items {
+            if let Some(item) = m.sent.iter_mut().find(|item| item.receipt.id == news.id) {
+                item.state = Some(news.state);
+                item.shared = news.shared.clone();
+                changes.insert(receipt_key(item.receipt.id), json(item));
+            }
+        }
+        m.news_cursor = m.news_cursor.max(page.cursor);
+        changes.insert(NEWS.to_owned(), json(&m.news_cursor));
+    });
+    Ok(())
 }
 
 pub fn sync_log() -> SyncLog {

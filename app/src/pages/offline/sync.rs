@@ -14,7 +14,9 @@
 //! server stores each submission id once. An item leaves the outbox only
 //! when the server's reply names it as accepted or already received.
 //!
-//! A sync that sent something also asks for newly published form versions.
+//! A sync that sent something also asks for newly published form versions,
+//! and every sync that reached the server asks what happened to the forms
+//! already sent ("You said, we did"), from the cursor it kept.
 
 use std::{cell::RefCell, rc::Rc, time::Duration};
 
@@ -36,6 +38,7 @@ use super::{
 };
 use crate::domain::{
     forms::{self, FormDefinition},
+    news::NewsPage,
     sync::{batch_len, ItemOutcome, SyncReply, DEFAULT_MAX_BODY_BYTES},
 };
 
@@ -213,6 +216,7 @@ fn after(state: OfflineState, attempt: Option<Attempt>) {
         None => Some(BUSY_RETRY_MS),
         Some(Attempt::Nothing) => {
             reset_failures(&mut log);
+            spawn_local(refresh_news(state));
             None
         }
         Some(Attempt::Sent { more }) => {
@@ -221,6 +225,7 @@ fn after(state: OfflineState, attempt: Option<Attempt>) {
             log.last_error = None;
             if !more {
                 spawn_local(refresh_forms(state));
+                spawn_local(refresh_news(state));
             }
             more.then_some(0.0)
         }
@@ -295,6 +300,29 @@ pub async fn refresh_forms(state: OfflineState) {
             state.note(phone::save_forms(&published));
             published.into_iter().for_each(forms::register);
             state.forms_changed.update(|n| *n += 1);
+        }
+    }
+}
+
+/// Asks what happened to the forms sent from here since the kept cursor, and
+/// keeps it for the "Sent" list (offline too). Several answers when much changed.
+pub async fn refresh_news(state: OfflineState) {
+    // Enough for any phone's backlog; the next sync carries on from the cursor.
+    const MOST_ANSWERS: usize = 10;
+    // A phone that sent nothing, or is not enrolled, has nothing to ask about.
+    if phone::profile().is_none() || phone::sent().is_empty() {
+        return;
+    }
+    for _ in 0..MOST_ANSWERS {
+        let address = format!("/api/v1/devices/me/news?since={}", phone::news_cursor());
+        let Reply::Answered { status: 200, body } = network::get(&address).await else { return };
+        let Ok(page) = serde_json::from_str::<NewsPage>(&body) else { return };
+        if state.note(phone::apply_news(&page)).is_none() {
+            return;
+        }
+        state.sent.set(phone::sent());
+        if !page.more {
+            return;
         }
     }
 }

@@ -161,6 +161,7 @@ pub(crate) async fn step(
         officer: body.officer.map(|id| id.to_string()).unwrap_or_default(),
         outcome: body.outcome.map(|outcome| outcome.code().to_owned()).unwrap_or_default(),
         note: body.note,
+        share_with_visitor: body.share_with_visitor,
     };
     match apply_step(&state, &staff.0, id, Some(body.version), &request).await? {
         Ok((version, status)) => Ok(Json(StepTaken { version, status })),

@@ -126,7 +126,14 @@ pub async fn apply_concern_step(
         status: next,
         assignee,
         user_id: staff.user.id,
-        event: TriageEvent { at: Utc::now(), user_name: staff.user.name.clone(), kind: step.kind().to_owned(), detail, note },
+        event: TriageEvent {
+            at: Utc::now(),
+            user_name: staff.user.name.clone(),
+            kind: step.kind().to_owned(),
+            detail,
+            note,
+            shared_with_visitor: false,
+        },
     };
     Ok(match state.store.apply_concern_step(id, current.version, &change).await? {
         StepApplied::Done(version) => Ok((version, next)),
@@ -193,7 +200,13 @@ pub async fn group_post(
 }
 
 fn concern_problem(field: &str, message: &str, title: &str) -> StepProblem {
-    StepProblem { step: "concern".to_owned(), field: field.to_owned(), message: message.to_owned(), note: title.to_owned() }
+    StepProblem {
+        step: "concern".to_owned(),
+        field: field.to_owned(),
+        message: message.to_owned(),
+        note: title.to_owned(),
+        ..Default::default()
+    }
 }
 
 /// `GET /triage/concerns`: every open concern, newest first.

@@ -103,6 +103,9 @@ pub struct StepPost {
     outcome: String,
     #[serde(default)]
     note: String,
+    /// The checkbox "Share this note with the visitor": present when ticked.
+    #[serde(default)]
+    share: Option<String>,
 }
 
 pub async fn take_step(
@@ -117,11 +120,20 @@ pub async fn take_step(
     let Ok(uuid) = Uuid::parse_str(&id) else {
         return render_observation(&state, &staff, &id, Shown { problem: None, step_taken: false }, StatusCode::NOT_FOUND).await;
     };
-    let request = &StepRequest { step: post.step, officer: post.officer, outcome: post.outcome, note: post.note };
+    let request = &StepRequest {
+        step: post.step,
+        officer: post.officer,
+        outcome: post.outcome,
+        note: post.note,
+        share_with_visitor: post.share.is_some(),
+    };
     let (status, problem) = match apply_step(&state, &staff, uuid, post.version.parse().ok(), request).await? {
         // The page then says what was done (from the trail), so the person knows it took.
         Ok(_) => return Ok(Redirect::to(&format!("/triage/observations/{uuid}?done=1#timeline")).into_response()),
-        Err(refused) => refused.on_page(&request.step, &request.note),
+        Err(refused) => {
+            let (status, problem) = refused.on_page(&request.step, &request.note);
+            (status, problem.map(|problem| StepProblem { shared: request.share_with_visitor, ..problem }))
+        }
     };
     render_observation(&state, &staff, &id, Shown { problem, step_taken: false }, status).await
 }

@@ -180,11 +180,20 @@ pub struct TimelineEntry {
     /// The officer assigned or the outcome recorded, if any.
     pub detail: String,
     pub note: String,
+    /// The visitor who sent the observation may read the note.
+    pub shared_with_visitor: bool,
 }
 
 impl From<TriageEvent> for TimelineEntry {
     fn from(event: TriageEvent) -> Self {
-        Self { at: event.at, by: event.user_name, action: event.kind, detail: event.detail, note: event.note }
+        Self {
+            at: event.at,
+            by: event.user_name,
+            action: event.kind,
+            detail: event.detail,
+            note: event.note,
+            shared_with_visitor: event.shared_with_visitor,
+        }
     }
 }
 
@@ -201,9 +210,13 @@ pub struct StepBody {
     /// For `outcome`.
     #[serde(default)]
     pub outcome: Option<Outcome>,
-    /// Required for `note` and `reopen`; at most 2,000 characters.
+    /// Required for `note` and `reopen`, and when shared; at most 2,000 characters.
     #[serde(default)]
     pub note: String,
+    /// Lets the visitor who sent the observation read the note (on their
+    /// phone, with the observation's state); not shared unless set.
+    #[serde(default)]
+    pub share_with_visitor: bool,
 }
 
 /// Where the observation stands after a step.

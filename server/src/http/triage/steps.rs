@@ -26,6 +26,9 @@ pub struct StepRequest {
     pub outcome: String,
     #[serde(default)]
     pub note: String,
+    /// The note may be read by the visitor who sent the observation.
+    #[serde(default)]
+    pub share_with_visitor: bool,
 }
 
 /// Which part of a step was refused, so each caller can point at its own field.
@@ -52,7 +55,9 @@ impl StepRefused {
     /// How a page shows the refusal of a step posted from its form `step`:
     /// the status, and the problem on the field at fault with what was typed.
     pub fn on_page(self, step: &str, note: &str) -> (StatusCode, Option<StepProblem>) {
-        let problem = |field: String, message: String| Some(StepProblem { step: step.to_owned(), field, message, note: note.to_owned() });
+        let problem = |field: String, message: String| {
+            Some(StepProblem { step: step.to_owned(), field, message, note: note.to_owned(), ..Default::default() })
+        };
         let note_field = format!("{step}-note");
         match self {
             Self::NotFound => (StatusCode::NOT_FOUND, None),
@@ -92,11 +97,11 @@ pub async fn apply_step(
         Ok(next) => next,
         Err(message) => return Ok(Err(StepRefused::Conflict(message.to_owned()))),
     };
-    let note = match parse_note(&step, &request.note) {
+    let note = match parse_note(&step, &request.note, request.share_with_visitor) {
         Ok(note) => note,
         Err(err) => return Ok(Err(StepRefused::Invalid(StepField::Note, err.message))),
     };
-    let change = change_for(&officers, staff, &step, current.status, next, note);
+    let change = change_for(&officers, staff, &step, (current.status, next), note, request.share_with_visitor);
     Ok(match state.store.apply_step(id, current.version, &change).await? {
         StepApplied::Done(version) => {
             tracing::info!(observation = %id, step = change.event.kind, user = staff.user.id, "triage step");
@@ -126,7 +131,14 @@ fn parse_step(request: &StepRequest, officers: &[User]) -> Result<Step, StepRefu
 }
 
 /// The new state and the audit line for a step that passed its checks.
-fn change_for(officers: &[User], staff: &StaffSession, step: &Step, from: Status, to: Status, note: String) -> TriageChange {
+fn change_for(
+    officers: &[User],
+    staff: &StaffSession,
+    step: &Step,
+    (from, to): (Status, Status),
+    note: String,
+    shared: bool,
+) -> TriageChange {
     let now = Utc::now();
     let (assignee, detail) = match step {
         Step::Assign { officer } => {
@@ -145,6 +157,13 @@ fn change_for(officers: &[User], staff: &StaffSession, step: &Step, from: Status
         },
         acknowledged_at: (from == Status::New && to != Status::New).then_some(now),
         user_id: staff.user.id,
-        event: TriageEvent { at: now, user_name: staff.user.name.clone(), kind: step.kind(from).to_owned(), detail, note },
+        event: TriageEvent {
+            at: now,
+            user_name: staff.user.name.clone(),
+            kind: step.kind(from).to_owned(),
+            detail,
+            note,
+            shared_with_visitor: shared,
+        },
     }
 }

@@ -106,14 +106,16 @@ impl ConcernStore for SqliteStore {
         .iter()
         .map(item_from_row)
         .collect::<Result<_, _>>()?;
-        let events = sqlx::query("SELECT at, user_name, kind, detail, note FROM concern_events WHERE concern_id = ? ORDER BY id")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(database)?
-            .iter()
-            .map(event_from_row)
-            .collect::<Result<_, _>>()?;
+        let events = sqlx::query(
+            "SELECT at, user_name, kind, detail, note, 0 AS shared_with_visitor FROM concern_events WHERE concern_id = ? ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(database)?
+        .iter()
+        .map(event_from_row)
+        .collect::<Result<_, _>>()?;
         Ok(Some(Concern { summary, assignee, version: row.try_get("version").map_err(database)?, observations, events }))
     }
 

@@ -71,10 +71,10 @@ impl TriageStore for SqliteStore {
         let submission = stored_from_row(&row)?;
         // The staff's steps and the alerts' deliveries, as one trail in time order.
         let events = sqlx::query(
-            "SELECT at, user_name, kind, detail, note FROM (\
-             SELECT at, user_name, kind, detail, note, 0 AS source, id FROM triage_events WHERE submission_id = ?1 \
+            "SELECT at, user_name, kind, detail, note, shared_with_visitor FROM (\
+             SELECT at, user_name, kind, detail, note, shared_with_visitor, 0 AS source, id FROM triage_events WHERE submission_id = ?1 \
              UNION ALL SELECT at, 'Care Home Feedback' AS user_name, \
-             CASE delivered WHEN 1 THEN 'alert_sent' ELSE 'alert_failed' END AS kind, detail, '' AS note, 1 AS source, id \
+             CASE delivered WHEN 1 THEN 'alert_sent' ELSE 'alert_failed' END AS kind, detail, '' AS note, 0, 1 AS source, id \
              FROM alert_log WHERE submission_id = ?1) ORDER BY at, source, id",
         )
         .bind(id.to_string())
@@ -246,17 +246,21 @@ impl TriageStore for SqliteStore {
             return Ok(if exists.is_some() { StepApplied::Stale } else { StepApplied::NotFound });
         }
         let event = &change.event;
-        sqlx::query("INSERT INTO triage_events (submission_id, at, user_id, user_name, kind, detail, note) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            .bind(id.to_string())
-            .bind(timestamp(event.at))
-            .bind(change.user_id)
-            .bind(&event.user_name)
-            .bind(&event.kind)
-            .bind(&event.detail)
-            .bind(&event.note)
-            .execute(&mut *tx)
-            .await
-            .map_err(database)?;
+        sqlx::query(
+            "INSERT INTO triage_events (submission_id, at, user_id, user_name, kind, detail, note, shared_with_visitor) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id.to_string())
+        .bind(timestamp(event.at))
+        .bind(change.user_id)
+        .bind(&event.user_name)
+        .bind(&event.kind)
+        .bind(&event.detail)
+        .bind(&event.note)
+        .bind(event.shared_with_visitor)
+        .execute(&mut *tx)
+        .await
+        .map_err(database)?;
         tx.commit().await.map_err(database)?;
         Ok(StepApplied::Done(expected_version + 1))
     }
@@ -347,7 +351,7 @@ pub(super) fn escape_like(word: &str) -> String {
     word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
-fn parse_status(code: &str) -> Result<Status, StoreError> {
+pub(super) fn parse_status(code: &str) -> Result<Status, StoreError> {
     Status::parse(code).ok_or_else(|| corrupt(format!("status {code}")))
 }
 
@@ -395,6 +399,7 @@ pub(super) fn event_from_row(row: &SqliteRow) -> Result<TriageEvent, StoreError>
         kind: text("kind")?,
         detail: text("detail")?,
         note: text("note")?,
+        shared_with_visitor: row.try_get("shared_with_visitor").map_err(database)?,
     })
 }
 

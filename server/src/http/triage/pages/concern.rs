@@ -35,6 +35,7 @@ pub fn concern(view: ConcernView<'_>) -> Html<String> {
         version: concern.version,
         action: format!("/triage/concerns/{}", summary.id),
         problem: view.problem.clone(),
+        shareable: false,
     };
     let confirmation = view.step_taken.then(|| concern.events.last().map(|event| format!("Done: {}", what_happened(event)))).flatten();
     let assignee = concern.assignee.as_ref().map_or_else(|| "Not assigned".to_owned(), |user| user.name.clone());

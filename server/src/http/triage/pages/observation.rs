@@ -51,6 +51,8 @@ pub struct StepProblem {
     pub field: String,
     pub message: String,
     pub note: String,
+    /// "Share this note with the visitor" was ticked.
+    pub shared: bool,
 }
 
 pub fn observation(view: ObservationView<'_>) -> Html<String> {
@@ -67,6 +69,7 @@ pub fn observation(view: ObservationView<'_>) -> Html<String> {
         version: obs.version,
         action: format!("/triage/observations/{}", receipt.id),
         problem,
+        shareable: true,
     };
     let assignee = obs.assignee.as_ref().map_or_else(|| "Not assigned".to_owned(), |user| user.name.clone());
     let role = ProfessionalRole::label_of(&obs.visitor.role);
@@ -197,6 +200,9 @@ pub(super) struct StepForms {
     pub(super) version: i64,
     pub(super) action: String,
     pub(super) problem: Option<StepProblem>,
+    /// Each note may be shared with the visitor (an observation's steps; a
+    /// concern has no one visitor).
+    pub(super) shareable: bool,
 }
 
 impl StepForms {
@@ -241,6 +247,29 @@ impl StepForms {
                 <FieldErrorMessage id=id.clone() message=error/>
                 <textarea class="nhsuk-textarea" id=id name="note" rows="3" maxlength=MAX_NOTE_CHARS.to_string() aria-describedby=described
                     inner_html=app::textarea::content(&self.typed_note(step))></textarea>
+            </div>
+            {self.shareable.then(|| self.share_box(step))}
+        }
+    }
+
+    /// "Share this note with the visitor": off unless ticked, and kept ticked
+    /// when the step comes back with a problem.
+    fn share_box(&self, step: &'static str) -> impl IntoView {
+        let id = format!("{step}-share");
+        let hint = format!("{id}-hint");
+        let ticked = self.problem.as_ref().is_some_and(|p| p.step == step && p.shared);
+        view! {
+            <div class="nhsuk-form-group">
+                <div class="nhsuk-checkboxes nhsuk-checkboxes--small">
+                    <div class="nhsuk-checkboxes__item">
+                        <input class="nhsuk-checkboxes__input" id=id.clone() name="share" type="checkbox" value="yes" checked=ticked
+                            aria-describedby=hint.clone()/>
+                        <label class="nhsuk-label nhsuk-checkboxes__label" for=id>"Share this note with the visitor"</label>
+                        <div class="nhsuk-hint nhsuk-checkboxes__hint" id=hint>
+                            "They see it on their phone with the observation's status. Write it for them: no staff or resident names."
+                        </div>
+                    </div>
+                </div>
             </div>
         }
     }
@@ -390,11 +419,15 @@ fn timeline(events: &[TriageEvent], received: DateTime<Utc>) -> impl IntoView {
         .map(|event| {
             let what = what_happened(event);
             let note = (!event.note.is_empty()).then(|| view! { <p class="timeline__note">{event.note.clone()}</p> });
+            let shared = event.shared_with_visitor.then(
+                || view! { <p class="timeline__meta"><strong class="nhsuk-tag nhsuk-tag--blue">"Shared with the visitor"</strong></p> },
+            );
             view! {
                 <li class="timeline__item">
                     <p class="timeline__what"><strong>{what}</strong></p>
                     <p class="timeline__meta">{format!("{} by {}", when(event.at), event.user_name)}</p>
                     {note}
+                    {shared}
                 </li>
             }
         })
