@@ -4,7 +4,7 @@ import { test, expect, Page, BrowserContext } from "@playwright/test";
 import { join } from "node:path";
 import { AppServer } from "./app-server";
 import { root } from "./server";
-import { allSaved, appReady, axe, continueOn, everythingStored, installAndEnrol, killBrowser, openPhone, storedRecords } from "./phone";
+import { allSaved, appReady, axe, continueOn, everythingStored, fillAppForm, installAndEnrol, killBrowser, openPhone, send, storedRecords } from "./phone";
 
 test.describe.configure({ timeout: 180_000 });
 
@@ -27,53 +27,6 @@ async function installedPhone(flags: string[] = []) {
   const page = context.pages()[0] ?? (await context.newPage());
   await installAndEnrol(page, server);
   return { server, context, profile, page };
-}
-
-/** From the app's start page to its check page; `staffing` other than Good adds the concerns page. */
-async function fillAppForm(page: Page, { staffing = "Good", check = false, sharedWith = "Nurse in charge" } = {}) {
-  await page.getByRole("button", { name: "Start a new form" }).click();
-  await expect(page.getByRole("heading", { name: /Which service did you visit/ })).toBeVisible();
-  if (check) await axe(page);
-  await page.getByLabel("Search by name or town").fill("heron");
-  await page.getByLabel(/Heron House/).check();
-  await continueOn(page);
-  await expect(page.getByRole("heading", { name: "When was your visit?" })).toBeVisible();
-  await page.getByLabel("Morning").check();
-  await continueOn(page);
-  // Role and organisation come from the phone, not asked again.
-  await expect(page.getByLabel("Your organisation")).toHaveValue(/Puddlecombe Surgery/);
-  await continueOn(page);
-  await continueOn(page);
-  for (const [heading, rating] of [
-    ["How did the residents appear?", "Good"],
-    ["What was the physical environment like?", "Good"],
-    ["How did staff and residents interact?", "Good"],
-    ["What was the level of staffing?", staffing],
-  ]) {
-    await expect(page.getByRole("heading", { name: heading })).toBeVisible();
-    await page.getByLabel(rating, { exact: true }).check();
-    await continueOn(page);
-  }
-  if (staffing !== "Good") {
-    await page.getByLabel("Lack of supervision").check();
-    await continueOn(page);
-  }
-  await expect(page.getByRole("heading", { name: "Is anyone at immediate risk of harm?" })).toBeVisible();
-  await page.getByLabel("No", { exact: true }).check();
-  await continueOn(page);
-  await page.getByLabel("Yes", { exact: true }).check();
-  await page.getByLabel("What is their role?").fill(sharedWith);
-  await continueOn(page);
-  await page.getByLabel("No", { exact: true }).check();
-  await continueOn(page);
-  await expect(page.getByRole("heading", { name: "Check your answers before sending" })).toBeVisible();
-  if (check) await axe(page);
-}
-
-async function send(page: Page) {
-  await page.getByRole("button", { name: "Send observation" }).click();
-  await expect(page.getByRole("heading", { name: /Saved on this device|Observation sent/ })).toBeVisible();
-  return page.url().split("/").pop()!;
 }
 
 async function goOffline(context: BrowserContext, server: AppServer) {

@@ -90,6 +90,16 @@ fn page_routes() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
+/// Every route Leptos answers, as (method, path): the app's pages (drawn
+/// for GET) and its server functions. The authorisation table test walks
+/// them beside the axum routes, so a new page or server function without an
+/// entry in the table fails it.
+pub fn leptos_routes() -> Vec<(String, String)> {
+    let pages = page_routes().into_iter().map(|route| ("GET".to_owned(), route.path().to_owned()));
+    let functions = leptos::server_fn::axum::server_fn_paths().map(|(path, method)| (method.to_string(), path.to_owned()));
+    pages.chain(functions).collect()
+}
+
 /// The whole router with its layers.
 pub fn router(state: AppState, body_timeout: std::time::Duration) -> Router {
     let store = state.store.clone();

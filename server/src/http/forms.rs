@@ -9,7 +9,7 @@ use app::domain::{
     FieldError,
 };
 use axum::{
-    extract::{Multipart, Query, State},
+    extract::{multipart::MultipartRejection, Multipart, Query, State},
     http::{header::CONTENT_TYPE, HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
     routing::get,
@@ -43,7 +43,17 @@ async fn page(Staff(staff): Staff, State(state): State<AppState>, Query(query): 
 }
 
 /// An admin's upload of a definition file: published, or the page again with every problem.
-async fn upload(staff: Staff, State(state): State<AppState>, headers: HeaderMap, mut multipart: Multipart) -> Result<Response, AppError> {
+async fn upload(
+    staff: Staff,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, AppError> {
+    // Refused before the body is looked at: only an admin's upload is worth reading.
+    if staff.0.user.role != Role::Admin {
+        return Err(AppError::AdminOnly);
+    }
+    let mut multipart = multipart.map_err(|err| AppError::BadRequest(err.body_text()))?;
     let (mut csrf, mut file) = (String::new(), String::new());
     while let Some(field) = multipart.next_field().await.map_err(|err| AppError::BadRequest(err.body_text()))? {
         let name = field.name().unwrap_or_default().to_owned();
@@ -56,9 +66,6 @@ async fn upload(staff: Staff, State(state): State<AppState>, headers: HeaderMap,
     }
     staff.check_post(&headers, &csrf)?;
     let Staff(staff) = staff;
-    if staff.user.role != Role::Admin {
-        return Err(AppError::AdminOnly);
-    }
     let (status, problems) = match definitions::publish(&state.store, &file, staff.user.id).await {
         Ok(outcome) => {
             let what = format!("{} version {}", outcome.form_id, outcome.version);

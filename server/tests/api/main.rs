@@ -1,6 +1,7 @@
 //! Black-box tests: each starts the real server on port 0 with a fresh SQLite database.
 
 mod alerts;
+mod authorisation;
 mod cli;
 mod concerns;
 mod devices;

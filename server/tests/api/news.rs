@@ -22,7 +22,7 @@ async fn news(app: &TestApp, token: Option<&str>, since: &str) -> (StatusCode, V
     (response.status(), response.json().await.unwrap_or(Value::Null))
 }
 
-fn item<'a>(page: &'a Value, id: Uuid) -> Option<&'a Value> {
+fn item(page: &Value, id: Uuid) -> Option<&Value> {
     page["items"].as_array().unwrap().iter().find(|item| item["id"] == id.to_string())
 }
 
@@ -173,4 +173,22 @@ async fn a_long_backlog_comes_a_page_at_a_time_and_misses_nothing() {
     assert_eq!(order, [ids[1], ids[2], ids[3], ids[4], ids[0]]);
     assert!(heard.iter().all(|(_, state, _)| *state == SentState::BeingLookedAt));
     assert_eq!(heard.last().unwrap().2, 1, "the shared note");
+}
+
+#[tokio::test]
+async fn a_phone_asking_for_another_phones_form_gets_404() {
+    let app = spawn_app().await;
+    let gp = app.enrolled_device().await;
+    let nurse = app.enrolled_device().await;
+    let id = app.observation_with(&gp, &serious_staffing()).await;
+    let page = |token: String| {
+        let request = app.client.get(format!("{}/feedback/sent/{id}", app.address));
+        request.header("cookie", format!("{}={token}", app::session::DEVICE_COOKIE)).send()
+    };
+    let own = page(gp.clone()).await.unwrap();
+    assert_eq!(own.status(), 200);
+    assert!(own.text().await.unwrap().contains("Observation sent"));
+    let other = page(nurse.clone()).await.unwrap();
+    assert_eq!(other.status(), 404);
+    assert!(!other.text().await.unwrap().contains(&app::domain::submission::reference(id)), "not even its reference");
 }
