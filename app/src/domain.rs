@@ -7,6 +7,7 @@ pub mod device;
 pub mod field;
 pub mod forms;
 pub mod news;
+pub mod providers;
 pub mod register;
 pub mod submission;
 pub mod sync;

@@ -13,6 +13,7 @@ mod drafts;
 mod forms;
 mod homes;
 mod news;
+mod providers;
 mod register;
 mod submissions;
 mod triage;
@@ -26,6 +27,7 @@ pub use drafts::*;
 pub use forms::*;
 pub use homes::*;
 pub use news::*;
+pub use providers::*;
 pub use register::*;
 pub use submissions::*;
 pub use triage::*;
@@ -47,6 +49,7 @@ pub trait Store:
     + HomesStore
     + ConcernStore
     + NewsStore
+    + ProviderStore
 {
 }
 
@@ -63,6 +66,7 @@ impl<T> Store for T where
         + HomesStore
         + ConcernStore
         + NewsStore
+        + ProviderStore
 {
 }
 

@@ -5,6 +5,7 @@ use anyhow::Context;
 use app::domain::{
     accounts::{Email, Role, StaffName, MIN_PASSWORD_CHARS},
     device::OrganisationName,
+    register::CqcLocationId,
 };
 
 use crate::{
@@ -23,7 +24,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Org { action: OrgCommand::RotateCode { name } } => rotate_code(&cli.settings, &name).await,
         Command::Org { action: OrgCommand::Disable { name } } => disable_organisation(&cli.settings, &name).await,
         Command::Device { action: DeviceCommand::Revoke { id } } => revoke_device(&cli.settings, id).await,
-        Command::User { action: UserCommand::Add { email, name, role } } => add_user(&cli.settings, &email, &name, role).await,
+        Command::User { action: UserCommand::Add { email, name, role, services } } => {
+            add_user(&cli.settings, &email, &name, role, &services).await
+        }
     }
 }
 
@@ -91,21 +94,35 @@ async fn revoke_device(settings: &Settings, id: uuid::Uuid) -> anyhow::Result<()
     Ok(())
 }
 
-async fn add_user(settings: &Settings, email: &str, name: &str, role: RoleArg) -> anyhow::Result<()> {
+async fn add_user(settings: &Settings, email: &str, name: &str, role: RoleArg, services: &[String]) -> anyhow::Result<()> {
     let email = Email::parse(email)?;
     let name = StaffName::parse(name)?;
     let role = match role {
         RoleArg::Commissioner => Role::Commissioner,
         RoleArg::Admin => Role::Admin,
+        RoleArg::Provider => Role::Provider,
     };
+    match role {
+        Role::Provider => anyhow::ensure!(!services.is_empty(), "a provider needs at least one --service (a CQC location ID)"),
+        _ => anyhow::ensure!(services.is_empty(), "--service is for provider accounts only"),
+    }
     let given = std::env::var("CHF_PASSWORD").ok().filter(|password| !password.is_empty());
     if let Some(password) = &given {
         anyhow::ensure!(password.chars().count() >= MIN_PASSWORD_CHARS, "CHF_PASSWORD must be at least {MIN_PASSWORD_CHARS} characters");
     }
     let password = given.clone().unwrap_or_else(new_password);
     let store = store::open(settings).await?;
+    let mut locations = Vec::with_capacity(services.len());
+    for raw in services {
+        let id = CqcLocationId::parse(raw).map_err(|err| anyhow::anyhow!("--service {raw}: {}", err.message))?;
+        anyhow::ensure!(store.service(&id).await?.is_some(), "--service {raw}: no service with this CQC location ID is in the register");
+        locations.push(id);
+    }
     let password_hash = hash_password(&password).map_err(|err| anyhow::anyhow!("cannot hash the password: {err}"))?;
-    store.add_user(&app::store::NewUser { email: email.clone(), name, role, password_hash }).await?;
+    let user = store.add_user(&app::store::NewUser { email: email.clone(), name, role, password_hash }).await?;
+    if !locations.is_empty() {
+        store.set_provider_services(user, &locations).await?;
+    }
     match given {
         Some(_) => println!("Added {} ({}).", email.as_str(), role.code()),
         None => println!("Added {} ({}). Their password, shown only now: {password}", email.as_str(), role.code()),

@@ -155,6 +155,7 @@ async fn work_through(store: &dyn Store, id: Uuid, user: i64, received: chrono::
                 _ => None,
             },
             acknowledged_at: (from == Status::New).then_some(at),
+            share: None,
             user_id: user,
             event: TriageEvent {
                 at,

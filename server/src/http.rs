@@ -9,6 +9,7 @@ mod forms;
 mod health;
 mod journey;
 mod news;
+mod provider;
 pub(crate) mod offline;
 mod openapi;
 mod security;
@@ -52,6 +53,9 @@ pub struct AppState {
     pub safeguarding_route: String,
     /// Days before an unsent draft is deleted from a phone.
     pub draft_expiry_days: u32,
+    /// Days a home has to reply to an observation shared with it.
+    #[from_ref(skip)]
+    pub reply_window_days: u32,
     pub service_worker: std::sync::Arc<ServiceWorker>,
     /// Working days to acknowledge red and amber observations.
     pub response_targets: app::domain::triage::ResponseTargets,
@@ -117,6 +121,7 @@ pub fn router(state: AppState, body_timeout: std::time::Duration) -> Router {
         .merge(sync::router())
         .merge(offline::router())
         .merge(news::router())
+        .merge(provider::router())
         .merge(journey::router())
         .merge(staff::router())
         .merge(triage::router())

@@ -3,6 +3,7 @@
 use std::{ffi::OsString, fmt, net::SocketAddr, path::PathBuf, str::FromStr};
 
 use app::domain::{
+    providers::DEFAULT_REPLY_WINDOW_DAYS,
     sync::{DEFAULT_DRAFT_EXPIRY_DAYS, DEFAULT_MAX_BODY_BYTES},
     triage::{PatternRule, ResponseTargets},
 };
@@ -58,6 +59,9 @@ pub enum UserCommand {
         name: String,
         #[arg(long, value_enum)]
         role: RoleArg,
+        /// For a provider: the CQC location ID of a service it answers for; repeat for each.
+        #[arg(long = "service")]
+        services: Vec<String>,
     },
 }
 
@@ -65,6 +69,8 @@ pub enum UserCommand {
 pub enum RoleArg {
     Commissioner,
     Admin,
+    /// A care home's own account: sees only its services, and only what was shared with them.
+    Provider,
 }
 
 #[derive(Debug, Subcommand)]
@@ -133,6 +139,9 @@ pub struct Settings {
     /// Days after its last change that an unsent draft is deleted from a phone.
     #[arg(long, env = "CHF_DRAFT_EXPIRY_DAYS", default_value_t = DEFAULT_DRAFT_EXPIRY_DAYS, value_parser = clap::value_parser!(u32).range(1..=365), global = true)]
     pub draft_expiry_days: u32,
+    /// Days a home has to reply to an observation shared with it.
+    #[arg(long, env = "CHF_REPLY_WINDOW_DAYS", default_value_t = DEFAULT_REPLY_WINDOW_DAYS, value_parser = clap::value_parser!(u32).range(1..=365), global = true)]
+    pub reply_window_days: u32,
     /// Extra text for the service worker's version. Normally empty: the hash of
     /// the built files already changes with every release.
     #[arg(long, env = "CHF_RELEASE_LABEL", default_value = "", global = true)]

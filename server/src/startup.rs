@@ -57,6 +57,7 @@ impl Application {
             secure_cookies: settings.secure_cookies,
             safeguarding_route: settings.safeguarding_route.clone(),
             draft_expiry_days: settings.draft_expiry_days,
+            reply_window_days: settings.reply_window_days,
             service_worker: std::sync::Arc::new(http::ServiceWorker::for_site(&settings.site_root, &settings.release_label)),
             response_targets: app::domain::triage::ResponseTargets {
                 red_working_days: settings.red_target_days,

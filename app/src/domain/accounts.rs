@@ -1,5 +1,7 @@
-//! Accounts of the commissioning unit's staff, who log in with a password to
-//! triage observations. Professionals have no account: their devices enrol.
+//! Accounts that log in with a password: the commissioning unit's staff, who
+//! triage observations, and care homes' own ("providers"), who read and
+//! answer what was shared with their homes. Professionals have no account:
+//! their devices enrol.
 
 use serde::{Deserialize, Serialize};
 
@@ -13,6 +15,8 @@ pub const MIN_PASSWORD_CHARS: usize = 12;
 pub enum Role {
     Commissioner,
     Admin,
+    /// A care home's own account, for the services it is given.
+    Provider,
 }
 
 impl Role {
@@ -20,11 +24,12 @@ impl Role {
         match self {
             Self::Commissioner => "commissioner",
             Self::Admin => "admin",
+            Self::Provider => "provider",
         }
     }
 
     pub fn parse(code: &str) -> Option<Self> {
-        [Self::Commissioner, Self::Admin].into_iter().find(|role| role.code() == code)
+        [Self::Commissioner, Self::Admin, Self::Provider].into_iter().find(|role| role.code() == code)
     }
 }
 

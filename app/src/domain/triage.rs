@@ -98,6 +98,10 @@ pub enum Step {
     RecordOutcome(Outcome),
     Close,
     Reopen,
+    /// Share the observation with its home, which may reply within the window.
+    ShareWithProvider,
+    /// Send an all-good observation to its home as a compliment.
+    SendCompliment,
 }
 
 impl Step {
@@ -110,6 +114,8 @@ impl Step {
             Self::RecordOutcome(_) => "outcome",
             Self::Close => "closed",
             Self::Reopen => "reopened",
+            Self::ShareWithProvider => "shared_with_provider",
+            Self::SendCompliment => "compliment_sent",
         }
     }
 
@@ -118,6 +124,8 @@ impl Step {
         use Status::*;
         match (self, status) {
             (Self::Note, status) => Ok(status),
+            // Telling the home changes nothing in the unit's own workflow.
+            (Self::ShareWithProvider | Self::SendCompliment, status) => Ok(status),
             (_, Closed) if *self != Self::Reopen => Err("This observation is closed. Reopen it first."),
             (Self::Assign { .. }, New) => Ok(Triaged),
             (Self::Assign { .. }, status) => Ok(status),

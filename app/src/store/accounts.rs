@@ -15,7 +15,7 @@ pub trait AccountStore: Send + Sync + 'static {
     /// The user with this email and their password hash.
     async fn user_by_email(&self, email: &Email) -> Result<Option<(User, String)>, StoreError>;
 
-    /// Everyone who can be assigned an observation, by name.
+    /// The unit's staff, who can be assigned an observation, by name (not providers).
     async fn users(&self) -> Result<Vec<User>, StoreError>;
 
     async fn start_session(&self, session: &NewSession) -> Result<(), StoreError>;

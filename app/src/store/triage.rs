@@ -109,6 +109,8 @@ pub struct InboxItem {
     pub severity: Severity,
     /// The visitor said someone is at immediate risk of harm.
     pub risk_of_harm: bool,
+    /// Shared with its home, which has not replied in time.
+    pub reply_overdue: bool,
     pub severity_reason: String,
     pub status: Status,
     pub assignee: Option<String>,
@@ -132,7 +134,19 @@ pub struct Observation {
     pub version: i64,
     /// Who sent it: the device's name, role and organisation.
     pub visitor: Device,
+    /// Whether and how it was shared with its home.
+    pub sharing: Option<Sharing>,
     pub events: Vec<TriageEvent>,
+}
+
+/// An observation shared with its home.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sharing {
+    pub at: DateTime<Utc>,
+    pub compliment: bool,
+    /// `None` for a compliment.
+    pub reply_due_at: Option<DateTime<Utc>>,
+    pub replied_at: Option<DateTime<Utc>>,
 }
 
 /// One line of the audit trail.
@@ -165,6 +179,8 @@ pub struct TriageChange {
     pub outcome: Option<Outcome>,
     /// Set by the step that first acknowledges.
     pub acknowledged_at: Option<DateTime<Utc>>,
+    /// Set by the step that shares it with its home (reply due and replied unset).
+    pub share: Option<Sharing>,
     pub user_id: i64,
     pub event: TriageEvent,
 }

@@ -31,6 +31,12 @@ pub enum AppError {
     /// 403: a post without this session's CSRF token, or from another site.
     #[error("This request was refused. Go back, reload the page and try again.")]
     Forbidden,
+    /// 403: a provider asking for the unit's own pages or API.
+    #[error("This is for the integrated commissioning unit's staff. Go to /provider for your homes.")]
+    StaffOnly,
+    /// 403: a member of staff asking for a care home's own pages.
+    #[error("This is for a care home's own account.")]
+    ProvidersOnly,
     /// 403: a member of staff who is not an admin, asking for what only admins do.
     #[error("Only an admin can do this.")]
     AdminOnly,
@@ -69,7 +75,7 @@ impl AppError {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::NotEnrolled => StatusCode::UNAUTHORIZED,
-            Self::Revoked | Self::Forbidden | Self::AdminOnly => StatusCode::FORBIDDEN,
+            Self::Revoked | Self::Forbidden | Self::AdminOnly | Self::StaffOnly | Self::ProvidersOnly => StatusCode::FORBIDDEN,
             Self::DefinitionProblems(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::NotLoggedIn => StatusCode::UNAUTHORIZED,
             Self::NotFound(_) => StatusCode::NOT_FOUND,

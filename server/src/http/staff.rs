@@ -2,8 +2,13 @@
 //! the `chf_session` cookie holds a random token (HttpOnly, SameSite=Lax,
 //! Secure behind TLS) and the database keeps only its hash. Every form a
 //! session posts carries the session's CSRF token, and its origin is checked.
+//! Care homes' own accounts (providers) log in the same way, and reach only
+//! their own pages (`/provider`); the unit's pages and API refuse them.
 
-use app::domain::accounts::Email;
+use app::domain::{
+    accounts::{Email, Role},
+    register::CqcLocationId,
+};
 use axum::{
     extract::{FromRequestParts, Query, State},
     http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode},
@@ -28,11 +33,11 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/login", get(login_page).post(log_in)).route("/logout", post(log_out))
 }
 
-/// A logged-in commissioner or admin. Anyone else is sent to the login page
-/// (or, for the JSON API, answered 401).
-pub struct Staff(pub StaffSession);
+/// Anyone logged in: the unit's staff or a provider. Anyone else is sent to
+/// the login page (or, for the JSON API, answered 401).
+pub struct Account(pub StaffSession);
 
-impl FromRequestParts<AppState> for Staff {
+impl FromRequestParts<AppState> for Account {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
@@ -53,16 +58,61 @@ impl FromRequestParts<AppState> for Staff {
     }
 }
 
+/// A logged-in commissioner or admin; a provider is refused (403).
+pub struct Staff(pub StaffSession);
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Account(session) = Account::from_request_parts(parts, state).await?;
+        if session.user.role == Role::Provider {
+            return Err(AppError::StaffOnly.into_response());
+        }
+        Ok(Self(session))
+    }
+}
+
+/// A logged-in provider, with the services it answers for; the unit's staff
+/// are refused (403): they read observations on their own pages.
+pub struct ProviderAccount {
+    pub session: StaffSession,
+    pub services: Vec<CqcLocationId>,
+}
+
+impl FromRequestParts<AppState> for ProviderAccount {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Account(session) = Account::from_request_parts(parts, state).await?;
+        if session.user.role != Role::Provider {
+            return Err(AppError::ProvidersOnly.into_response());
+        }
+        let services = state.store.provider_services(session.user.id).await.map_err(|e| AppError::from(e).into_response())?;
+        Ok(Self { session, services })
+    }
+}
+
 impl Staff {
     /// Refuses a post whose CSRF token is not this session's, or that comes from another site.
     pub fn check_post(&self, headers: &HeaderMap, csrf: &str) -> Result<(), AppError> {
-        use subtle::ConstantTimeEq;
-        let matches: bool = csrf.as_bytes().ct_eq(self.0.csrf_token.as_bytes()).into();
-        if csrf.is_empty() || !matches || !same_origin(headers) {
-            return Err(AppError::Forbidden);
-        }
-        Ok(())
+        check_post(&self.0, headers, csrf)
     }
+}
+
+impl ProviderAccount {
+    pub fn check_post(&self, headers: &HeaderMap, csrf: &str) -> Result<(), AppError> {
+        check_post(&self.session, headers, csrf)
+    }
+}
+
+fn check_post(session: &StaffSession, headers: &HeaderMap, csrf: &str) -> Result<(), AppError> {
+    use subtle::ConstantTimeEq;
+    let matches: bool = csrf.as_bytes().ct_eq(session.csrf_token.as_bytes()).into();
+    if csrf.is_empty() || !matches || !same_origin(headers) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(())
 }
 
 /// The session token a request carries in its cookie: behind TLS only the
@@ -161,6 +211,8 @@ async fn log_in(
     tracing::info!(user = user.id, "logged in");
     let cookie = app::session::set_cookie(SESSION_COOKIE, &token, "Lax", state.session_hours * 3600, state.secure_cookies);
     let cookie = HeaderValue::from_str(&cookie).map_err(|_| AppError::BadRequest("bad token".into()))?;
+    // A provider starts at its own homes, whatever page the link was for.
+    let next = if user.role == Role::Provider && !next.starts_with("/provider") { "/provider".to_owned() } else { next };
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response())
 }
 
@@ -171,12 +223,12 @@ struct LogoutPost {
 }
 
 async fn log_out(
-    staff: Staff,
+    account: Account,
     headers: HeaderMap,
     State(state): State<AppState>,
     Form(post): Form<LogoutPost>,
 ) -> Result<Response, AppError> {
-    staff.check_post(&headers, &post.csrf)?;
+    check_post(&account.0, &headers, &post.csrf)?;
     if let Some(token) = session_token(&headers, state.secure_cookies) {
         state.store.end_session(&hash_secret(token)).await?;
     }

@@ -12,6 +12,7 @@ mod drafts;
 mod forms;
 mod homes;
 mod news;
+mod providers;
 mod register;
 mod submissions;
 mod triage;

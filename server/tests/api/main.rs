@@ -13,6 +13,7 @@ mod hostile;
 mod journey;
 mod limits;
 mod news;
+mod providers;
 mod offline;
 mod register;
 mod security;

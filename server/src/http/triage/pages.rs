@@ -18,6 +18,7 @@ mod homes;
 mod inbox;
 mod login;
 mod observation;
+mod provider;
 mod service;
 
 pub use concern::{concern, concern_item, concern_not_found, concerns, ConcernView};
@@ -26,6 +27,7 @@ pub use homes::{homes, HomesView};
 pub use inbox::{inbox, InboxView, SinceLastLooked};
 pub use login::{login, LoginForm};
 pub use observation::{observation, ObservationView, StepProblem};
+pub use provider::{provider_home, provider_not_found, provider_observation, ProviderProblem};
 pub use service::{service, ServiceView};
 
 /// A whole page: the head, the staff header (with "Log out" when logged in), and `body`.
@@ -41,16 +43,26 @@ fn document_with_script(
     body: impl IntoView + 'static,
 ) -> Html<String> {
     let title = format!("{title} – Care Home Feedback");
+    let provider = staff.is_some_and(|staff| staff.user.role == app::domain::accounts::Role::Provider);
+    let home = if provider { "/provider" } else { "/triage" };
     let nav = staff.map(|staff| {
         let csrf = staff.csrf_token.clone();
         let name = staff.user.name.clone();
-        view! {
-            <nav class="site-header__nav" aria-label="Main">
+        let links = if provider {
+            view! { <a href="/provider">"Your homes"</a> }.into_any()
+        } else {
+            view! {
                 <a href="/triage">"Inbox"</a>
                 <a href="/triage/homes">"All homes"</a>
                 <a href="/triage/concerns">"Concerns"</a>
                 <a href="/triage/forms">"Forms"</a>
                 <a href="/">"Register of services"</a>
+            }
+            .into_any()
+        };
+        view! {
+            <nav class="site-header__nav" aria-label="Main">
+                {links}
                 <form method="post" action="/logout" class="site-header__logout">
                     <input type="hidden" name="csrf" value=csrf/>
                     <button type="submit" class="site-header__button">
@@ -74,7 +86,7 @@ fn document_with_script(
                 <a class="nhsuk-skip-link" href="#main">"Skip to main content"</a>
                 <header class="site-header">
                     <div class="nhsuk-width-container">
-                        <a class="site-header__name" href="/triage">"Care Home Feedback"</a>
+                        <a class="site-header__name" href=home>"Care Home Feedback"</a>
                         {nav}
                     </div>
                 </header>

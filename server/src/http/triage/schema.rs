@@ -91,6 +91,8 @@ pub struct ObservationSummary {
     pub received_at: DateTime<Utc>,
     /// Not acknowledged within its response target.
     pub overdue: bool,
+    /// Shared with its home, which did not reply within the window.
+    pub reply_overdue: bool,
     pub form_id: String,
     pub form_version: u32,
     /// As the visitor gave it (YYYY-MM-DD), when the form asks.
@@ -112,6 +114,7 @@ impl ObservationSummary {
             severity: item.severity,
             severity_reason: item.severity_reason,
             risk_of_harm: item.risk_of_harm,
+            reply_overdue: item.reply_overdue,
             status: item.status,
             assigned_to: item.assignee,
             received_at: item.received_at,

@@ -3,16 +3,20 @@
 //! `app::domain::triage` and from the version they saw, and if so the new
 //! status and the audit line, written together.
 
-use app::domain::triage::{parse_note, Outcome, Status, Step};
+use app::domain::{
+    forms::Severity,
+    providers::reply_due,
+    triage::{parse_note, Outcome, Status, Step},
+};
 use axum::http::StatusCode;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::pages::StepProblem;
 use crate::{
     http::{error::AppError, AppState},
-    store::{StaffSession, StepApplied, TriageChange, TriageEvent, User},
+    store::{Observation, Sharing, StaffSession, StepApplied, TriageChange, TriageEvent, User},
 };
 
 /// What a step names; every field is checked before anything is written.
@@ -97,11 +101,15 @@ pub async fn apply_step(
         Ok(next) => next,
         Err(message) => return Ok(Err(StepRefused::Conflict(message.to_owned()))),
     };
+    if let Err(message) = may_tell_the_home(&step, &current) {
+        return Ok(Err(StepRefused::Conflict(message)));
+    }
     let note = match parse_note(&step, &request.note, request.share_with_visitor) {
         Ok(note) => note,
         Err(err) => return Ok(Err(StepRefused::Invalid(StepField::Note, err.message))),
     };
-    let change = change_for(&officers, staff, &step, (current.status, next), note, request.share_with_visitor);
+    let mut change = change_for(&officers, staff, &step, (current.status, next), note, request.share_with_visitor);
+    change.share = sharing_for(&step, change.event.at, state.reply_window_days);
     Ok(match state.store.apply_step(id, current.version, &change).await? {
         StepApplied::Done(version) => {
             tracing::info!(observation = %id, step = change.event.kind, user = staff.user.id, "triage step");
@@ -110,6 +118,31 @@ pub async fn apply_step(
         StepApplied::Stale => Err(StepRefused::Conflict(STALE.to_owned())),
         StepApplied::NotFound => Err(StepRefused::NotFound),
     })
+}
+
+/// An observation goes to its home once; only an all-good one as a compliment.
+fn may_tell_the_home(step: &Step, current: &Observation) -> Result<(), String> {
+    if !matches!(step, Step::ShareWithProvider | Step::SendCompliment) {
+        return Ok(());
+    }
+    if let Some(sharing) = &current.sharing {
+        return Err(format!("This observation was already sent to the home on {}.", sharing.at.format("%-d %B %Y")));
+    }
+    if *step == Step::SendCompliment && current.submission.receipt.severity != Severity::Green {
+        return Err("Only an all-good (green) observation can be sent as a compliment. Share it with the home instead.".to_owned());
+    }
+    Ok(())
+}
+
+/// What sharing with the home records: when, and by when it should reply.
+fn sharing_for(step: &Step, at: DateTime<Utc>, window_days: u32) -> Option<Sharing> {
+    let compliment = match step {
+        Step::ShareWithProvider => false,
+        Step::SendCompliment => true,
+        _ => return None,
+    };
+    let reply_due_at = (!compliment).then(|| reply_due(at, window_days));
+    Some(Sharing { at, compliment, reply_due_at, replied_at: None })
 }
 
 /// The step a request names, or what is missing from it.
@@ -124,6 +157,8 @@ fn parse_step(request: &StepRequest, officers: &[User]) -> Result<Step, StepRefu
             None => Err(StepRefused::Invalid(StepField::Outcome, "Select the outcome".to_owned())),
         },
         "note" => Ok(Step::Note),
+        "share" => Ok(Step::ShareWithProvider),
+        "compliment" => Ok(Step::SendCompliment),
         "close" => Ok(Step::Close),
         "reopen" => Ok(Step::Reopen),
         _ => Err(StepRefused::Unknown("This action is not known. Reload the page and try again.")),
@@ -156,6 +191,7 @@ fn change_for(
             _ => None,
         },
         acknowledged_at: (from == Status::New && to != Status::New).then_some(now),
+        share: None,
         user_id: staff.user.id,
         event: TriageEvent {
             at: now,

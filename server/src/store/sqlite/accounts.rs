@@ -35,7 +35,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn users(&self) -> Result<Vec<User>, StoreError> {
-        sqlx::query("SELECT id, email, name, role FROM users ORDER BY name COLLATE NOCASE, id")
+        sqlx::query("SELECT id, email, name, role FROM users WHERE role IN ('commissioner', 'admin') ORDER BY name COLLATE NOCASE, id")
             .fetch_all(&self.pool)
             .await
             .map_err(database)?

@@ -17,13 +17,14 @@ use super::{
     SqliteStore,
 };
 use crate::store::{
-    AreaMonth, Device, ExportRow, InboxCounts, InboxFilter, InboxItem, InboxPage, Observation, OverdueCutoffs, StepApplied, StoreError,
-    TriageChange, TriageEvent, TriageStore, User,
+    AreaMonth, Device, ExportRow, InboxCounts, InboxFilter, InboxItem, InboxPage, Observation, OverdueCutoffs, Sharing, StepApplied,
+    StoreError, TriageChange, TriageEvent, TriageStore, User,
 };
 
 pub(super) const ITEM_COLUMNS: &str = "s.id, s.service_location_id, COALESCE(v.name, s.service_location_id) AS service_name, \
     COALESCE(v.town, '') AS town, s.form_id, s.form_version, json_extract(s.answers, '$.visit_date.value') AS visit_date, \
-    d.role AS visitor_role, s.severity, s.risk_of_harm, s.severity_reason, s.status, u.name AS assignee, s.received_at";
+    d.role AS visitor_role, s.severity, s.risk_of_harm, s.severity_reason, s.status, u.name AS assignee, s.received_at, \
+    (s.reply_due_at IS NOT NULL AND s.replied_at IS NULL AND s.reply_due_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) AS reply_overdue";
 
 pub(super) const ITEM_JOINS: &str = " FROM submissions s LEFT JOIN services v ON v.location_id = s.service_location_id \
     LEFT JOIN users u ON u.id = s.assignee_id JOIN devices d ON d.id = s.device_id";
@@ -58,6 +59,7 @@ impl TriageStore for SqliteStore {
         let columns = COLUMNS.split(", ").map(|c| format!("s.{c}")).collect::<Vec<_>>().join(", ");
         let row = sqlx::query(&format!(
             "SELECT {columns}, s.status, s.outcome, s.triage_version, \
+             s.shared_with_provider_at, s.compliment, s.reply_due_at, s.replied_at, \
              u.id AS assignee_id, u.email AS assignee_email, u.name AS assignee_name, u.role AS assignee_role, \
              d.name AS device_name, d.role AS device_role, o.name AS organisation, d.revoked_at IS NOT NULL AS revoked \
              FROM submissions s JOIN devices d ON d.id = s.device_id JOIN organisations o ON o.id = d.organisation_id \
@@ -69,13 +71,19 @@ impl TriageStore for SqliteStore {
         .map_err(database)?;
         let Some(row) = row else { return Ok(None) };
         let submission = stored_from_row(&row)?;
-        // The staff's steps and the alerts' deliveries, as one trail in time order.
+        // The staff's steps, the alerts' deliveries and the home's replies and
+        // actions, as one trail in time order.
         let events = sqlx::query(
             "SELECT at, user_name, kind, detail, note, shared_with_visitor FROM (\
              SELECT at, user_name, kind, detail, note, shared_with_visitor, 0 AS source, id FROM triage_events WHERE submission_id = ?1 \
              UNION ALL SELECT at, 'Care Home Feedback' AS user_name, \
              CASE delivered WHEN 1 THEN 'alert_sent' ELSE 'alert_failed' END AS kind, detail, '' AS note, 0, 1 AS source, id \
-             FROM alert_log WHERE submission_id = ?1) ORDER BY at, source, id",
+             FROM alert_log WHERE submission_id = ?1 \
+             UNION ALL SELECT at, user_name, 'provider_reply', '', text, 0, 2, id FROM provider_replies WHERE submission_id = ?1 \
+             UNION ALL SELECT created_at, created_by, 'action_added', what || ' (' || who || ', by ' || due_on || ')', '', 0, 3, id \
+             FROM provider_actions WHERE submission_id = ?1 \
+             UNION ALL SELECT done_at, done_by, 'action_done', what || ' (done ' || done_on || ')', '', 0, 4, id \
+             FROM provider_actions WHERE submission_id = ?1 AND done_at IS NOT NULL) ORDER BY at, source, id",
         )
         .bind(id.to_string())
         .fetch_all(&self.pool)
@@ -110,6 +118,7 @@ impl TriageStore for SqliteStore {
             assignee,
             outcome: outcome.map(|code| Outcome::parse(&code).ok_or_else(|| corrupt(format!("outcome {code}")))).transpose()?,
             version: row.try_get("triage_version").map_err(database)?,
+            sharing: sharing_from_row(&row)?,
             events,
         }))
     }
@@ -261,6 +270,16 @@ impl TriageStore for SqliteStore {
         .execute(&mut *tx)
         .await
         .map_err(database)?;
+        if let Some(share) = &change.share {
+            sqlx::query("UPDATE submissions SET shared_with_provider_at = ?, compliment = ?, reply_due_at = ? WHERE id = ?")
+                .bind(timestamp(share.at))
+                .bind(share.compliment)
+                .bind(share.reply_due_at.map(timestamp))
+                .bind(id.to_string())
+                .execute(&mut *tx)
+                .await
+                .map_err(database)?;
+        }
         tx.commit().await.map_err(database)?;
         Ok(StepApplied::Done(expected_version + 1))
     }
@@ -370,6 +389,7 @@ pub(super) fn item_from_row(row: &SqliteRow) -> Result<InboxItem, StoreError> {
         visitor_role: text("visitor_role")?,
         severity: Severity::parse(&severity).ok_or_else(|| corrupt(format!("severity {severity}")))?,
         risk_of_harm: row.try_get("risk_of_harm").map_err(database)?,
+        reply_overdue: row.try_get("reply_overdue").map_err(database)?,
         severity_reason: text("severity_reason")?,
         status: parse_status(&text("status")?)?,
         assignee: row.try_get("assignee").map_err(database)?,
@@ -389,6 +409,22 @@ fn export_row_from_row(row: &SqliteRow) -> Result<ExportRow, StoreError> {
             None => None,
         },
     })
+}
+
+fn sharing_from_row(row: &SqliteRow) -> Result<Option<Sharing>, StoreError> {
+    let time = |column: &str| -> Result<Option<DateTime<Utc>>, StoreError> {
+        match row.try_get::<Option<String>, _>(column).map_err(database)? {
+            Some(text) => Ok(Some(DateTime::parse_from_rfc3339(&text).map_err(corrupt)?.with_timezone(&Utc))),
+            None => Ok(None),
+        }
+    };
+    let Some(at) = time("shared_with_provider_at")? else { return Ok(None) };
+    Ok(Some(Sharing {
+        at,
+        compliment: row.try_get("compliment").map_err(database)?,
+        reply_due_at: time("reply_due_at")?,
+        replied_at: time("replied_at")?,
+    }))
 }
 
 pub(super) fn event_from_row(row: &SqliteRow) -> Result<TriageEvent, StoreError> {

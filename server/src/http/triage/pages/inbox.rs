@@ -153,6 +153,7 @@ fn inbox_row(item: InboxItem, hint: Option<GroupingHint>, targets: ResponseTarge
                     {severity_tag(item.severity)}
                     {item.risk_of_harm.then(|| view! { <strong class="nhsuk-tag tag--harm">"Risk of harm"</strong> })}
                     {overdue.then(|| view! { <strong class="nhsuk-tag tag--overdue">"Overdue"</strong> })}
+                    {item.reply_overdue.then(|| view! { <strong class="nhsuk-tag tag--overdue" data-testid="reply-overdue">"Reply overdue"</strong> })}
                 </span>
                 <span class="inbox__reason" title=reason_in_full>{reason}</span>
             </td>

@@ -62,7 +62,13 @@ pub fn observation(view: ObservationView<'_>) -> Html<String> {
     let title = format!("Observation about {service_name}");
     let overdue = view.targets.is_overdue(receipt.severity, obs.status, receipt.received_at, view.now);
     let due = view.targets.due_by(receipt.severity, receipt.received_at).filter(|_| obs.status == Status::New);
-    let problem = view.problem.clone().map(|problem| held_by_shown_form(problem, obs.status));
+    let all_good = receipt.severity == app::domain::forms::Severity::Green;
+    let telling_shown: &[&str] = match (obs.sharing.is_some(), all_good) {
+        (true, _) => &[],
+        (false, true) => &["share", "compliment"],
+        (false, false) => &["share"],
+    };
+    let problem = view.problem.clone().map(|problem| held_by_shown_form(problem, obs.status, telling_shown));
     let problems: Vec<FieldError> = problem.iter().map(|p| FieldError::new(&p.field, p.message.clone())).collect();
     let forms = StepForms {
         csrf: view.staff.csrf_token.clone(),
@@ -129,6 +135,10 @@ pub fn observation(view: ObservationView<'_>) -> Html<String> {
         <div class="step-forms">
             <h2>"What to do next"</h2>
             {forms.for_status(obs.status, &view.officers, obs.assignee.as_ref().map(|u| u.id))}
+            {match obs.sharing {
+                None => forms.tell_the_home(all_good).into_any(),
+                Some(sharing) => sharing_line(sharing, view.now).into_any(),
+            }}
             {view.concern.is_none().then(|| group_form(&forms, receipt.id, view.open_concerns.clone()))}
         </div>
         <h2 id="timeline">"Timeline"</h2>
@@ -187,8 +197,9 @@ fn shown_steps(status: Status) -> &'static [&'static str] {
 /// A refused step whose form is not on the page (say, closing a new
 /// observation) hands its message and typed note to the "Add a note" form,
 /// so the error links to a field and nothing typed is lost.
-fn held_by_shown_form(problem: StepProblem, status: Status) -> StepProblem {
-    if problem.step == "concern" || shown_steps(status).contains(&problem.step.as_str()) {
+fn held_by_shown_form(problem: StepProblem, status: Status, telling_shown: &[&str]) -> StepProblem {
+    let step = problem.step.as_str();
+    if step == "concern" || shown_steps(status).contains(&step) || telling_shown.contains(&step) {
         return problem;
     }
     StepProblem { step: "note".to_owned(), field: "note-note".to_owned(), ..problem }
@@ -334,6 +345,42 @@ impl StepForms {
         }
     }
 
+    /// Sharing with the home (and, for an all-good observation, sending it as
+    /// a compliment). The home never sees who the visitor was, only their role.
+    fn tell_the_home(&self, all_good: bool) -> impl IntoView {
+        let message = |step: &'static str, label: &'static str| {
+            let id = format!("{step}-note");
+            let error = self.error(step, &id);
+            let group = if error.is_some() { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" };
+            let hint = format!("{id}-hint");
+            view! {
+                <div class=group>
+                    <label class="nhsuk-label" for=id.clone()>{label}</label>
+                    <div class="nhsuk-hint" id=hint.clone()>"The home sees this, what was seen and the visitor's role: never their name, organisation or contact details."</div>
+                    <FieldErrorMessage id=id.clone() message=error/>
+                    <textarea class="nhsuk-textarea" id=id name="note" rows="3" maxlength=MAX_NOTE_CHARS.to_string() aria-describedby=hint
+                        inner_html=app::textarea::content(&self.typed_note(step))></textarea>
+                </div>
+            }
+        };
+        view! {
+            <form method="post" action=self.action.clone() class="step">
+                <h3>"Share with the home"</h3>
+                {self.hidden("share")}
+                {message("share", "Message to the home (optional)")}
+                <button class="nhsuk-button nhsuk-button--secondary" type="submit">"Share with the home"</button>
+            </form>
+            {all_good.then(|| view! {
+                <form method="post" action=self.action.clone() class="step">
+                    <h3>"Send to the home as a compliment"</h3>
+                    {self.hidden("compliment")}
+                    {message("compliment", "Message to the home (optional)")}
+                    <button class="nhsuk-button nhsuk-button--secondary" type="submit">"Send as a compliment"</button>
+                </form>
+            })}
+        }
+    }
+
     pub(super) fn simple(&self, step: &'static str, heading: &'static str, button: &'static str, note_required: bool) -> impl IntoView {
         let class = if step == "note" { "nhsuk-button nhsuk-button--secondary" } else { "nhsuk-button" };
         view! {
@@ -396,6 +443,21 @@ fn group_form(forms: &StepForms, id: uuid::Uuid, open: Vec<ConcernSummary>) -> i
     }
 }
 
+/// Where the home's part stands, once the observation was sent to it.
+fn sharing_line(sharing: crate::store::Sharing, now: DateTime<Utc>) -> impl IntoView {
+    let text = match (sharing.compliment, sharing.replied_at, sharing.reply_due_at) {
+        (true, ..) => format!("Sent to the home as a compliment on {}.", when(sharing.at)),
+        (false, Some(at), _) => format!("Shared with the home on {}. The home replied on {}.", when(sharing.at), when(at)),
+        (false, None, Some(due)) if now > due => format!("Shared with the home on {}. Its reply was due by {}: overdue.", when(sharing.at), when(due)),
+        (false, None, due) => format!(
+            "Shared with the home on {}. Its reply is due by {}.",
+            when(sharing.at),
+            due.map(when).unwrap_or_default()
+        ),
+    };
+    view! { <p class="nhsuk-inset-text" data-testid="sharing">{text}</p> }
+}
+
 /// A line of the trail (an observation's or a concern's) in words.
 pub(super) fn what_happened(event: &TriageEvent) -> String {
     match (event.kind.as_str(), event.detail.as_str()) {
@@ -407,6 +469,11 @@ pub(super) fn what_happened(event: &TriageEvent) -> String {
         ("closed", _) => "Closed".to_owned(),
         ("reopened", _) => "Reopened".to_owned(),
         ("alert_sent", detail) => format!("Alert sent: {detail}"),
+        ("shared_with_provider", _) => "Shared with the home".to_owned(),
+        ("compliment_sent", _) => "Sent to the home as a compliment".to_owned(),
+        ("provider_reply", _) => "Reply from the home".to_owned(),
+        ("action_added", detail) => format!("Action planned by the home: {detail}"),
+        ("action_done", detail) => format!("Action done by the home: {detail}"),
         ("alert_failed", detail) => format!("Alert not sent yet: {detail}"),
         _ => "Note added".to_owned(),
     }

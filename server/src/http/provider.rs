@@ -1,0 +1,220 @@
+//! A care home's own pages (`/provider`): its homes, the observations the
+//! unit shared with it, its replies and its action plan. A provider account
+//! reads only its own services' observations, and only those shared: any
+//! other id is "not found", the same as one that does not exist.
+
+use std::collections::HashMap;
+
+use app::domain::{
+    providers::{parse_done_on, parse_reply, NewAction},
+    FieldError,
+};
+use axum::{
+    extract::{Path, Query, State},
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+    Form, Router,
+};
+use chrono::Utc;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{
+    error::AppError,
+    staff::ProviderAccount,
+    triage::pages::{self, ProviderProblem},
+    AppState,
+};
+use crate::store::{ActionDone, DoneMarked, NewReply};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/provider", get(home))
+        .route("/provider/observations/{id}", get(observation))
+        .route("/provider/observations/{id}/replies", post(reply))
+        .route("/provider/observations/{id}/actions", post(add_action))
+        .route("/provider/observations/{id}/actions/{action}/done", post(action_done))
+}
+
+async fn home(account: ProviderAccount, State(state): State<AppState>) -> Result<Response, AppError> {
+    let items = state.store.shared_with_homes(&account.services).await?;
+    let mut homes = Vec::new();
+    for id in &account.services {
+        let name = state.store.service(id).await?.map_or_else(|| id.as_str().to_owned(), |s| s.name_and_town());
+        homes.push(name);
+    }
+    Ok(pages::provider_home(&account.session, homes, items, Utc::now()).into_response())
+}
+
+/// `?done=reply|action|done`: what was just saved, so the page can say so.
+#[derive(Deserialize)]
+struct Done {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+async fn observation(
+    account: ProviderAccount,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(done): Query<Done>,
+) -> Result<Response, AppError> {
+    let shown = done.done.map(|done| ProviderProblem { form: format!("saved-{done}"), ..Default::default() });
+    render(&state, &account, &id, shown, StatusCode::OK).await
+}
+
+/// The observation's page for this account, with a problem of a posted form; 404 when it is not theirs to see.
+async fn render(
+    state: &AppState,
+    account: &ProviderAccount,
+    id: &str,
+    problem: Option<ProviderProblem>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let found = match Uuid::parse_str(id) {
+        Ok(id) => state.store.shared_observation(id, &account.services).await?,
+        Err(_) => None,
+    };
+    let Some(shared) = found else {
+        return Ok((StatusCode::NOT_FOUND, pages::provider_not_found(&account.session)).into_response());
+    };
+    Ok((status, pages::provider_observation(&account.session, shared, problem, Utc::now())).into_response())
+}
+
+#[derive(Deserialize)]
+struct ReplyPost {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    reply: String,
+}
+
+async fn reply(
+    account: ProviderAccount,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(post): Form<ReplyPost>,
+) -> Result<Response, AppError> {
+    account.check_post(&headers, &post.csrf)?;
+    let Some(shared) = shared(&state, &account, &id).await? else { return not_found(&state, &account, &id).await };
+    let now = Utc::now();
+    let due = (!shared.item.compliment).then_some(shared.item.reply_due_at).flatten();
+    match parse_reply(&post.reply, due, now) {
+        Ok(text) => {
+            let reply = NewReply { user_id: account.session.user.id, user_name: account.session.user.name.clone(), at: now, text };
+            state.store.add_reply(shared.item.id, &reply).await?;
+            tracing::info!(observation = %shared.item.id, user = account.session.user.id, "provider replied");
+            Ok(Redirect::to(&format!("/provider/observations/{}?done=reply", shared.item.id)).into_response())
+        }
+        Err(problem) => {
+            let typed = HashMap::from([("reply".to_owned(), post.reply)]);
+            let problem = ProviderProblem { form: "reply".to_owned(), problems: vec![problem], typed };
+            render(&state, &account, &id, Some(problem), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct ActionPost {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    what: String,
+    #[serde(default)]
+    who: String,
+    #[serde(default, rename = "due-day")]
+    day: String,
+    #[serde(default, rename = "due-month")]
+    month: String,
+    #[serde(default, rename = "due-year")]
+    year: String,
+}
+
+async fn add_action(
+    account: ProviderAccount,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(post): Form<ActionPost>,
+) -> Result<Response, AppError> {
+    account.check_post(&headers, &post.csrf)?;
+    let Some(shared) = shared(&state, &account, &id).await? else { return not_found(&state, &account, &id).await };
+    let today = Utc::now().date_naive();
+    match NewAction::parse(&post.what, &post.who, &post.day, &post.month, &post.year, today) {
+        Ok(action) => {
+            state.store.add_action(shared.item.id, &action, &account.session.user.name, Utc::now()).await?;
+            Ok(Redirect::to(&format!("/provider/observations/{}?done=action#plan", shared.item.id)).into_response())
+        }
+        Err(problems) => {
+            let typed = HashMap::from([
+                ("what".to_owned(), post.what),
+                ("who".to_owned(), post.who),
+                ("due-day".to_owned(), post.day),
+                ("due-month".to_owned(), post.month),
+                ("due-year".to_owned(), post.year),
+            ]);
+            let problem = ProviderProblem { form: "action".to_owned(), problems, typed };
+            render(&state, &account, &id, Some(problem), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct DonePost {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default, rename = "done-day")]
+    day: String,
+    #[serde(default, rename = "done-month")]
+    month: String,
+    #[serde(default, rename = "done-year")]
+    year: String,
+}
+
+async fn action_done(
+    account: ProviderAccount,
+    State(state): State<AppState>,
+    Path((id, action)): Path<(String, String)>,
+    headers: HeaderMap,
+    Form(post): Form<DonePost>,
+) -> Result<Response, AppError> {
+    account.check_post(&headers, &post.csrf)?;
+    let Some(shared) = shared(&state, &account, &id).await? else { return not_found(&state, &account, &id).await };
+    let Some(action) = action.parse::<i64>().ok().filter(|n| shared.actions.iter().any(|a| a.id == *n)) else {
+        return not_found(&state, &account, &id).await;
+    };
+    let form = format!("done-{action}");
+    let done_on = match parse_done_on(&post.day, &post.month, &post.year, Utc::now().date_naive()) {
+        Ok(done_on) => done_on,
+        Err(problem) => {
+            let problem = FieldError::new(&format!("{form}-day"), problem.message);
+            let typed = HashMap::from([
+                (format!("{form}-day"), post.day),
+                (format!("{form}-month"), post.month),
+                (format!("{form}-year"), post.year),
+            ]);
+            let problem = ProviderProblem { form, problems: vec![problem], typed };
+            return render(&state, &account, &id, Some(problem), StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    let done = ActionDone { done_on, by: account.session.user.name.clone(), at: Utc::now() };
+    match state.store.mark_action_done(shared.item.id, action, &done).await? {
+        DoneMarked::Done | DoneMarked::AlreadyDone => {
+            Ok(Redirect::to(&format!("/provider/observations/{}?done=done#plan", shared.item.id)).into_response())
+        }
+        DoneMarked::NotFound => not_found(&state, &account, &id).await,
+    }
+}
+
+async fn shared(state: &AppState, account: &ProviderAccount, id: &str) -> Result<Option<crate::store::SharedObservation>, AppError> {
+    match Uuid::parse_str(id) {
+        Ok(id) => Ok(state.store.shared_observation(id, &account.services).await?),
+        Err(_) => Ok(None),
+    }
+}
+
+async fn not_found(state: &AppState, account: &ProviderAccount, id: &str) -> Result<Response, AppError> {
+    render(state, account, id, None, StatusCode::NOT_FOUND).await
+}

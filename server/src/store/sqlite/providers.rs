@@ -1,0 +1,226 @@
+//! Care homes' accounts in SQLite (migration 18): `provider_services`, the
+//! sharing columns on `submissions`, `provider_replies` and
+//! `provider_actions`. Every read is by the provider's own services, so a
+//! home never reaches another's observation, even by its id.
+
+use app::domain::{forms::Severity, providers::NewAction, register::CqcLocationId};
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{sqlite::SqliteRow, QueryBuilder, Row, Sqlite};
+use uuid::Uuid;
+
+use super::{
+    accounts::timestamp,
+    corrupt, database,
+    submissions::{stored_from_row, COLUMNS},
+    SqliteStore,
+};
+use crate::store::{
+    Action, ActionDone, DoneMarked, NewReply, ProviderStore, Reply, SharedItem, SharedObservation, StoreError,
+};
+
+const SHARED_COLUMNS: &str = "s.id, s.service_location_id, COALESCE(v.name || ', ' || v.town, s.service_location_id) AS service_name, \
+    s.form_id, s.form_version, s.severity, s.received_at, s.shared_with_provider_at, s.compliment, s.reply_due_at, s.replied_at";
+
+#[async_trait::async_trait]
+impl ProviderStore for SqliteStore {
+    async fn set_provider_services(&self, user: i64, services: &[CqcLocationId]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(database)?;
+        sqlx::query("DELETE FROM provider_services WHERE user_id = ?").bind(user).execute(&mut *tx).await.map_err(database)?;
+        for service in services {
+            sqlx::query("INSERT OR IGNORE INTO provider_services (user_id, service_location_id) VALUES (?, ?)")
+                .bind(user)
+                .bind(service.as_str())
+                .execute(&mut *tx)
+                .await
+                .map_err(database)?;
+        }
+        tx.commit().await.map_err(database)
+    }
+
+    async fn provider_services(&self, user: i64) -> Result<Vec<CqcLocationId>, StoreError> {
+        let ids: Vec<String> =
+            sqlx::query_scalar("SELECT service_location_id FROM provider_services WHERE user_id = ? ORDER BY service_location_id")
+                .bind(user)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(database)?;
+        ids.iter().map(|id| CqcLocationId::parse(id).map_err(|_| corrupt(format!("location {id}")))).collect()
+    }
+
+    async fn shared_with_homes(&self, services: &[CqcLocationId]) -> Result<Vec<SharedItem>, StoreError> {
+        if services.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut query: QueryBuilder<'_, Sqlite> = QueryBuilder::new(format!(
+            "SELECT {SHARED_COLUMNS} FROM submissions s LEFT JOIN services v ON v.location_id = s.service_location_id \
+             WHERE s.shared_with_provider_at IS NOT NULL AND s.service_location_id IN ("
+        ));
+        let mut list = query.separated(", ");
+        for service in services {
+            list.push_bind(service.as_str().to_owned());
+        }
+        query.push(") ORDER BY s.shared_with_provider_at DESC LIMIT 500");
+        query.build().fetch_all(&self.pool).await.map_err(database)?.iter().map(shared_item_from_row).collect()
+    }
+
+    async fn shared_observation(&self, id: Uuid, services: &[CqcLocationId]) -> Result<Option<SharedObservation>, StoreError> {
+        if services.is_empty() {
+            return Ok(None);
+        }
+        let columns = COLUMNS.split(", ").map(|c| format!("s.{c}")).collect::<Vec<_>>().join(", ");
+        let mut query: QueryBuilder<'_, Sqlite> = QueryBuilder::new(format!(
+            "SELECT {columns}, {SHARED_COLUMNS}, d.role AS visitor_role, \
+             (SELECT e.note FROM triage_events e WHERE e.submission_id = s.id \
+              AND e.kind IN ('shared_with_provider', 'compliment_sent') ORDER BY e.id LIMIT 1) AS message \
+             FROM submissions s JOIN devices d ON d.id = s.device_id LEFT JOIN services v ON v.location_id = s.service_location_id \
+             WHERE s.id = "
+        ));
+        query.push_bind(id.to_string()).push(" AND s.shared_with_provider_at IS NOT NULL AND s.service_location_id IN (");
+        let mut list = query.separated(", ");
+        for service in services {
+            list.push_bind(service.as_str().to_owned());
+        }
+        query.push(")");
+        let Some(row) = query.build().fetch_optional(&self.pool).await.map_err(database)? else { return Ok(None) };
+        let replies = sqlx::query("SELECT at, user_name, text FROM provider_replies WHERE submission_id = ? ORDER BY id")
+            .bind(id.to_string())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(database)?
+            .iter()
+            .map(|row| {
+                Ok(Reply { at: time(row, "at")?, by: row.try_get("user_name").map_err(database)?, text: row.try_get("text").map_err(database)? })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        let actions = sqlx::query(
+            "SELECT id, what, who, due_on, created_by, created_at, done_on, done_by FROM provider_actions WHERE submission_id = ? ORDER BY id",
+        )
+        .bind(id.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(database)?
+        .iter()
+        .map(action_from_row)
+        .collect::<Result<_, _>>()?;
+        Ok(Some(SharedObservation {
+            item: shared_item_from_row(&row)?,
+            submission: stored_from_row(&row)?,
+            visitor_role: row.try_get("visitor_role").map_err(database)?,
+            message: row.try_get::<Option<String>, _>("message").map_err(database)?.unwrap_or_default(),
+            replies,
+            actions,
+        }))
+    }
+
+    async fn add_reply(&self, id: Uuid, reply: &NewReply) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(database)?;
+        sqlx::query("INSERT INTO provider_replies (submission_id, user_id, user_name, at, text) VALUES (?, ?, ?, ?, ?)")
+            .bind(id.to_string())
+            .bind(reply.user_id)
+            .bind(&reply.user_name)
+            .bind(timestamp(reply.at))
+            .bind(&reply.text)
+            .execute(&mut *tx)
+            .await
+            .map_err(database)?;
+        sqlx::query("UPDATE submissions SET replied_at = COALESCE(replied_at, ?) WHERE id = ?")
+            .bind(timestamp(reply.at))
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(database)?;
+        tx.commit().await.map_err(database)
+    }
+
+    async fn add_action(&self, id: Uuid, action: &NewAction, by: &str, at: DateTime<Utc>) -> Result<i64, StoreError> {
+        sqlx::query_scalar(
+            "INSERT INTO provider_actions (submission_id, what, who, due_on, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(id.to_string())
+        .bind(&action.what)
+        .bind(&action.who)
+        .bind(action.due_on.to_string())
+        .bind(by)
+        .bind(timestamp(at))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(database)
+    }
+
+    async fn mark_action_done(&self, id: Uuid, action: i64, done: &ActionDone) -> Result<DoneMarked, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(database)?;
+        let done_on: Option<Option<String>> = sqlx::query_scalar("SELECT done_on FROM provider_actions WHERE id = ? AND submission_id = ?")
+            .bind(action)
+            .bind(id.to_string())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(database)?;
+        let marked = match done_on {
+            None => DoneMarked::NotFound,
+            Some(Some(_)) => DoneMarked::AlreadyDone,
+            Some(None) => {
+                sqlx::query("UPDATE provider_actions SET done_on = ?, done_by = ?, done_at = ? WHERE id = ?")
+                    .bind(done.done_on.to_string())
+                    .bind(&done.by)
+                    .bind(timestamp(done.at))
+                    .bind(action)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(database)?;
+                DoneMarked::Done
+            }
+        };
+        tx.commit().await.map_err(database)?;
+        Ok(marked)
+    }
+}
+
+fn time(row: &SqliteRow, column: &str) -> Result<DateTime<Utc>, StoreError> {
+    let text: String = row.try_get(column).map_err(database)?;
+    Ok(DateTime::parse_from_rfc3339(&text).map_err(corrupt)?.with_timezone(&Utc))
+}
+
+fn optional_time(row: &SqliteRow, column: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
+    match row.try_get::<Option<String>, _>(column).map_err(database)? {
+        Some(text) => Ok(Some(DateTime::parse_from_rfc3339(&text).map_err(corrupt)?.with_timezone(&Utc))),
+        None => Ok(None),
+    }
+}
+
+fn day(text: &str) -> Result<NaiveDate, StoreError> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(corrupt)
+}
+
+fn shared_item_from_row(row: &SqliteRow) -> Result<SharedItem, StoreError> {
+    let text = |column: &str| -> Result<String, StoreError> { row.try_get(column).map_err(database) };
+    let severity = text("severity")?;
+    let version: i64 = row.try_get("form_version").map_err(database)?;
+    let service = text("service_location_id")?;
+    Ok(SharedItem {
+        id: Uuid::parse_str(&text("id")?).map_err(corrupt)?,
+        service: CqcLocationId::parse(&service).map_err(|_| corrupt(format!("location {service}")))?,
+        service_name: text("service_name")?,
+        form_id: text("form_id")?,
+        form_version: u32::try_from(version).map_err(corrupt)?,
+        severity: Severity::parse(&severity).ok_or_else(|| corrupt(format!("severity {severity}")))?,
+        received_at: time(row, "received_at")?,
+        shared_at: time(row, "shared_with_provider_at")?,
+        compliment: row.try_get("compliment").map_err(database)?,
+        reply_due_at: optional_time(row, "reply_due_at")?,
+        replied_at: optional_time(row, "replied_at")?,
+    })
+}
+
+fn action_from_row(row: &SqliteRow) -> Result<Action, StoreError> {
+    let text = |column: &str| -> Result<String, StoreError> { row.try_get(column).map_err(database) };
+    Ok(Action {
+        id: row.try_get("id").map_err(database)?,
+        what: text("what")?,
+        who: text("who")?,
+        due_on: day(&text("due_on")?)?,
+        created_by: text("created_by")?,
+        created_at: time(row, "created_at")?,
+        done_on: row.try_get::<Option<String>, _>("done_on").map_err(database)?.as_deref().map(day).transpose()?,
+        done_by: row.try_get("done_by").map_err(database)?,
+    })
+}
