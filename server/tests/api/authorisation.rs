@@ -11,7 +11,7 @@
 
 use std::{collections::BTreeSet, path::Path};
 
-use app::domain::accounts::Role as StaffRole;
+use app::domain::{accounts::Role as StaffRole, providers::NewAction};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use server::credentials::hash_secret;
@@ -29,9 +29,13 @@ enum Who {
     RevokedDevice,
     Commissioner,
     Admin,
+    /// A provider of the home the observation is about (home A).
+    ProviderA,
+    /// A provider of another home (home B).
+    ProviderB,
 }
 
-const EVERYONE: [Who; 5] = [Who::Anonymous, Who::Device, Who::RevokedDevice, Who::Commissioner, Who::Admin];
+const EVERYONE: [Who; 7] = [Who::Anonymous, Who::Device, Who::RevokedDevice, Who::Commissioner, Who::Admin, Who::ProviderA, Who::ProviderB];
 
 /// What a role gets from a route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,68 +54,74 @@ enum Gets {
 use Gets::*;
 
 /// Every route × role: (method, path, what each of `EVERYONE` gets).
-const TABLE: &[(&str, &str, [Gets; 5])] = &[
+const TABLE: &[(&str, &str, [Gets; 7])] = &[
     // Anyone: the register, the pages of the journey (which ask a phone to enrol), health, the docs.
-    ("GET", "/", [In, In, In, In, In]),
-    ("GET", "/healthz", [In, In, In, In, In]),
-    ("GET", "/readyz", [In, In, In, In, In]),
-    ("GET", "/sw.js", [In, In, In, In, In]),
-    ("GET", "/api/v1/openapi.json", [In, In, In, In, In]),
-    ("GET", "/api/v1/register", [In, In, In, In, In]),
-    ("POST", "/api/v1/register/search", [In, In, In, In, In]),
-    ("GET", "/api/v1/forms", [In, In, In, In, In]),
-    ("GET", "/app", [In, In, In, In, In]),
-    ("GET", "/enrol", [In, In, In, In, In]),
-    ("POST", "/enrol", [In, In, In, In, In]),
-    ("POST", "/api/v1/devices", [In, In, In, In, In]),
-    ("GET", "/login", [In, In, In, In, In]),
-    ("POST", "/login", [In, In, In, In, In]),
-    ("POST", "/logout", [Login, Login, Login, In, In]),
+    ("GET", "/", [In, In, In, In, In, In, In]),
+    ("GET", "/healthz", [In, In, In, In, In, In, In]),
+    ("GET", "/readyz", [In, In, In, In, In, In, In]),
+    ("GET", "/sw.js", [In, In, In, In, In, In, In]),
+    ("GET", "/api/v1/openapi.json", [In, In, In, In, In, In, In]),
+    ("GET", "/api/v1/register", [In, In, In, In, In, In, In]),
+    ("POST", "/api/v1/register/search", [In, In, In, In, In, In, In]),
+    ("GET", "/api/v1/forms", [In, In, In, In, In, In, In]),
+    ("GET", "/app", [In, In, In, In, In, In, In]),
+    ("GET", "/enrol", [In, In, In, In, In, In, In]),
+    ("POST", "/enrol", [In, In, In, In, In, In, In]),
+    ("POST", "/api/v1/devices", [In, In, In, In, In, In, In]),
+    ("GET", "/login", [In, In, In, In, In, In, In]),
+    ("POST", "/login", [In, In, In, In, In, In, In]),
+    ("POST", "/logout", [Login, Login, Login, In, In, In, In]),
     // The journey without JavaScript: a phone's own drafts; others are sent to enrol.
-    ("GET", "/feedback", [In, In, In, In, In]),
-    ("GET", "/feedback/{slug}", [In, In, In, In, In]),
-    ("POST", "/feedback/{slug}", [In, In, In, In, In]),
-    ("POST", "/feedback/discard", [In, In, In, In, In]),
-    ("GET", "/feedback/sent/{id}", [Missing, In, Missing, Missing, Missing]),
-    ("POST", "/api/v1/feedback/page", [In, In, In, In, In]),
-    ("POST", "/api/v1/feedback/start", [In, In, In, In, In]),
-    ("POST", "/api/v1/feedback/check", [In, In, In, In, In]),
-    ("POST", "/api/v1/feedback/sent", [In, In, In, In, In]),
+    ("GET", "/feedback", [In, In, In, In, In, In, In]),
+    ("GET", "/feedback/{slug}", [In, In, In, In, In, In, In]),
+    ("POST", "/feedback/{slug}", [In, In, In, In, In, In, In]),
+    ("POST", "/feedback/discard", [In, In, In, In, In, In, In]),
+    ("GET", "/feedback/sent/{id}", [Missing, In, Missing, Missing, Missing, Missing, Missing]),
+    ("POST", "/api/v1/feedback/page", [In, In, In, In, In, In, In]),
+    ("POST", "/api/v1/feedback/start", [In, In, In, In, In, In, In]),
+    ("POST", "/api/v1/feedback/check", [In, In, In, In, In, In, In]),
+    ("POST", "/api/v1/feedback/sent", [In, In, In, In, In, In, In]),
     // A phone's own: enrolled devices only; a withdrawn one is told so.
-    ("GET", "/api/v1/devices/me", [NotEnrolled, In, Refused, NotEnrolled, NotEnrolled]),
-    ("DELETE", "/api/v1/devices/me", [NotEnrolled, In, Refused, NotEnrolled, NotEnrolled]),
-    ("GET", "/api/v1/devices/me/news", [NotEnrolled, In, Refused, NotEnrolled, NotEnrolled]),
-    ("POST", "/api/v1/submissions", [NotEnrolled, In, Refused, NotEnrolled, NotEnrolled]),
-    ("POST", "/api/v1/sync", [NotEnrolled, In, Refused, NotEnrolled, NotEnrolled]),
+    ("GET", "/api/v1/devices/me", [NotEnrolled, In, Refused, NotEnrolled, NotEnrolled, NotEnrolled, NotEnrolled]),
+    ("DELETE", "/api/v1/devices/me", [NotEnrolled, In, Refused, NotEnrolled, NotEnrolled, NotEnrolled, NotEnrolled]),
+    ("GET", "/api/v1/devices/me/news", [NotEnrolled, In, Refused, NotEnrolled, NotEnrolled, NotEnrolled, NotEnrolled]),
+    ("POST", "/api/v1/submissions", [NotEnrolled, In, Refused, NotEnrolled, NotEnrolled, NotEnrolled, NotEnrolled]),
+    ("POST", "/api/v1/sync", [NotEnrolled, In, Refused, NotEnrolled, NotEnrolled, NotEnrolled, NotEnrolled]),
     // The unit's pages: staff only; a phone is sent to log in like anyone.
-    ("GET", "/triage", [Login, Login, Login, In, In]),
-    ("GET", "/triage/events", [Login, Login, Login, In, In]),
-    ("GET", "/triage/export.csv", [Login, Login, Login, In, In]),
-    ("GET", "/triage/export/answers.csv", [Login, Login, Login, In, In]),
-    ("GET", "/triage/homes", [Login, Login, Login, In, In]),
-    ("GET", "/triage/services", [Login, Login, Login, In, In]),
-    ("GET", "/triage/services/{id}", [Login, Login, Login, In, In]),
-    ("GET", "/triage/observations/{id}", [Login, Login, Login, In, In]),
-    ("POST", "/triage/observations/{id}", [Login, Login, Login, In, In]),
-    ("POST", "/triage/observations/{id}/concern", [Login, Login, Login, In, In]),
-    ("GET", "/triage/concerns", [Login, Login, Login, In, In]),
-    ("GET", "/triage/concerns/{id}", [Login, Login, Login, In, In]),
-    ("POST", "/triage/concerns/{id}", [Login, Login, Login, In, In]),
-    ("GET", "/triage/forms", [Login, Login, Login, In, In]),
-    ("POST", "/triage/forms", [Login, Login, Login, Refused, In]),
+    ("GET", "/triage", [Login, Login, Login, In, In, Refused, Refused]),
+    ("GET", "/triage/events", [Login, Login, Login, In, In, Refused, Refused]),
+    ("GET", "/triage/export.csv", [Login, Login, Login, In, In, Refused, Refused]),
+    ("GET", "/triage/export/answers.csv", [Login, Login, Login, In, In, Refused, Refused]),
+    ("GET", "/triage/homes", [Login, Login, Login, In, In, Refused, Refused]),
+    ("GET", "/triage/services", [Login, Login, Login, In, In, Refused, Refused]),
+    ("GET", "/triage/services/{id}", [Login, Login, Login, In, In, Refused, Refused]),
+    ("GET", "/triage/observations/{id}", [Login, Login, Login, In, In, Refused, Refused]),
+    ("POST", "/triage/observations/{id}", [Login, Login, Login, In, In, Refused, Refused]),
+    ("POST", "/triage/observations/{id}/concern", [Login, Login, Login, In, In, Refused, Refused]),
+    ("GET", "/triage/concerns", [Login, Login, Login, In, In, Refused, Refused]),
+    ("GET", "/triage/concerns/{id}", [Login, Login, Login, In, In, Refused, Refused]),
+    ("POST", "/triage/concerns/{id}", [Login, Login, Login, In, In, Refused, Refused]),
+    ("GET", "/triage/forms", [Login, Login, Login, In, In, Refused, Refused]),
+    ("POST", "/triage/forms", [Login, Login, Login, Refused, In, Refused, Refused]),
     // The unit's JSON API: staff only; publishing forms, admins only.
-    ("GET", "/api/v1/triage/me", [NotEnrolled, NotEnrolled, NotEnrolled, In, In]),
-    ("GET", "/api/v1/triage/officers", [NotEnrolled, NotEnrolled, NotEnrolled, In, In]),
-    ("GET", "/api/v1/triage/observations", [NotEnrolled, NotEnrolled, NotEnrolled, In, In]),
-    ("GET", "/api/v1/triage/observations/{id}", [NotEnrolled, NotEnrolled, NotEnrolled, In, In]),
-    ("POST", "/api/v1/triage/observations/{id}/steps", [NotEnrolled, NotEnrolled, NotEnrolled, In, In]),
-    ("GET", "/api/v1/triage/services/{id}", [NotEnrolled, NotEnrolled, NotEnrolled, In, In]),
-    ("GET", "/api/v1/triage/concerns", [NotEnrolled, NotEnrolled, NotEnrolled, In, In]),
-    ("POST", "/api/v1/triage/concerns", [NotEnrolled, NotEnrolled, NotEnrolled, In, In]),
-    ("GET", "/api/v1/triage/concerns/{id}", [NotEnrolled, NotEnrolled, NotEnrolled, In, In]),
-    ("POST", "/api/v1/triage/concerns/{id}/observations", [NotEnrolled, NotEnrolled, NotEnrolled, In, In]),
-    ("POST", "/api/v1/triage/concerns/{id}/steps", [NotEnrolled, NotEnrolled, NotEnrolled, In, In]),
-    ("POST", "/api/v1/forms", [NotEnrolled, NotEnrolled, NotEnrolled, Refused, In]),
+    ("GET", "/api/v1/triage/me", [NotEnrolled, NotEnrolled, NotEnrolled, In, In, Refused, Refused]),
+    ("GET", "/api/v1/triage/officers", [NotEnrolled, NotEnrolled, NotEnrolled, In, In, Refused, Refused]),
+    ("GET", "/api/v1/triage/observations", [NotEnrolled, NotEnrolled, NotEnrolled, In, In, Refused, Refused]),
+    ("GET", "/api/v1/triage/observations/{id}", [NotEnrolled, NotEnrolled, NotEnrolled, In, In, Refused, Refused]),
+    ("POST", "/api/v1/triage/observations/{id}/steps", [NotEnrolled, NotEnrolled, NotEnrolled, In, In, Refused, Refused]),
+    ("GET", "/api/v1/triage/services/{id}", [NotEnrolled, NotEnrolled, NotEnrolled, In, In, Refused, Refused]),
+    ("GET", "/api/v1/triage/concerns", [NotEnrolled, NotEnrolled, NotEnrolled, In, In, Refused, Refused]),
+    ("POST", "/api/v1/triage/concerns", [NotEnrolled, NotEnrolled, NotEnrolled, In, In, Refused, Refused]),
+    ("GET", "/api/v1/triage/concerns/{id}", [NotEnrolled, NotEnrolled, NotEnrolled, In, In, Refused, Refused]),
+    ("POST", "/api/v1/triage/concerns/{id}/observations", [NotEnrolled, NotEnrolled, NotEnrolled, In, In, Refused, Refused]),
+    ("POST", "/api/v1/triage/concerns/{id}/steps", [NotEnrolled, NotEnrolled, NotEnrolled, In, In, Refused, Refused]),
+    ("POST", "/api/v1/forms", [NotEnrolled, NotEnrolled, NotEnrolled, Refused, In, Refused, Refused]),
+    // A care home's own pages: its provider only; another home's provider finds nothing there.
+    ("GET", "/provider", [Login, Login, Login, Refused, Refused, In, In]),
+    ("GET", "/provider/observations/{id}", [Login, Login, Login, Refused, Refused, In, Missing]),
+    ("POST", "/provider/observations/{id}/replies", [Login, Login, Login, Refused, Refused, In, Missing]),
+    ("POST", "/provider/observations/{id}/actions", [Login, Login, Login, Refused, Refused, In, Missing]),
+    ("POST", "/provider/observations/{id}/actions/{action}/done", [Login, Login, Login, Refused, Refused, In, Missing]),
 ];
 
 /// The routes the server answers, read from its own parts.
@@ -179,6 +189,9 @@ struct World {
     revoked: String,
     commissioner: Staff,
     admin: Staff,
+    provider_a: Staff,
+    provider_b: Staff,
+    action: String,
     observation: String,
     concern: String,
     sent: String,
@@ -191,6 +204,13 @@ impl World {
         let commissioner = app.staff("jo@example.org", "Jo", StaffRole::Commissioner).await;
         let admin = app.staff("ada@example.org", "Ada", StaffRole::Admin).await;
         let observation = app.observation_with(&device, &serious_staffing()).await;
+        let provider_a = app.provider("a@home-a.example.org", &["1-000000001"]).await;
+        let provider_b = app.provider("b@home-b.example.org", &["1-000000002"]).await;
+        let shared = app.step(&commissioner, observation, &[("step", "share")]).await;
+        assert_eq!(shared.status(), 303);
+        let today = chrono::Utc::now().date_naive();
+        let plan = NewAction { what: "Review the rota".into(), who: "Manager".into(), due_on: today };
+        let action = app.store.add_action(observation, &plan, "Home Manager", chrono::Utc::now()).await.unwrap().to_string();
         let other = app.observation_with(&revoked, &serious_staffing()).await;
         let gone = app.store.device_by_token(&hash_secret(&revoked)).await.unwrap().unwrap();
         assert!(app.store.revoke_device(gone.id).await.unwrap());
@@ -206,7 +226,18 @@ impl World {
             .unwrap();
         assert_eq!(response.status(), 201);
         let concern = response.json::<Value>().await.unwrap()["id"].to_string();
-        Self { device, revoked, commissioner, admin, observation: observation.to_string(), concern, sent: observation.to_string() }
+        Self {
+            device,
+            revoked,
+            commissioner,
+            admin,
+            provider_a,
+            provider_b,
+            action,
+            observation: observation.to_string(),
+            concern,
+            sent: observation.to_string(),
+        }
     }
 
     /// The route with its `{id}` or `{slug}` filled in with something that exists.
@@ -220,7 +251,7 @@ impl World {
         } else {
             self.observation.as_str()
         };
-        route.replace("{slug}", "visit").replace("{id}", id)
+        route.replace("{slug}", "visit").replace("{action}", &self.action).replace("{id}", id)
     }
 }
 
@@ -232,6 +263,8 @@ async fn fresh(app: &TestApp, who: Who, world: &World, n: usize) -> (Option<Stri
         Who::RevokedDevice => (Some(world.revoked.clone()), None),
         Who::Commissioner => (None, Some(app.staff(&format!("c{n}@example.org"), "C", StaffRole::Commissioner).await)),
         Who::Admin => (None, Some(app.staff(&format!("a{n}@example.org"), "A", StaffRole::Admin).await)),
+        Who::ProviderA => (None, Some(app.provider(&format!("pa{n}@example.org"), &["1-000000001"]).await)),
+        Who::ProviderB => (None, Some(app.provider(&format!("pb{n}@example.org"), &["1-000000002"]).await)),
     }
 }
 
@@ -301,6 +334,8 @@ async fn every_route_and_role_gets_what_the_table_says() {
                     Who::RevokedDevice => (Some(world.revoked.clone()), None),
                     Who::Commissioner => (None, Some(clone_staff(&world.commissioner))),
                     Who::Admin => (None, Some(clone_staff(&world.admin))),
+                    Who::ProviderA => (None, Some(clone_staff(&world.provider_a))),
+                    Who::ProviderB => (None, Some(clone_staff(&world.provider_b))),
                 }
             };
             let response = ask(&app, method, &path, device.as_deref(), staff.as_ref()).await;

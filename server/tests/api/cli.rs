@@ -152,3 +152,28 @@ async fn org_rotate_code_replaces_the_code_and_disable_withdraws_it() {
         assert!(store.organisation_by_access_code(&hash).await.unwrap().is_none(), "{code} enrols no one");
     }
 }
+
+#[test]
+fn a_provider_account_is_added_for_services_in_the_register_only() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(server(dir.path()).args(["register", "demo"]).output().unwrap().status.success());
+    let add = |extra: &[&str]| {
+        let mut command = server(dir.path());
+        command.args(["user", "add", "--email", "manager@heron.example.org", "--name", "Heron Manager"]).args(extra);
+        command.env("CHF_PASSWORD", "correct horse battery staple").output().unwrap()
+    };
+    let refused = add(&["--role", "provider"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("a provider needs at least one --service"));
+    let refused = add(&["--role", "provider", "--service", "1-000000003", "--service", "1-999999999"]);
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("--service 1-999999999: no service with this CQC location ID is in the register")
+    );
+    let refused = add(&["--role", "commissioner", "--service", "1-000000003"]);
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--service is for provider accounts only"));
+
+    let added = add(&["--role", "provider", "--service", "1-000000003", "--service", "1-000000004"]);
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    assert!(String::from_utf8_lossy(&added.stdout).contains("Added manager@heron.example.org (provider)"));
+}

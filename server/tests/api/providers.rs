@@ -111,7 +111,13 @@ async fn a_shared_observation_reaches_only_its_home_without_the_visitors_identit
     assert_eq!(reply.status(), 303);
     let past = (Utc::now() - Duration::days(2)).date_naive();
     let (day, month, year) = (past.format("%-d").to_string(), past.format("%-m").to_string(), past.format("%Y").to_string());
-    let late = [("what", "Review the breakfast rota"), ("who", "Registered manager"), ("due-day", &day), ("due-month", &month), ("due-year", &year)];
+    let late = [
+        ("what", "Review the breakfast rota"),
+        ("who", "Registered manager"),
+        ("due-day", &day),
+        ("due-month", &month),
+        ("due-year", &year),
+    ];
     let refused = app.provider_post(&heron, &format!("{page}/actions"), &late).await;
     assert_eq!(refused.status(), 422);
     let refused = refused.text().await.unwrap();
@@ -119,13 +125,23 @@ async fn a_shared_observation_reaches_only_its_home_without_the_visitors_identit
     assert!(refused.contains("value=\"Review the breakfast rota\""), "what was typed is kept");
     let soon = (Utc::now() + Duration::days(30)).date_naive();
     let (day, month, year) = (soon.format("%-d").to_string(), soon.format("%-m").to_string(), soon.format("%Y").to_string());
-    let action = [("what", "Review the breakfast rota"), ("who", "Registered manager"), ("due-day", &day), ("due-month", &month), ("due-year", &year)];
+    let action = [
+        ("what", "Review the breakfast rota"),
+        ("who", "Registered manager"),
+        ("due-day", &day),
+        ("due-month", &month),
+        ("due-year", &year),
+    ];
     assert_eq!(app.provider_post(&heron, &format!("{page}/actions"), &action).await.status(), 303);
     let shared = app.store.shared_observation(id, &[CqcLocationId::parse(HERON).unwrap()]).await.unwrap().unwrap();
     assert_eq!(shared.actions.len(), 1, "the refused action was not stored");
     let today = Utc::now().date_naive();
     let done_path = format!("{page}/actions/{}/done", shared.actions[0].id);
-    let done = [("done-day", today.format("%-d").to_string()), ("done-month", today.format("%-m").to_string()), ("done-year", today.format("%Y").to_string())];
+    let done = [
+        ("done-day", today.format("%-d").to_string()),
+        ("done-month", today.format("%-m").to_string()),
+        ("done-year", today.format("%Y").to_string()),
+    ];
     let done: Vec<(&str, &str)> = done.iter().map(|(k, v)| (*k, v.as_str())).collect();
     assert_eq!(app.provider_post(&heron, &done_path, &done).await.status(), 303);
 

@@ -14,9 +14,7 @@ use super::{
     submissions::{stored_from_row, COLUMNS},
     SqliteStore,
 };
-use crate::store::{
-    Action, ActionDone, DoneMarked, NewReply, ProviderStore, Reply, SharedItem, SharedObservation, StoreError,
-};
+use crate::store::{Action, ActionDone, DoneMarked, NewReply, ProviderStore, Reply, SharedItem, SharedObservation, StoreError};
 
 const SHARED_COLUMNS: &str = "s.id, s.service_location_id, COALESCE(v.name || ', ' || v.town, s.service_location_id) AS service_name, \
     s.form_id, s.form_version, s.severity, s.received_at, s.shared_with_provider_at, s.compliment, s.reply_due_at, s.replied_at";
@@ -89,7 +87,11 @@ impl ProviderStore for SqliteStore {
             .map_err(database)?
             .iter()
             .map(|row| {
-                Ok(Reply { at: time(row, "at")?, by: row.try_get("user_name").map_err(database)?, text: row.try_get("text").map_err(database)? })
+                Ok(Reply {
+                    at: time(row, "at")?,
+                    by: row.try_get("user_name").map_err(database)?,
+                    text: row.try_get("text").map_err(database)?,
+                })
             })
             .collect::<Result<_, StoreError>>()?;
         let actions = sqlx::query(

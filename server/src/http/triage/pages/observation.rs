@@ -448,12 +448,12 @@ fn sharing_line(sharing: crate::store::Sharing, now: DateTime<Utc>) -> impl Into
     let text = match (sharing.compliment, sharing.replied_at, sharing.reply_due_at) {
         (true, ..) => format!("Sent to the home as a compliment on {}.", when(sharing.at)),
         (false, Some(at), _) => format!("Shared with the home on {}. The home replied on {}.", when(sharing.at), when(at)),
-        (false, None, Some(due)) if now > due => format!("Shared with the home on {}. Its reply was due by {}: overdue.", when(sharing.at), when(due)),
-        (false, None, due) => format!(
-            "Shared with the home on {}. Its reply is due by {}.",
-            when(sharing.at),
-            due.map(when).unwrap_or_default()
-        ),
+        (false, None, Some(due)) if now > due => {
+            format!("Shared with the home on {}. Its reply was due by {}: overdue.", when(sharing.at), when(due))
+        }
+        (false, None, due) => {
+            format!("Shared with the home on {}. Its reply is due by {}.", when(sharing.at), due.map(when).unwrap_or_default())
+        }
     };
     view! { <p class="nhsuk-inset-text" data-testid="sharing">{text}</p> }
 }

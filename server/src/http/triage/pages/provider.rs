@@ -292,13 +292,18 @@ fn date_fields(name: &str, legend: &str, hint: &str, error: Option<String>, valu
     let group = if error.is_some() { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" };
     let hint_id = format!("{name}-hint");
     let described = hint_id.clone();
-    let parts = [("day", "Day", "nhsuk-input--width-2"), ("month", "Month", "nhsuk-input--width-2"), ("year", "Year", "nhsuk-input--width-4")];
+    let parts =
+        [("day", "Day", "nhsuk-input--width-2"), ("month", "Month", "nhsuk-input--width-2"), ("year", "Year", "nhsuk-input--width-4")];
     let boxes = parts
         .into_iter()
         .zip(values)
         .map(|((part, label, width), value)| {
             let id = format!("{name}-{part}");
-            let class = if error.is_some() { format!("nhsuk-input nhsuk-date-input__input {width} nhsuk-input--error") } else { format!("nhsuk-input nhsuk-date-input__input {width}") };
+            let class = if error.is_some() {
+                format!("nhsuk-input nhsuk-date-input__input {width} nhsuk-input--error")
+            } else {
+                format!("nhsuk-input nhsuk-date-input__input {width}")
+            };
             view! {
                 <div class="nhsuk-date-input__item">
                     <div class="nhsuk-form-group">
