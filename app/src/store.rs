@@ -15,6 +15,7 @@ mod homes;
 mod news;
 mod providers;
 mod register;
+mod self_assessments;
 mod submissions;
 mod triage;
 
@@ -29,6 +30,7 @@ pub use homes::*;
 pub use news::*;
 pub use providers::*;
 pub use register::*;
+pub use self_assessments::*;
 pub use submissions::*;
 pub use triage::*;
 
@@ -50,6 +52,7 @@ pub trait Store:
     + ConcernStore
     + NewsStore
     + ProviderStore
+    + SelfAssessmentStore
 {
 }
 
@@ -67,6 +70,7 @@ impl<T> Store for T where
         + ConcernStore
         + NewsStore
         + ProviderStore
+        + SelfAssessmentStore
 {
 }
 

@@ -57,10 +57,19 @@ export class AppServer {
   }
 
   /** Adds a staff account with `server user add` and the given password. */
-  addUser(email: string, name: string, role: "commissioner" | "admin", password: string): void {
-    execFileSync(serverBin, ["--data-dir", this.dataDir, "user", "add", "--email", email, "--name", name, "--role", role], {
-      env: { ...process.env, RUST_LOG: "warn", CHF_PASSWORD: password },
-    });
+  addUser(email: string, name: string, role: "commissioner" | "admin" | "provider", password: string, services: string[] = []): void {
+    const args = ["--data-dir", this.dataDir, "user", "add", "--email", email, "--name", name, "--role", role];
+    for (const service of services) args.push("--service", service);
+    execFileSync(serverBin, args, { env: { ...process.env, RUST_LOG: "warn", CHF_PASSWORD: password } });
+  }
+
+  /** Moves an observation's sharing with its home `days` into the past, reply window and all, as time passing would. */
+  shareEarlier(id: string, days: number): void {
+    const script =
+      "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); " +
+      "db.execute(\"UPDATE submissions SET shared_with_provider_at = strftime('%Y-%m-%dT%H:%M:%fZ', shared_with_provider_at, ?), " +
+      "reply_due_at = strftime('%Y-%m-%dT%H:%M:%fZ', reply_due_at, ?) WHERE id = ?\", (sys.argv[2], sys.argv[2], sys.argv[3])); db.commit()";
+    execFileSync("python3", ["-c", script, join(this.dataDir, "chf.db"), `-${days} days`, id]);
   }
 
   /** Withdraws every phone's enrolment but the demo's, as `server device revoke` does. */

@@ -6,6 +6,7 @@ import { readFileSync } from "fs";
 import { test, expect, Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { AppServer } from "./app-server";
+import { deviceToken, sendObservation } from "./observations";
 
 const WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 const PASSWORD = "correct horse battery staple";
@@ -18,53 +19,6 @@ async function checkPage(page: Page) {
   expect(results.violations.map((v) => `${page.url()} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(", ")})`)).toEqual([]);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow, `horizontal overflow on ${page.url()}`).toBeLessThanOrEqual(0);
-}
-
-/** An enrolled device's token, through the real enrolment API. */
-async function deviceToken(server: AppServer): Promise<string> {
-  const code = server.addOrganisation(`Nettlebury Practice ${Date.now()}`);
-  const response = await fetch(`${server.url}/api/v1/devices`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ name: "Nurse B Example", role: "district_nurse", access_code: code }),
-  });
-  expect(response.status).toBe(201);
-  return (await response.json()).token;
-}
-
-/** Sends an observation as a phone would and returns its id. */
-async function sendObservation(server: AppServer, token: string, answers: Record<string, unknown>): Promise<string> {
-  const id = crypto.randomUUID();
-  const today = new Date().toISOString().slice(0, 10);
-  const body = {
-    id,
-    form_id: "professional-feedback",
-    form_version: 1,
-    submitted_at: new Date().toISOString(),
-    answers: {
-      service: "1-000000007",
-      visit_date: today,
-      visit_time: "morning",
-      role: "district_nurse",
-      organisation: "Nettlebury Practice",
-      appearance: "good",
-      environment: "good",
-      interaction: "good",
-      staffing: "good",
-      risk_of_harm: "no",
-      shared_with_staff: "yes",
-      shared_with_role: "Deputy manager",
-      contact_ok: "no",
-      ...answers,
-    },
-  };
-  const response = await fetch(`${server.url}/api/v1/submissions`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-    body: JSON.stringify(body),
-  });
-  expect(response.status).toBe(201);
-  return id;
 }
 
 async function logIn(page: Page, server: AppServer, email: string, check = false) {

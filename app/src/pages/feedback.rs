@@ -7,8 +7,8 @@
 pub(crate) mod check;
 mod enrol;
 pub mod error_summary;
-pub(crate) mod field_context;
-pub(crate) mod fields;
+pub mod field_context;
+pub mod fields;
 pub(crate) mod question;
 mod sent;
 mod start;

@@ -82,3 +82,19 @@ CREATE TRIGGER provider_actions_no_delete BEFORE DELETE ON provider_actions
 BEGIN
     SELECT RAISE(ABORT, 'an action cannot be deleted');
 END;
+
+-- A home's own My Home Life self-assessments, on the same form definitions,
+-- seen by the unit only once the home shares one.
+CREATE TABLE self_assessments (
+    id                  TEXT PRIMARY KEY NOT NULL,
+    service_location_id TEXT NOT NULL REFERENCES services (location_id),
+    user_id             INTEGER NOT NULL REFERENCES users (id),
+    user_name           TEXT NOT NULL,
+    form_id             TEXT NOT NULL,
+    form_version        INTEGER NOT NULL,
+    answers             TEXT NOT NULL,
+    created_at          TEXT NOT NULL,
+    shared_at           TEXT
+) STRICT;
+
+CREATE INDEX self_assessments_by_service ON self_assessments (service_location_id, created_at);

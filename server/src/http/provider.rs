@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use app::domain::{
     providers::{parse_done_on, parse_reply, NewAction},
+    register::CqcLocationId,
     FieldError,
 };
 use axum::{
@@ -28,8 +29,11 @@ use super::{
 };
 use crate::store::{ActionDone, DoneMarked, NewReply};
 
+mod self_assessments;
+
 pub fn router() -> Router<AppState> {
     Router::new()
+        .merge(self_assessments::router())
         .route("/provider", get(home))
         .route("/provider/observations/{id}", get(observation))
         .route("/provider/observations/{id}/replies", post(reply))
@@ -39,12 +43,18 @@ pub fn router() -> Router<AppState> {
 
 async fn home(account: ProviderAccount, State(state): State<AppState>) -> Result<Response, AppError> {
     let items = state.store.shared_with_homes(&account.services).await?;
-    let mut homes = Vec::new();
-    for id in &account.services {
-        let name = state.store.service(id).await?.map_or_else(|| id.as_str().to_owned(), |s| s.name_and_town());
-        homes.push(name);
-    }
+    let homes = home_names(&state, &account.services).await?.into_iter().map(|(_, name)| name).collect();
     Ok(pages::provider_home(&account.session, homes, items, Utc::now()).into_response())
+}
+
+/// Each of these services with its name and town (its ID if it left the register).
+async fn home_names(state: &AppState, services: &[CqcLocationId]) -> Result<Vec<(CqcLocationId, String)>, AppError> {
+    let mut homes = Vec::with_capacity(services.len());
+    for id in services {
+        let name = state.store.service(id).await?.map_or_else(|| id.as_str().to_owned(), |s| s.name_and_town());
+        homes.push((id.clone(), name));
+    }
+    Ok(homes)
 }
 
 /// `?done=reply|action|done`: what was just saved, so the page can say so.

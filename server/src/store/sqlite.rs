@@ -14,6 +14,7 @@ mod homes;
 mod news;
 mod providers;
 mod register;
+mod self_assessments;
 mod submissions;
 mod triage;
 mod writer;

@@ -11,7 +11,10 @@
 
 use std::{collections::BTreeSet, path::Path};
 
-use app::domain::{accounts::Role as StaffRole, providers::NewAction};
+use app::{
+    domain::{accounts::Role as StaffRole, providers::NewAction},
+    store::NewSelfAssessment,
+};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use server::credentials::hash_secret;
@@ -122,6 +125,11 @@ const TABLE: &[(&str, &str, [Gets; 7])] = &[
     ("POST", "/provider/observations/{id}/replies", [Login, Login, Login, Refused, Refused, In, Missing]),
     ("POST", "/provider/observations/{id}/actions", [Login, Login, Login, Refused, Refused, In, Missing]),
     ("POST", "/provider/observations/{id}/actions/{action}/done", [Login, Login, Login, Refused, Refused, In, Missing]),
+    ("GET", "/provider/self-assessments", [Login, Login, Login, Refused, Refused, In, In]),
+    ("POST", "/provider/self-assessments", [Login, Login, Login, Refused, Refused, In, In]),
+    ("GET", "/provider/self-assessments/new", [Login, Login, Login, Refused, Refused, In, Missing]),
+    ("GET", "/provider/self-assessments/{id}", [Login, Login, Login, Refused, Refused, In, Missing]),
+    ("POST", "/provider/self-assessments/{id}/share", [Login, Login, Login, Refused, Refused, In, Missing]),
 ];
 
 /// The routes the server answers, read from its own parts.
@@ -192,6 +200,7 @@ struct World {
     provider_a: Staff,
     provider_b: Staff,
     action: String,
+    self_assessment: String,
     observation: String,
     concern: String,
     sent: String,
@@ -211,6 +220,18 @@ impl World {
         let today = chrono::Utc::now().date_naive();
         let plan = NewAction { what: "Review the rota".into(), who: "Manager".into(), due_on: today };
         let action = app.store.add_action(observation, &plan, "Home Manager", chrono::Utc::now()).await.unwrap().to_string();
+        let self_assessment = uuid::Uuid::new_v4();
+        let assessment = NewSelfAssessment {
+            id: self_assessment,
+            service: app::domain::register::CqcLocationId::parse("1-000000001").unwrap(),
+            user_id: provider_a.id,
+            user_name: "Home Manager".into(),
+            form_id: "my-home-life".into(),
+            form_version: 1,
+            answers: Default::default(),
+            created_at: chrono::Utc::now(),
+        };
+        app.store.add_self_assessment(&assessment).await.unwrap();
         let other = app.observation_with(&revoked, &serious_staffing()).await;
         let gone = app.store.device_by_token(&hash_secret(&revoked)).await.unwrap().unwrap();
         assert!(app.store.revoke_device(gone.id).await.unwrap());
@@ -234,6 +255,7 @@ impl World {
             provider_a,
             provider_b,
             action,
+            self_assessment: self_assessment.to_string(),
             observation: observation.to_string(),
             concern,
             sent: observation.to_string(),
@@ -242,7 +264,12 @@ impl World {
 
     /// The route with its `{id}` or `{slug}` filled in with something that exists.
     fn concrete(&self, route: &str) -> String {
-        let id = if route.contains("/concerns/") {
+        if route == "/provider/self-assessments/new" {
+            return format!("{route}?service=1-000000001");
+        }
+        let id = if route.contains("/self-assessments/") {
+            self.self_assessment.as_str()
+        } else if route.contains("/concerns/") {
             self.concern.as_str()
         } else if route.contains("/services/") {
             "1-000000003"

@@ -225,3 +225,61 @@ async fn an_all_good_observation_goes_to_its_home_as_a_compliment() {
     let inbox: Value = app.get_as(Some(&jo.cookie), "/api/v1/triage/observations?status=all").await.json().await.unwrap();
     assert!(inbox["items"].as_array().unwrap().iter().all(|r| r["reply_overdue"] == false));
 }
+
+const THEMES: [&str; 8] = ["identity", "community", "shared_decisions", "transitions", "health", "end_of_life", "workforce", "culture"];
+
+#[tokio::test]
+async fn a_home_completes_its_self_assessment_online_and_shares_it_when_it_chooses() {
+    let app = spawn_app().await;
+    let _ = app.enrolled_device().await; // loads the demo register
+    let jo = app.staff("jo@example.org", "Jo", Role::Commissioner).await;
+    let heron = app.provider("manager@heron.example.org", &[HERON]).await;
+    let other = app.provider("manager@other.example.org", &[OTHER_HOME]).await;
+
+    let list = app.get_as(Some(&heron.cookie), "/provider/self-assessments").await.text().await.unwrap();
+    assert!(list.contains(&format!("/provider/self-assessments/new?service={HERON}")));
+    let form = app.get_as(Some(&heron.cookie), &format!("/provider/self-assessments/new?service={HERON}")).await;
+    assert_eq!(form.status(), 200);
+    let form = form.text().await.unwrap();
+    assert!(form.contains("Personalise: Maintaining identity") && form.contains("Transform: Promoting a positive culture"));
+    assert!(!form.contains("Which service did you visit?"), "the home is the one chosen");
+    assert_eq!(app.get_as(Some(&heron.cookie), &format!("/provider/self-assessments/new?service={OTHER_HOME}")).await.status(), 404);
+
+    // Half done: every missing rating named, and what was typed kept.
+    let today = Utc::now().date_naive().to_string();
+    let mut fields = vec![("service", HERON.to_owned()), ("visit_date", today.clone())];
+    fields.push(("identity", "doing_well".to_owned()));
+    fields.push(("identity_comment", "Life stories in every room".to_owned()));
+    let posted: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let refused = app.provider_post(&heron, "/provider/self-assessments", &posted).await;
+    assert_eq!(refused.status(), 422);
+    let refused = refused.text().await.unwrap();
+    assert!(refused.contains("Select a rating for creating community"));
+    assert!(refused.contains("Life stories in every room"), "what was typed is kept");
+    // Another home's service: not this account's to assess.
+    let mut elsewhere = posted.clone();
+    elsewhere[0] = ("service", OTHER_HOME);
+    assert_eq!(app.provider_post(&heron, "/provider/self-assessments", &elsewhere).await.status(), 404);
+    assert!(app.store.self_assessments(&[CqcLocationId::parse(HERON).unwrap()], false).await.unwrap().is_empty(), "nothing stored");
+
+    for theme in &THEMES[1..] {
+        fields.push((theme, "working_on_it".to_owned()));
+    }
+    let posted: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let saved = app.provider_post(&heron, "/provider/self-assessments", &posted).await;
+    assert_eq!(saved.status(), 303);
+    let page = saved.headers()["location"].to_str().unwrap().split('?').next().unwrap().to_owned();
+    let html = app.get_as(Some(&heron.cookie), &page).await.text().await.unwrap();
+    assert!(html.contains("Life stories in every room") && html.contains("Share with the quality team"));
+
+    // The unit sees it only once shared; another home never.
+    let service_page = format!("/triage/services/{HERON}");
+    assert!(app.get_as(Some(&jo.cookie), &service_page).await.text().await.unwrap().contains("The home has not shared a self-assessment."));
+    assert_eq!(app.get_as(Some(&other.cookie), &page).await.status(), 404);
+    assert_eq!(app.provider_post(&other, &format!("{page}/share"), &[]).await.status(), 404);
+    assert_eq!(app.provider_post(&heron, &format!("{page}/share"), &[]).await.status(), 303);
+    let shown = app.get_as(Some(&jo.cookie), &service_page).await.text().await.unwrap();
+    assert!(shown.contains("data-testid=\"shared-self-assessment\""), "the unit sees the shared one");
+    let list = app.get_as(Some(&heron.cookie), "/provider/self-assessments").await.text().await.unwrap();
+    assert_eq!(list.matches("data-testid=\"self-assessment\"").count(), 1, "its earlier ones");
+}

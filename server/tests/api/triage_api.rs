@@ -67,6 +67,7 @@ async fn the_openapi_document_describes_every_route_and_each_one_answers() {
         [
             "DELETE /api/v1/devices/me",
             "GET /api/v1/devices/me",
+            "GET /api/v1/devices/me/news",
             "GET /api/v1/forms",
             "GET /api/v1/triage/concerns",
             "GET /api/v1/triage/concerns/{id}",

@@ -19,6 +19,7 @@ mod inbox;
 mod login;
 mod observation;
 mod provider;
+mod self_assessment;
 mod service;
 
 pub use concern::{concern, concern_item, concern_not_found, concerns, ConcernView};
@@ -28,6 +29,7 @@ pub use inbox::{inbox, InboxView, SinceLastLooked};
 pub use login::{login, LoginForm};
 pub use observation::{observation, ObservationView, StepProblem};
 pub use provider::{provider_home, provider_not_found, provider_observation, ProviderProblem};
+pub use self_assessment::{self_assessment, self_assessment_form, self_assessments, SelfAssessmentForm};
 pub use service::{service, ServiceView};
 
 /// A whole page: the head, the staff header (with "Log out" when logged in), and `body`.
@@ -49,7 +51,11 @@ fn document_with_script(
         let csrf = staff.csrf_token.clone();
         let name = staff.user.name.clone();
         let links = if provider {
-            view! { <a href="/provider">"Your homes"</a> }.into_any()
+            view! {
+                <a href="/provider">"Your homes"</a>
+                <a href="/provider/self-assessments">"Self-assessment"</a>
+            }
+            .into_any()
         } else {
             view! {
                 <a href="/triage">"Inbox"</a>

@@ -205,7 +205,8 @@ impl From<TriageEvent> for TimelineEntry {
 pub struct StepBody {
     /// The version the step is based on (from the observation).
     pub version: i64,
-    /// `assign` (acknowledges a new observation), `note`, `outcome`, `close` or `reopen`.
+    /// `assign` (acknowledges a new observation), `note`, `outcome`, `close`, `reopen`, `share`
+    /// (with the home, which may then reply) or `compliment` (an all-good observation, to its home).
     pub step: String,
     /// For `assign`: the officer's id (see `/api/v1/triage/officers`).
     #[serde(default)]

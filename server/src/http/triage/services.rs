@@ -19,6 +19,7 @@ pub async fn service(Staff(staff): Staff, State(state): State<AppState>, Path(id
     };
     let picture = picture(&state, &service).await?;
     let concerns = state.store.concerns(Some(&service.location_id), false).await?;
-    let view = pages::ServiceView { staff: &staff, service, picture, concerns };
+    let self_assessments = state.store.self_assessments(std::slice::from_ref(&service.location_id), true).await?;
+    let view = pages::ServiceView { staff: &staff, service, picture, concerns, self_assessments };
     Ok(pages::service(view).into_response())
 }

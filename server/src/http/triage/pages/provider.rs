@@ -47,14 +47,14 @@ pub fn provider_home(session: &StaffSession, homes: Vec<String>, items: Vec<Shar
         .map(|item| {
             let form = form_title(&item.form_id, item.form_version);
             view! {
-                <tr class="nhsuk-table__row" data-testid="shared-row">
-                    <td class="nhsuk-table__cell">{short_date(item.shared_at)}</td>
-                    <td class="nhsuk-table__cell">{item.service_name.clone()}</td>
-                    <td class="nhsuk-table__cell">
+                <tr data-testid="shared-row">
+                    <td class="work-table__when">{short_date(item.shared_at)}</td>
+                    <td data-label="Home">{item.service_name.clone()}</td>
+                    <td data-label="Observation">
                         <a href=format!("/provider/observations/{}", item.id)>{form}</a>
                         " " {kind_tag(&item)}
                     </td>
-                    <td class="nhsuk-table__cell">{reply_state(&item, now)}</td>
+                    <td data-label="Your reply">{reply_state(&item, now)}</td>
                 </tr>
             }
         })
@@ -67,20 +67,18 @@ pub fn provider_home(session: &StaffSession, homes: Vec<String>, items: Vec<Shar
         <h2>"Shared with you by the quality team"</h2>
         <p>"Observations from visiting professionals that the integrated commissioning unit chose to share with you, "
             "and compliments. You can reply to each within the time shown and add an action plan."</p>
-        <div class="table-scroll">
-            <table class="nhsuk-table">
-                <caption class="nhsuk-table__caption nhsuk-u-visually-hidden">"Observations shared with you"</caption>
-                <thead class="nhsuk-table__head">
-                    <tr class="nhsuk-table__row">
-                        <th class="nhsuk-table__header" scope="col">"Shared"</th>
-                        <th class="nhsuk-table__header" scope="col">"Home"</th>
-                        <th class="nhsuk-table__header" scope="col">"Observation"</th>
-                        <th class="nhsuk-table__header" scope="col">"Your reply"</th>
+                    <table class="work-table">
+                <caption class="nhsuk-u-visually-hidden">"Observations shared with you"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Shared"</th>
+                        <th scope="col">"Home"</th>
+                        <th scope="col">"Observation"</th>
+                        <th scope="col">"Your reply"</th>
                     </tr>
                 </thead>
-                <tbody class="nhsuk-table__body">{rows}</tbody>
+                <tbody>{rows}</tbody>
             </table>
-        </div>
     };
     document("Your homes", Some(session), body)
 }
@@ -209,11 +207,11 @@ fn action_plan(id: uuid::Uuid, csrf: &str, actions: &[Action], problem: &Provide
             };
             let mark = action.done_on.is_none().then(|| done_form(id, csrf, action, problem, today));
             view! {
-                <tr class="nhsuk-table__row" data-testid="action">
-                    <td class="nhsuk-table__cell">{action.what.clone()}</td>
-                    <td class="nhsuk-table__cell">{action.who.clone()}</td>
-                    <td class="nhsuk-table__cell">{action.due_on.format("%-d %B %Y").to_string()}</td>
-                    <td class="nhsuk-table__cell">{done}{mark}</td>
+                <tr data-testid="action">
+                    <td>{action.what.clone()}</td>
+                    <td data-label="Who">{action.who.clone()}</td>
+                    <td data-label="By when">{action.due_on.format("%-d %B %Y").to_string()}</td>
+                    <td data-label="Done">{done}{mark}</td>
                 </tr>
             }
         })
@@ -229,20 +227,18 @@ fn action_plan(id: uuid::Uuid, csrf: &str, actions: &[Action], problem: &Provide
             view! { <p>"No actions yet."</p> }.into_any()
         } else {
             view! {
-                <div class="table-scroll">
-                    <table class="nhsuk-table">
-                        <caption class="nhsuk-table__caption nhsuk-u-visually-hidden">"Your action plan"</caption>
-                        <thead class="nhsuk-table__head">
-                            <tr class="nhsuk-table__row">
-                                <th class="nhsuk-table__header" scope="col">"What"</th>
-                                <th class="nhsuk-table__header" scope="col">"Who"</th>
-                                <th class="nhsuk-table__header" scope="col">"By when"</th>
-                                <th class="nhsuk-table__header" scope="col">"Done"</th>
+                                    <table class="work-table">
+                        <caption class="nhsuk-u-visually-hidden">"Your action plan"</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"What"</th>
+                                <th scope="col">"Who"</th>
+                                <th scope="col">"By when"</th>
+                                <th scope="col">"Done"</th>
                             </tr>
                         </thead>
-                        <tbody class="nhsuk-table__body">{rows}</tbody>
+                        <tbody>{rows}</tbody>
                     </table>
-                </div>
             }.into_any()
         }}
         <form method="post" action=format!("/provider/observations/{id}/actions") novalidate class="step">

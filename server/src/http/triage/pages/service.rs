@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use super::{checklist_summary, concern_item, document, rating_tag, severity_tag, when, SummaryHeading};
 use crate::{
     http::triage::picture::{LatestChecklist, Picture},
-    store::{AreaMonth, ConcernSummary, StaffSession},
+    store::{AreaMonth, ConcernSummary, SelfAssessment, StaffSession},
 };
 
 pub struct ServiceView<'a> {
@@ -17,6 +17,8 @@ pub struct ServiceView<'a> {
     pub picture: Picture,
     /// The home's concerns, open first.
     pub concerns: Vec<ConcernSummary>,
+    /// Self-assessments the home shared with the unit, newest first.
+    pub self_assessments: Vec<SelfAssessment>,
 }
 
 /// The ratings a chart stacks, bottom up, with their colours' class names.
@@ -85,10 +87,34 @@ pub fn service(view: ServiceView<'_>) -> Html<String> {
         {charts}
         <h2>"Latest checklists"</h2>
         {latest_checklists(view.picture.checklists)}
+        <h2>"The home's self-assessments"</h2>
+        {shared_self_assessments(view.self_assessments)}
         <h2>"Recent observations"</h2>
         <ul class="nhsuk-list">{recent}</ul>
     };
     document(&title, Some(view.staff), body)
+}
+
+/// The My Home Life self-assessments the home chose to share, each as its summary.
+fn shared_self_assessments(assessments: Vec<SelfAssessment>) -> impl IntoView {
+    if assessments.is_empty() {
+        return view! { <p>"The home has not shared a self-assessment."</p> }.into_any();
+    }
+    assessments
+        .into_iter()
+        .map(|assessment| {
+            let summary =
+                app::domain::forms::find(&assessment.form_id, assessment.form_version).and_then(|d| d.summarise(&assessment.answers));
+            let shared = assessment.shared_at.map(when).unwrap_or_default();
+            view! {
+                <section class="latest-checklist" data-testid="shared-self-assessment">
+                    <p>{format!("Completed {} by {}; shared {shared}", when(assessment.created_at), assessment.user_name)}</p>
+                    {summary.map(|summary| checklist_summary(summary, SummaryHeading::Nested))}
+                </section>
+            }
+        })
+        .collect_view()
+        .into_any()
 }
 
 /// Each checklist's newest submission as its summary, linked to the observation.
