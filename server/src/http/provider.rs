@@ -165,6 +165,8 @@ async fn add_action(
                 ("due-month".to_owned(), post.month),
                 ("due-year".to_owned(), post.year),
             ]);
+            // The date's problem belongs to its first box, where the summary's link lands.
+            let problems = problems.into_iter().map(|p| if p.field == "due" { FieldError::new("due-day", p.message) } else { p }).collect();
             let problem = ProviderProblem { form: "action".to_owned(), problems, typed };
             render(&state, &account, &id, Some(problem), StatusCode::UNPROCESSABLE_ENTITY).await
         }

@@ -218,7 +218,7 @@ fn action_plan(id: uuid::Uuid, csrf: &str, actions: &[Action], problem: &Provide
         .collect_view();
     let on_action = problem.form == "action";
     let field = |name: &str| on_action.then(|| problem.error(name)).flatten();
-    let (what_error, who_error, due_error) = (field("what"), field("who"), field("due"));
+    let (what_error, who_error, due_error) = (field("what"), field("who"), field("due-day"));
     let group = |error: &Option<String>| if error.is_some() { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" };
     let typed = |name: &str| if on_action { problem.typed(name) } else { String::new() };
     view! {
@@ -256,7 +256,7 @@ fn action_plan(id: uuid::Uuid, csrf: &str, actions: &[Action], problem: &Provide
                 <input class="nhsuk-input nhsuk-input--width-20" id="who" name="who" type="text" aria-describedby="who-hint"
                     maxlength=MAX_ACTION_OWNER_CHARS.to_string() value=typed("who")/>
             </div>
-            {date_fields("due", "By when", "For example, 27 3 2027", due_error, [typed("due-day"), typed("due-month"), typed("due-year")])}
+            {date_fields("due", "due", "By when", "For example, 27 3 2027", due_error, [typed("due-day"), typed("due-month"), typed("due-year")])}
             <button class="nhsuk-button nhsuk-button--secondary" type="submit">"Add action"</button>
         </form>
     }
@@ -275,7 +275,7 @@ fn done_form(id: uuid::Uuid, csrf: &str, action: &Action, problem: &ProviderProb
     view! {
         <form method="post" action=format!("/provider/observations/{id}/actions/{}/done", action.id) novalidate>
             <input type="hidden" name="csrf" value=csrf.to_owned()/>
-            {date_fields(&form, "Date done", "", error, values)}
+            {date_fields("done", &form, "Date done", "", error, values)}
             <button class="nhsuk-button nhsuk-button--secondary nhsuk-u-margin-bottom-0" type="submit">
                 "Mark as done" <span class="nhsuk-u-visually-hidden">{format!(": {}", action.what)}</span>
             </button>
@@ -283,10 +283,12 @@ fn done_form(id: uuid::Uuid, csrf: &str, action: &Action, problem: &ProviderProb
     }
 }
 
-/// The NHS date input: day, month and year as three boxes in one fieldset.
-fn date_fields(name: &str, legend: &str, hint: &str, error: Option<String>, values: [String; 3]) -> impl IntoView {
+/// The NHS date input: day, month and year as three boxes in one fieldset,
+/// posted as `{name}-day` and so on; `id` keeps the boxes apart when a page
+/// has several such forms.
+fn date_fields(name: &str, id: &str, legend: &str, hint: &str, error: Option<String>, values: [String; 3]) -> impl IntoView {
     let group = if error.is_some() { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" };
-    let hint_id = format!("{name}-hint");
+    let hint_id = format!("{id}-hint");
     let described = hint_id.clone();
     let parts =
         [("day", "Day", "nhsuk-input--width-2"), ("month", "Month", "nhsuk-input--width-2"), ("year", "Year", "nhsuk-input--width-4")];
@@ -294,7 +296,7 @@ fn date_fields(name: &str, legend: &str, hint: &str, error: Option<String>, valu
         .into_iter()
         .zip(values)
         .map(|((part, label, width), value)| {
-            let id = format!("{name}-{part}");
+            let (field, id) = (format!("{name}-{part}"), format!("{id}-{part}"));
             let class = if error.is_some() {
                 format!("nhsuk-input nhsuk-date-input__input {width} nhsuk-input--error")
             } else {
@@ -304,7 +306,7 @@ fn date_fields(name: &str, legend: &str, hint: &str, error: Option<String>, valu
                 <div class="nhsuk-date-input__item">
                     <div class="nhsuk-form-group">
                         <label class="nhsuk-label nhsuk-date-input__label" for=id.clone()>{label}</label>
-                        <input class=class id=id.clone() name=id type="text" inputmode="numeric" value=value/>
+                        <input class=class id=id name=field type="text" inputmode="numeric" value=value/>
                     </div>
                 </div>
             }
@@ -315,7 +317,7 @@ fn date_fields(name: &str, legend: &str, hint: &str, error: Option<String>, valu
             <fieldset class="nhsuk-fieldset" role="group" aria-describedby=described>
                 <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">{legend.to_owned()}</legend>
                 <div class="nhsuk-hint" id=hint_id>{hint.to_owned()}</div>
-                <FieldErrorMessage id=format!("{name}-day") message=error/>
+                <FieldErrorMessage id=format!("{id}-day") message=error/>
                 <div class="nhsuk-date-input">{boxes}</div>
             </fieldset>
         </div>
