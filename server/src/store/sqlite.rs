@@ -105,3 +105,19 @@ fn unique_or_database(err: sqlx::Error, taken: &str) -> StoreError {
 fn corrupt(err: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(err.to_string())
 }
+
+/// A time stored as RFC 3339 text.
+fn time(row: &sqlx::sqlite::SqliteRow, column: &str) -> Result<chrono::DateTime<chrono::Utc>, StoreError> {
+    use sqlx::Row;
+    let text: String = row.try_get(column).map_err(database)?;
+    Ok(chrono::DateTime::parse_from_rfc3339(&text).map_err(corrupt)?.with_timezone(&chrono::Utc))
+}
+
+/// A time stored as RFC 3339 text, or NULL.
+fn optional_time(row: &sqlx::sqlite::SqliteRow, column: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, StoreError> {
+    use sqlx::Row;
+    match row.try_get::<Option<String>, _>(column).map_err(database)? {
+        Some(text) => Ok(Some(chrono::DateTime::parse_from_rfc3339(&text).map_err(corrupt)?.with_timezone(&chrono::Utc))),
+        None => Ok(None),
+    }
+}

@@ -10,9 +10,9 @@ use uuid::Uuid;
 
 use super::{
     accounts::timestamp,
-    corrupt, database,
+    corrupt, database, optional_time,
     submissions::{stored_from_row, COLUMNS},
-    SqliteStore,
+    time, SqliteStore,
 };
 use crate::store::{Action, ActionDone, DoneMarked, NewReply, ProviderStore, Reply, SharedItem, SharedObservation, StoreError};
 
@@ -174,18 +174,6 @@ impl ProviderStore for SqliteStore {
         };
         tx.commit().await.map_err(database)?;
         Ok(marked)
-    }
-}
-
-fn time(row: &SqliteRow, column: &str) -> Result<DateTime<Utc>, StoreError> {
-    let text: String = row.try_get(column).map_err(database)?;
-    Ok(DateTime::parse_from_rfc3339(&text).map_err(corrupt)?.with_timezone(&Utc))
-}
-
-fn optional_time(row: &SqliteRow, column: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
-    match row.try_get::<Option<String>, _>(column).map_err(database)? {
-        Some(text) => Ok(Some(DateTime::parse_from_rfc3339(&text).map_err(corrupt)?.with_timezone(&Utc))),
-        None => Ok(None),
     }
 }
 

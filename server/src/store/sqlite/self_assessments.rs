@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{sqlite::SqliteRow, QueryBuilder, Row, Sqlite};
 use uuid::Uuid;
 
-use super::{accounts::timestamp, corrupt, database, SqliteStore};
+use super::{accounts::timestamp, corrupt, database, optional_time, time, SqliteStore};
 use crate::store::{NewSelfAssessment, SelfAssessment, SelfAssessmentStore, StoreError};
 
 const COLUMNS: &str = "a.id, a.service_location_id, COALESCE(v.name || ', ' || v.town, a.service_location_id) AS service_name, \
@@ -84,7 +84,6 @@ fn push_services(query: &mut QueryBuilder<'_, Sqlite>, services: &[CqcLocationId
 
 fn from_row(row: &SqliteRow) -> Result<SelfAssessment, StoreError> {
     let text = |column: &str| -> Result<String, StoreError> { row.try_get(column).map_err(database) };
-    let time = |text: &str| DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).map_err(corrupt);
     let service = text("service_location_id")?;
     let version: i64 = row.try_get("form_version").map_err(database)?;
     Ok(SelfAssessment {
@@ -95,7 +94,7 @@ fn from_row(row: &SqliteRow) -> Result<SelfAssessment, StoreError> {
         form_id: text("form_id")?,
         form_version: u32::try_from(version).map_err(corrupt)?,
         answers: serde_json::from_str(&text("answers")?).map_err(corrupt)?,
-        created_at: time(&text("created_at")?)?,
-        shared_at: row.try_get::<Option<String>, _>("shared_at").map_err(database)?.as_deref().map(time).transpose()?,
+        created_at: time(row, "created_at")?,
+        shared_at: optional_time(row, "shared_at")?,
     })
 }

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::{
     accounts::timestamp,
-    corrupt, database,
+    corrupt, database, optional_time,
     submissions::{stored_from_row, COLUMNS},
     SqliteStore,
 };
@@ -412,18 +412,12 @@ fn export_row_from_row(row: &SqliteRow) -> Result<ExportRow, StoreError> {
 }
 
 fn sharing_from_row(row: &SqliteRow) -> Result<Option<Sharing>, StoreError> {
-    let time = |column: &str| -> Result<Option<DateTime<Utc>>, StoreError> {
-        match row.try_get::<Option<String>, _>(column).map_err(database)? {
-            Some(text) => Ok(Some(DateTime::parse_from_rfc3339(&text).map_err(corrupt)?.with_timezone(&Utc))),
-            None => Ok(None),
-        }
-    };
-    let Some(at) = time("shared_with_provider_at")? else { return Ok(None) };
+    let Some(at) = optional_time(row, "shared_with_provider_at")? else { return Ok(None) };
     Ok(Some(Sharing {
         at,
         compliment: row.try_get("compliment").map_err(database)?,
-        reply_due_at: time("reply_due_at")?,
-        replied_at: time("replied_at")?,
+        reply_due_at: optional_time(row, "reply_due_at")?,
+        replied_at: optional_time(row, "replied_at")?,
     }))
 }
 
