@@ -73,7 +73,7 @@ test("a home reads what was shared without who sent it, replies and plans; anoth
     await ada.goto(`${server.url}/provider/observations/${id}`);
     await expect(ada.getByText("One carer for twenty residents at breakfast")).toBeVisible();
     await expect(ada.getByTestId("unit-message")).toContainText("Please tell us how breakfast is staffed.");
-    await expect(ada.getByTestId("seen")).toContainText("A District or community nurse");
+    await expect(ada.getByTestId("seen").locator(".nhsuk-summary-list__row", { hasText: "Visitor's role" })).toContainText("District or community nurse");
     const text = await ada.locator("main").innerText();
     for (const hidden of ["Nurse B Example", "Nettlebury Practice", "nurse.visitor@example.org"]) expect(text).not.toContain(hidden);
     await checkBothWidths(ada);

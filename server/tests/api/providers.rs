@@ -91,7 +91,7 @@ async fn a_shared_observation_reaches_only_its_home_without_the_visitors_identit
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
     assert!(html.contains("One carer for twenty residents at breakfast"), "what was seen");
-    assert!(html.contains("A GP"), "the visitor's role");
+    assert!(html.contains("Visitor's role</dt><dd class=\"nhsuk-summary-list__value\">GP</dd>"), "the visitor's role");
     assert!(html.contains("Please tell us how you staff breakfast."), "the unit's message");
     for hidden in ["Dr Test", "Puddlecombe Surgery", "dr.visitor@example.org", "Can we contact you", "ring the manager", "Surgery "] {
         assert!(!html.contains(hidden), "a home never reads {hidden:?}");

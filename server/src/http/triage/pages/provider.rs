@@ -159,7 +159,7 @@ pub fn provider_observation(
         })}
         <h2>"What was seen"</h2>
         <dl class="nhsuk-summary-list" data-testid="seen">
-            {summary_row_owned("Visitor".to_owned(), format!("A {visitor}"))}
+            {summary_row_owned("Visitor's role".to_owned(), visitor.to_owned())}
             {summary_row_owned("Received".to_owned(), when(item.received_at))}
             {answers}
         </dl>
