@@ -32,7 +32,7 @@ pub enum AppError {
     #[error("This request was refused. Go back, reload the page and try again.")]
     Forbidden,
     /// 403: a provider asking for the unit's own pages or API.
-    #[error("This is for the integrated commissioning unit's staff. Go to /provider for your homes.")]
+    #[error("This is for the integrated commissioning unit's staff.")]
     StaffOnly,
     /// 403: a member of staff asking for a care home's own pages.
     #[error("This is for a care home's own account.")]

@@ -67,7 +67,7 @@ impl FromRequestParts<AppState> for Staff {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let Account(session) = Account::from_request_parts(parts, state).await?;
         if session.user.role == Role::Provider {
-            return Err(AppError::StaffOnly.into_response());
+            return Err(refused(parts, &session, AppError::StaffOnly));
         }
         Ok(Self(session))
     }
@@ -86,11 +86,20 @@ impl FromRequestParts<AppState> for ProviderAccount {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let Account(session) = Account::from_request_parts(parts, state).await?;
         if session.user.role != Role::Provider {
-            return Err(AppError::ProvidersOnly.into_response());
+            return Err(refused(parts, &session, AppError::ProvidersOnly));
         }
         let services = state.store.provider_services(session.user.id).await.map_err(|e| AppError::from(e).into_response())?;
         Ok(Self { session, services })
     }
+}
+
+/// A 403 for an account on the other side's pages: JSON for the API, else a
+/// page that says so and links to the account's own start.
+fn refused(parts: &Parts, session: &StaffSession, error: AppError) -> Response {
+    if parts.uri.path().starts_with("/api/") {
+        return error.into_response();
+    }
+    (StatusCode::FORBIDDEN, pages::not_for_this_account(session, &error.to_string())).into_response()
 }
 
 impl Staff {

@@ -155,9 +155,17 @@ async fn a_shared_observation_reaches_only_its_home_without_the_visitors_identit
     assert_eq!(actions, ["note", "shared_with_provider", "provider_reply", "action_added", "action_done"]);
 
     // The unit's pages and API are not for a home, and a home's pages not for the unit.
-    assert_eq!(app.get_as(Some(&heron.cookie), &format!("/triage/services/{HERON}")).await.status(), 403);
-    assert_eq!(app.get_as(Some(&heron.cookie), "/api/v1/triage/observations").await.status(), 403);
-    assert_eq!(app.get_as(Some(&jo.cookie), &page).await.status(), 403);
+    let refused = app.get_as(Some(&heron.cookie), &format!("/triage/services/{HERON}")).await;
+    assert_eq!(refused.status(), 403);
+    let refused = refused.text().await.unwrap();
+    assert!(refused.contains("Not available to your account") && refused.contains("href=\"/provider\""), "a page, with the way home");
+    let refused = app.get_as(Some(&heron.cookie), "/api/v1/triage/observations").await;
+    assert_eq!(refused.status(), 403);
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["error"], "This is for the integrated commissioning unit's staff.", "JSON for the API");
+    let refused = app.get_as(Some(&jo.cookie), &page).await;
+    assert_eq!(refused.status(), 403);
+    assert!(refused.text().await.unwrap().contains("Go to the inbox"));
     let officers: Value = app.get_as(Some(&jo.cookie), "/api/v1/triage/officers").await.json().await.unwrap();
     assert!(!officers.to_string().contains("heron.example.org"), "a provider is never an officer to assign");
 }

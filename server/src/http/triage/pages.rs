@@ -117,6 +117,24 @@ pub fn not_found(staff: &StaffSession) -> Html<String> {
     )
 }
 
+/// A logged-in account on a page that is not for it (a provider on the
+/// unit's pages, staff on a provider's).
+pub fn not_for_this_account(account: &StaffSession, why: &str) -> Html<String> {
+    let (home, name) = match account.user.role {
+        app::domain::accounts::Role::Provider => ("/provider", "Go to your homes"),
+        _ => ("/triage", "Go to the inbox"),
+    };
+    document(
+        "Not available to your account",
+        Some(account),
+        view! {
+            <h1>"Not available to your account"</h1>
+            <p>{why.to_owned()}</p>
+            <p><a href=home>{name}</a></p>
+        },
+    )
+}
+
 /// The problems of a posted form, at the top of the page.
 fn problems_summary(problems: Vec<FieldError>) -> impl IntoView {
     view! { <ErrorSummary problems/> }
