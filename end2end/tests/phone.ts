@@ -29,8 +29,13 @@ export async function axe(page: Page) {
   expect(overflow).toBeLessThanOrEqual(0);
 }
 
+/** How long a page may take to download and start the wasm. Under a full run's load (two
+ * workers, a server and Chromium each, on 2 cores) compiling it once took over 10 s; speed is
+ * measured by `scripts/bench`, not here. */
+export const HYDRATION_TIMEOUT = 30_000;
+
 export async function appReady(page: Page) {
-  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1, { timeout: HYDRATION_TIMEOUT });
   await expect(page.getByRole("heading", { name: "Tell us what you saw" })).toBeVisible();
   await expect(page.getByTestId("app-opening")).toHaveCount(0);
 }

@@ -1,5 +1,6 @@
 import { test, expect, Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
+import { HYDRATION_TIMEOUT } from "./phone";
 
 // Collects errors the page logs, so a failed hydration (which leaves a dead
 // page but no visible error) fails the test.
@@ -39,7 +40,7 @@ test("once hydrated, results follow the typing without a page load", async ({ pa
   const errors = watchErrors(page);
   await page.goto("/");
   // The app marks <html> from an effect, which only runs once hydrated.
-  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1, { timeout: HYDRATION_TIMEOUT });
   let navigations = 0;
   page.on("framenavigated", () => navigations++);
 
@@ -63,7 +64,7 @@ test("hostile search text is shown as text, never run", async ({ page }) => {
   });
   await page.goto("/?q=" + encodeURIComponent('<img src=x onerror="alert(1)">'));
   await expect(page.getByTestId("results-summary")).toHaveText('No services match “<img src=x onerror="alert(1)">”');
-  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1, { timeout: HYDRATION_TIMEOUT });
   expect(dialogs).toBe(0);
   expect(errors).toEqual([]);
 });
@@ -71,7 +72,7 @@ test("hostile search text is shown as text, never run", async ({ page }) => {
 test("the register page has no axe violations and fits a 320 px screen", async ({ page }) => {
   await page.setViewportSize({ width: 320, height: 640 });
   await page.goto("/");
-  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1, { timeout: HYDRATION_TIMEOUT });
   await page.locator(".nhsuk-details__summary").first().click();
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
   expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
