@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::{
     accounts::timestamp,
-    corrupt, database,
+    corrupt, database, time,
     triage::{event_from_row, item_from_row, ITEM_COLUMNS, ITEM_JOINS},
     SqliteStore,
 };
@@ -272,6 +272,6 @@ fn summary_from_row(row: &SqliteRow) -> Result<ConcernSummary, StoreError> {
         status: ConcernStatus::parse(&status).ok_or_else(|| corrupt(format!("concern status {status}")))?,
         assignee: row.try_get("assignee").map_err(database)?,
         observations: u32::try_from(observations).map_err(corrupt)?,
-        created_at: DateTime::parse_from_rfc3339(&text("created_at")?).map_err(corrupt)?.with_timezone(&Utc),
+        created_at: time(row, "created_at")?,
     })
 }

@@ -5,11 +5,10 @@
 use std::collections::HashMap;
 
 use app::domain::news::{NewsPage, SentNews, SentState, SharedNote};
-use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, Row, Sqlite};
 use uuid::Uuid;
 
-use super::{corrupt, database, triage::parse_status, SqliteStore};
+use super::{corrupt, database, time, triage::parse_status, SqliteStore};
 use crate::store::{NewsStore, StoreError};
 
 #[async_trait::async_trait]
@@ -66,9 +65,8 @@ impl SqliteStore {
         for row in query.build().fetch_all(&self.pool).await.map_err(database)? {
             let text = |column: &str| -> Result<String, StoreError> { row.try_get(column).map_err(database) };
             let id = Uuid::parse_str(&text("submission_id")?).map_err(corrupt)?;
-            let at = DateTime::parse_from_rfc3339(&text("at")?).map_err(corrupt)?.with_timezone(&Utc);
             let outcome = (text("kind")? == "outcome").then(|| text("detail")).transpose()?;
-            notes.entry(id).or_default().push(SharedNote { at, outcome, text: text("note")? });
+            notes.entry(id).or_default().push(SharedNote { at: time(&row, "at")?, outcome, text: text("note")? });
         }
         Ok(notes)
     }

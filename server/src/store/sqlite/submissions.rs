@@ -5,7 +5,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use sqlx::{sqlite::SqliteRow, QueryBuilder, Row, Sqlite};
 use uuid::Uuid;
 
-use super::{corrupt, database, SqliteStore};
+use super::{corrupt, database, time, SqliteStore};
 use crate::store::{FormVersion, NewSubmission, ReceivedRange, Recorded, StoreError, StoredSubmission, SubmissionStore};
 
 pub(super) const COLUMNS: &str = "id, device_id, form_id, form_version, service_location_id, answers, content_hash, \
@@ -78,7 +78,7 @@ pub(super) fn receipt_from_row(row: &SqliteRow) -> Result<Receipt, StoreError> {
         id: Uuid::parse_str(&text("id")?).map_err(corrupt)?,
         severity: Severity::parse(&severity).ok_or_else(|| corrupt(format!("severity {severity}")))?,
         severity_reason: text("severity_reason")?,
-        received_at: DateTime::parse_from_rfc3339(&text("received_at")?).map_err(corrupt)?.with_timezone(&Utc),
+        received_at: time(row, "received_at")?,
     })
 }
 

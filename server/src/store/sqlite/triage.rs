@@ -14,7 +14,7 @@ use super::{
     accounts::timestamp,
     corrupt, database, optional_time,
     submissions::{stored_from_row, COLUMNS},
-    SqliteStore,
+    time, SqliteStore,
 };
 use crate::store::{
     AreaMonth, Device, ExportRow, InboxCounts, InboxFilter, InboxItem, InboxPage, Observation, OverdueCutoffs, Sharing, StepApplied,
@@ -393,7 +393,7 @@ pub(super) fn item_from_row(row: &SqliteRow) -> Result<InboxItem, StoreError> {
         severity_reason: text("severity_reason")?,
         status: parse_status(&text("status")?)?,
         assignee: row.try_get("assignee").map_err(database)?,
-        received_at: DateTime::parse_from_rfc3339(&text("received_at")?).map_err(corrupt)?.with_timezone(&Utc),
+        received_at: time(row, "received_at")?,
     })
 }
 
@@ -404,10 +404,7 @@ fn export_row_from_row(row: &SqliteRow) -> Result<ExportRow, StoreError> {
         item: item_from_row(row)?,
         visitor_organisation: text("visitor_organisation")?,
         outcome: optional("outcome")?.as_deref().and_then(Outcome::parse),
-        closed_at: match optional("closed_at")? {
-            Some(at) => Some(DateTime::parse_from_rfc3339(&at).map_err(corrupt)?.with_timezone(&Utc)),
-            None => None,
-        },
+        closed_at: optional_time(row, "closed_at")?,
     })
 }
 
@@ -424,7 +421,7 @@ fn sharing_from_row(row: &SqliteRow) -> Result<Option<Sharing>, StoreError> {
 pub(super) fn event_from_row(row: &SqliteRow) -> Result<TriageEvent, StoreError> {
     let text = |column: &str| -> Result<String, StoreError> { row.try_get(column).map_err(database) };
     Ok(TriageEvent {
-        at: DateTime::parse_from_rfc3339(&text("at")?).map_err(corrupt)?.with_timezone(&Utc),
+        at: time(row, "at")?,
         user_name: text("user_name")?,
         kind: text("kind")?,
         detail: text("detail")?,
