@@ -27,7 +27,7 @@ use super::{
     triage::pages::{self, ProviderProblem},
     AppState,
 };
-use crate::store::{ActionDone, DoneMarked, NewReply};
+use crate::store::{ActionDone, DoneMarked, NewReply, SharedObservation};
 
 mod self_assessments;
 
@@ -47,14 +47,18 @@ async fn home(account: ProviderAccount, State(state): State<AppState>) -> Result
     Ok(pages::provider_home(&account.session, homes, items, Utc::now()).into_response())
 }
 
-/// Each of these services with its name and town (its ID if it left the register).
+/// Each of these services with its name and town.
 async fn home_names(state: &AppState, services: &[CqcLocationId]) -> Result<Vec<(CqcLocationId, String)>, AppError> {
     let mut homes = Vec::with_capacity(services.len());
     for id in services {
-        let name = state.store.service(id).await?.map_or_else(|| id.as_str().to_owned(), |s| s.name_and_town());
-        homes.push((id.clone(), name));
+        homes.push((id.clone(), home_name(state, id).await?));
     }
     Ok(homes)
+}
+
+/// A service's name and town; its ID if it left the register.
+async fn home_name(state: &AppState, service: &CqcLocationId) -> Result<String, AppError> {
+    Ok(state.store.service(service).await?.map_or_else(|| service.as_str().to_owned(), |s| s.name_and_town()))
 }
 
 /// `?done=reply|action|done`: what was just saved, so the page can say so.
@@ -70,26 +74,14 @@ async fn observation(
     Path(id): Path<String>,
     Query(done): Query<Done>,
 ) -> Result<Response, AppError> {
-    let shown = done.done.map(|done| ProviderProblem { form: format!("saved-{done}"), ..Default::default() });
-    render(&state, &account, &id, shown, StatusCode::OK).await
+    let Some(shared) = shared(&state, &account, &id).await? else { return not_found(&account) };
+    Ok(pages::provider_observation(&account.session, shared, None, done.done.as_deref(), Utc::now()).into_response())
 }
 
-/// The observation's page for this account, with a problem of a posted form; 404 when it is not theirs to see.
-async fn render(
-    state: &AppState,
-    account: &ProviderAccount,
-    id: &str,
-    problem: Option<ProviderProblem>,
-    status: StatusCode,
-) -> Result<Response, AppError> {
-    let found = match Uuid::parse_str(id) {
-        Ok(id) => state.store.shared_observation(id, &account.services).await?,
-        Err(_) => None,
-    };
-    let Some(shared) = found else {
-        return Ok((StatusCode::NOT_FOUND, pages::provider_not_found(&account.session)).into_response());
-    };
-    Ok((status, pages::provider_observation(&account.session, shared, problem, Utc::now())).into_response())
+/// The observation's page again, with the problem of the form just posted.
+fn refused(account: &ProviderAccount, shared: SharedObservation, problem: ProviderProblem) -> Result<Response, AppError> {
+    let page = pages::provider_observation(&account.session, shared, Some(problem), None, Utc::now());
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 #[derive(Deserialize)]
@@ -108,7 +100,7 @@ async fn reply(
     Form(post): Form<ReplyPost>,
 ) -> Result<Response, AppError> {
     account.check_post(&headers, &post.csrf)?;
-    let Some(shared) = shared(&state, &account, &id).await? else { return not_found(&state, &account, &id).await };
+    let Some(shared) = shared(&state, &account, &id).await? else { return not_found(&account) };
     let now = Utc::now();
     let due = (!shared.item.compliment).then_some(shared.item.reply_due_at).flatten();
     match parse_reply(&post.reply, due, now) {
@@ -120,8 +112,7 @@ async fn reply(
         }
         Err(problem) => {
             let typed = HashMap::from([("reply".to_owned(), post.reply)]);
-            let problem = ProviderProblem { form: "reply".to_owned(), problems: vec![problem], typed };
-            render(&state, &account, &id, Some(problem), StatusCode::UNPROCESSABLE_ENTITY).await
+            refused(&account, shared, ProviderProblem { form: "reply".to_owned(), problems: vec![problem], typed })
         }
     }
 }
@@ -150,7 +141,7 @@ async fn add_action(
     Form(post): Form<ActionPost>,
 ) -> Result<Response, AppError> {
     account.check_post(&headers, &post.csrf)?;
-    let Some(shared) = shared(&state, &account, &id).await? else { return not_found(&state, &account, &id).await };
+    let Some(shared) = shared(&state, &account, &id).await? else { return not_found(&account) };
     let today = Utc::now().date_naive();
     match NewAction::parse(&post.what, &post.who, &post.day, &post.month, &post.year, today) {
         Ok(action) => {
@@ -167,8 +158,7 @@ async fn add_action(
             ]);
             // The date's problem belongs to its first box, where the summary's link lands.
             let problems = problems.into_iter().map(|p| if p.field == "due" { FieldError::new("due-day", p.message) } else { p }).collect();
-            let problem = ProviderProblem { form: "action".to_owned(), problems, typed };
-            render(&state, &account, &id, Some(problem), StatusCode::UNPROCESSABLE_ENTITY).await
+            refused(&account, shared, ProviderProblem { form: "action".to_owned(), problems, typed })
         }
     }
 }
@@ -193,9 +183,9 @@ async fn action_done(
     Form(post): Form<DonePost>,
 ) -> Result<Response, AppError> {
     account.check_post(&headers, &post.csrf)?;
-    let Some(shared) = shared(&state, &account, &id).await? else { return not_found(&state, &account, &id).await };
+    let Some(shared) = shared(&state, &account, &id).await? else { return not_found(&account) };
     let Some(action) = action.parse::<i64>().ok().filter(|n| shared.actions.iter().any(|a| a.id == *n)) else {
-        return not_found(&state, &account, &id).await;
+        return not_found(&account);
     };
     let form = format!("done-{action}");
     let done_on = match parse_done_on(&post.day, &post.month, &post.year, Utc::now().date_naive()) {
@@ -207,8 +197,7 @@ async fn action_done(
                 (format!("{form}-month"), post.month),
                 (format!("{form}-year"), post.year),
             ]);
-            let problem = ProviderProblem { form, problems: vec![problem], typed };
-            return render(&state, &account, &id, Some(problem), StatusCode::UNPROCESSABLE_ENTITY).await;
+            return refused(&account, shared, ProviderProblem { form, problems: vec![problem], typed });
         }
     };
     let done = ActionDone { done_on, by: account.session.user.name.clone(), at: Utc::now() };
@@ -216,17 +205,19 @@ async fn action_done(
         DoneMarked::Done | DoneMarked::AlreadyDone => {
             Ok(Redirect::to(&format!("/provider/observations/{}?done=done#plan", shared.item.id)).into_response())
         }
-        DoneMarked::NotFound => not_found(&state, &account, &id).await,
+        DoneMarked::NotFound => not_found(&account),
     }
 }
 
-async fn shared(state: &AppState, account: &ProviderAccount, id: &str) -> Result<Option<crate::store::SharedObservation>, AppError> {
+/// The observation, if it was shared with one of this account's homes.
+async fn shared(state: &AppState, account: &ProviderAccount, id: &str) -> Result<Option<SharedObservation>, AppError> {
     match Uuid::parse_str(id) {
         Ok(id) => Ok(state.store.shared_observation(id, &account.services).await?),
         Err(_) => Ok(None),
     }
 }
 
-async fn not_found(state: &AppState, account: &ProviderAccount, id: &str) -> Result<Response, AppError> {
-    render(state, account, id, None, StatusCode::NOT_FOUND).await
+/// What a provider gets for anything not its own to see: the same as for what does not exist.
+fn not_found(account: &ProviderAccount) -> Result<Response, AppError> {
+    Ok((StatusCode::NOT_FOUND, pages::provider_not_found(&account.session)).into_response())
 }

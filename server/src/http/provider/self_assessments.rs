@@ -17,6 +17,7 @@ use chrono::Utc;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::{home_name, home_names, not_found};
 use crate::{
     http::{
         error::AppError,
@@ -40,7 +41,7 @@ pub fn router() -> Router<AppState> {
 
 async fn list(account: ProviderAccount, State(state): State<AppState>) -> Result<Response, AppError> {
     let earlier = state.store.self_assessments(&account.services, false).await?;
-    let homes = super::home_names(&state, &account.services).await?;
+    let homes = home_names(&state, &account.services).await?;
     Ok(pages::self_assessments(&account.session, homes, earlier).into_response())
 }
 
@@ -150,12 +151,4 @@ fn render_form(account: &ProviderAccount, form: SelfAssessmentForm, status: Stat
         Some(definition) => (status, pages::self_assessment_form(&account.session, definition, form)).into_response(),
         None => not_found(account).unwrap_or_else(IntoResponse::into_response),
     }
-}
-
-async fn home_name(state: &AppState, service: &CqcLocationId) -> Result<String, AppError> {
-    Ok(state.store.service(service).await?.map_or_else(|| service.as_str().to_owned(), |s| s.name_and_town()))
-}
-
-fn not_found(account: &ProviderAccount) -> Result<Response, AppError> {
-    Ok((StatusCode::NOT_FOUND, pages::provider_not_found(&account.session)).into_response())
 }

@@ -21,11 +21,10 @@ use leptos::prelude::*;
 use super::{document, problems_summary, severity_tag, summary_row_owned, when};
 use crate::store::{Action, SharedItem, SharedObservation, StaffSession};
 
-/// A posted form's problems with what was typed (so nothing is lost), or,
-/// for `saved-…`, what was just saved.
+/// A posted form's problems with what was typed, so nothing is lost.
 #[derive(Clone, Debug, Default)]
 pub struct ProviderProblem {
-    /// "reply", "action", "done-{action id}", or "saved-reply" and the like.
+    /// "reply", "action" or "done-{action id}".
     pub form: String,
     pub problems: Vec<FieldError>,
     pub typed: HashMap<String, String>,
@@ -99,13 +98,15 @@ pub fn provider_observation(
     session: &StaffSession,
     shared: SharedObservation,
     problem: Option<ProviderProblem>,
+    // What was just saved (`?done=reply|action|done`), so the page can say so.
+    saved: Option<&str>,
     now: DateTime<Utc>,
 ) -> Html<String> {
     let item = &shared.item;
     let id = item.id;
     let title = format!("Observation about {}", item.service_name);
     let problem = problem.unwrap_or_default();
-    let saved = problem.form.strip_prefix("saved-").map(|what| match what {
+    let saved = saved.map(|what| match what {
         "reply" => "Your reply was sent to the quality team.",
         "action" => "The action was added to your plan.",
         _ => "The action was marked as done.",
