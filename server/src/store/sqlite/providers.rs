@@ -53,11 +53,8 @@ impl ProviderStore for SqliteStore {
             "SELECT {SHARED_COLUMNS} FROM submissions s LEFT JOIN services v ON v.location_id = s.service_location_id \
              WHERE s.shared_with_provider_at IS NOT NULL AND s.service_location_id IN ("
         ));
-        let mut list = query.separated(", ");
-        for service in services {
-            list.push_bind(service.as_str().to_owned());
-        }
-        query.push(") ORDER BY s.shared_with_provider_at DESC LIMIT 500");
+        push_services(&mut query, services);
+        query.push(" ORDER BY s.shared_with_provider_at DESC LIMIT 500");
         query.build().fetch_all(&self.pool).await.map_err(database)?.iter().map(shared_item_from_row).collect()
     }
 
@@ -74,11 +71,7 @@ impl ProviderStore for SqliteStore {
              WHERE s.id = "
         ));
         query.push_bind(id.to_string()).push(" AND s.shared_with_provider_at IS NOT NULL AND s.service_location_id IN (");
-        let mut list = query.separated(", ");
-        for service in services {
-            list.push_bind(service.as_str().to_owned());
-        }
-        query.push(")");
+        push_services(&mut query, services);
         let Some(row) = query.build().fetch_optional(&self.pool).await.map_err(database)? else { return Ok(None) };
         let replies = sqlx::query("SELECT at, user_name, text FROM provider_replies WHERE submission_id = ? ORDER BY id")
             .bind(id.to_string())
@@ -175,6 +168,15 @@ impl ProviderStore for SqliteStore {
         tx.commit().await.map_err(database)?;
         Ok(marked)
     }
+}
+
+/// A provider's services as the bound list after `IN (`, and the closing bracket.
+pub(super) fn push_services(query: &mut QueryBuilder<'_, Sqlite>, services: &[CqcLocationId]) {
+    let mut list = query.separated(", ");
+    for service in services {
+        list.push_bind(service.as_str().to_owned());
+    }
+    query.push(")");
 }
 
 fn day(text: &str) -> Result<NaiveDate, StoreError> {

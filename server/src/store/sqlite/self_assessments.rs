@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{sqlite::SqliteRow, QueryBuilder, Row, Sqlite};
 use uuid::Uuid;
 
-use super::{accounts::timestamp, corrupt, database, optional_time, time, SqliteStore};
+use super::{accounts::timestamp, corrupt, database, optional_time, providers::push_services, time, SqliteStore};
 use crate::store::{NewSelfAssessment, SelfAssessment, SelfAssessmentStore, StoreError};
 
 const COLUMNS: &str = "a.id, a.service_location_id, COALESCE(v.name || ', ' || v.town, a.service_location_id) AS service_name, \
@@ -64,22 +64,9 @@ impl SelfAssessmentStore for SqliteStore {
         }
         let mut query: QueryBuilder<'_, Sqlite> = QueryBuilder::new("UPDATE self_assessments SET shared_at = COALESCE(shared_at, ");
         query.push_bind(timestamp(at)).push(") WHERE id = ").push_bind(id.to_string()).push(" AND service_location_id IN (");
-        let mut list = query.separated(", ");
-        for service in services {
-            list.push_bind(service.as_str().to_owned());
-        }
-        query.push(")");
+        push_services(&mut query, services);
         Ok(query.build().execute(&self.pool).await.map_err(database)?.rows_affected() == 1)
     }
-}
-
-/// The list of services and the closing bracket.
-fn push_services(query: &mut QueryBuilder<'_, Sqlite>, services: &[CqcLocationId]) {
-    let mut list = query.separated(", ");
-    for service in services {
-        list.push_bind(service.as_str().to_owned());
-    }
-    query.push(")");
 }
 
 fn from_row(row: &SqliteRow) -> Result<SelfAssessment, StoreError> {
