@@ -247,19 +247,30 @@ impl StepForms {
     }
 
     fn note(&self, step: &'static str, required: bool) -> impl IntoView {
+        let label = if required { "Note" } else { "Note (optional)" };
+        view! {
+            {self.note_field(step, label, None)}
+            {self.shareable.then(|| self.share_box(step))}
+        }
+    }
+
+    /// A step's text box (posted as `note`), with its hint, its problem and what was typed.
+    fn note_field(&self, step: &'static str, label: &'static str, hint: Option<&'static str>) -> impl IntoView {
         let id = format!("{step}-note");
         let error = self.error(step, &id);
         let group = if error.is_some() { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" };
-        let label = if required { "Note" } else { "Note (optional)" };
-        let described = error.as_ref().map(|_| format!("{id}-error"));
+        let hint_id = format!("{id}-hint");
+        let described: Vec<String> =
+            [hint.map(|_| hint_id.clone()), error.as_ref().map(|_| format!("{id}-error"))].into_iter().flatten().collect();
+        let described = (!described.is_empty()).then(|| described.join(" "));
         view! {
             <div class=group>
                 <label class="nhsuk-label" for=id.clone()>{label}</label>
+                {hint.map(|text| view! { <div class="nhsuk-hint" id=hint_id>{text}</div> })}
                 <FieldErrorMessage id=id.clone() message=error/>
                 <textarea class="nhsuk-textarea" id=id name="note" rows="3" maxlength=MAX_NOTE_CHARS.to_string() aria-describedby=described
                     inner_html=app::textarea::content(&self.typed_note(step))></textarea>
             </div>
-            {self.shareable.then(|| self.share_box(step))}
         }
     }
 
@@ -348,33 +359,20 @@ impl StepForms {
     /// Sharing with the home (and, for an all-good observation, sending it as
     /// a compliment). The home never sees who the visitor was, only their role.
     fn tell_the_home(&self, all_good: bool) -> impl IntoView {
-        let message = |step: &'static str, label: &'static str| {
-            let id = format!("{step}-note");
-            let error = self.error(step, &id);
-            let group = if error.is_some() { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" };
-            let hint = format!("{id}-hint");
-            view! {
-                <div class=group>
-                    <label class="nhsuk-label" for=id.clone()>{label}</label>
-                    <div class="nhsuk-hint" id=hint.clone()>"The home sees this, what was seen and the visitor's role: never their name, organisation or contact details."</div>
-                    <FieldErrorMessage id=id.clone() message=error/>
-                    <textarea class="nhsuk-textarea" id=id name="note" rows="3" maxlength=MAX_NOTE_CHARS.to_string() aria-describedby=hint
-                        inner_html=app::textarea::content(&self.typed_note(step))></textarea>
-                </div>
-            }
-        };
+        const MESSAGE: &str = "Message to the home (optional)";
+        const HINT: &str = "The home sees this, what was seen and the visitor's role: never their name, organisation or contact details.";
         view! {
             <form method="post" action=self.action.clone() class="step">
                 <h3>"Share with the home"</h3>
                 {self.hidden("share")}
-                {message("share", "Message to the home (optional)")}
+                {self.note_field("share", MESSAGE, Some(HINT))}
                 <button class="nhsuk-button nhsuk-button--secondary" type="submit">"Share with the home"</button>
             </form>
             {all_good.then(|| view! {
                 <form method="post" action=self.action.clone() class="step">
                     <h3>"Send to the home as a compliment"</h3>
                     {self.hidden("compliment")}
-                    {message("compliment", "Message to the home (optional)")}
+                    {self.note_field("compliment", MESSAGE, Some(HINT))}
                     <button class="nhsuk-button nhsuk-button--secondary" type="submit">"Send as a compliment"</button>
                 </form>
             })}
