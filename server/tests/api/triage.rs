@@ -19,6 +19,7 @@ use crate::helpers::{feedback, read_events_until, spawn_app, TestApp};
 pub const PASSWORD: &str = "correct horse battery staple";
 
 /// A logged-in member of staff: their session cookie and CSRF token.
+#[derive(Clone)]
 pub struct Staff {
     pub id: i64,
     pub cookie: String,

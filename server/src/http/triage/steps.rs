@@ -108,8 +108,8 @@ pub async fn apply_step(
         Ok(note) => note,
         Err(err) => return Ok(Err(StepRefused::Invalid(StepField::Note, err.message))),
     };
-    let mut change = change_for(&officers, staff, &step, (current.status, next), note, request.share_with_visitor);
-    change.share = sharing_for(&step, change.event.at, state.reply_window_days);
+    let change = change_for(&officers, staff, &step, (current.status, next), note, request.share_with_visitor);
+    let change = TriageChange { share: sharing_for(&step, change.event.at, state.reply_window_days), ..change };
     Ok(match state.store.apply_step(id, current.version, &change).await? {
         StepApplied::Done(version) => {
             tracing::info!(observation = %id, step = change.event.kind, user = staff.user.id, "triage step");
@@ -191,6 +191,7 @@ fn change_for(
             _ => None,
         },
         acknowledged_at: (from == Status::New && to != Status::New).then_some(now),
+        // Set by the caller, which knows the reply window.
         share: None,
         user_id: staff.user.id,
         event: TriageEvent {
