@@ -95,6 +95,10 @@ fn set_content_security_policy() {
     }
 }
 
+/// What search engines and link previews say about every page.
+pub const DESCRIPTION: &str = "Care Home Feedback: doctors, nurses and other professionals who visit a care home tell \
+    the integrated commissioning unit what they saw, even with no signal, so homes get support when they need it.";
+
 /// The app's routes and the frame every page shares.
 #[component]
 pub fn App() -> impl IntoView {
@@ -105,6 +109,7 @@ pub fn App() -> impl IntoView {
         <Link rel="manifest" href="/manifest.webmanifest"/>
         <Link rel="apple-touch-icon" href="/icons/icon-192.png"/>
         <Meta name="theme-color" content="#005eb8"/>
+        <Meta name="description" content=DESCRIPTION/>
         <Title formatter=page_title/>
         <Router>
             <a class="nhsuk-skip-link" href="#main">"Skip to main content"</a>

@@ -38,6 +38,12 @@ pub fn set_cookie(name: &str, value: &str, same_site: &str, max_age: u32, secure
     format!("{name}={value}; HttpOnly; SameSite={same_site}; Path=/; Max-Age={max_age}{secure}")
 }
 
+/// A `Set-Cookie` value like `set_cookie`'s, but readable by the page's
+/// script: for markers that hold nothing secret.
+pub fn set_readable_cookie(name: &str, value: &str, max_age: u32, secure: bool) -> String {
+    set_cookie(name, value, "Strict", max_age, secure).replace("; HttpOnly", "")
+}
+
 /// The non-empty value of the cookie called `name`, if the request has one.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers

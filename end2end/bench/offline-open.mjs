@@ -41,7 +41,7 @@ const opening = [];
 for (let n = 0; n < Number(runs); n++) {
   const tab = await context.newPage();
   await tab.goto("/app");
-  await tab.getByRole("button", { name: "Start a new form" }).waitFor();
+  await tab.getByRole("button", { name: "Give feedback about a care home" }).waitFor();
   const marks = await tab.evaluate(() =>
     ["chf-store-opening", "chf-store-open", "chf-app-ready"].map((name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN),
   );

@@ -23,7 +23,7 @@ async function installedPhone() {
   servers.push(server);
   const { context } = await openPhone(server, 320);
   const page = context.pages()[0] ?? (await context.newPage());
-  await installAndEnrol(page, server, { name: "Q Officer Example", role: "Other professional" });
+  await installAndEnrol(page, server, { name: "Q Officer Example", role: "Quality officer (integrated commissioning unit)" });
   return { server, context, page };
 }
 

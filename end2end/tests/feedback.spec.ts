@@ -77,7 +77,7 @@ async function fillForm(page: Page, answers: Answers = {}) {
     await expect(page.getByText("Do not include residents' names").first()).toBeVisible();
     await checkPage(page);
     await page.getByLabel(rating, { exact: true }).check();
-    if (rating !== "Good") await page.getByLabel("What did you see? (optional)").fill("Strong odour in the lounge");
+    if (rating !== "Good") await page.getByLabel(/What did you see/).fill("Strong odour in the lounge");
     await continueOn(page);
   }
 
@@ -91,6 +91,12 @@ async function fillForm(page: Page, answers: Answers = {}) {
   await expect(page.getByRole("heading", { name: "Is anyone at immediate risk of harm?" })).toBeVisible();
   await checkPage(page);
   await page.getByLabel(answers.risk ?? "No", { exact: true }).check();
+  if (answers.risk === "Yes") {
+    // Asked only once someone is at risk: has the call been made?
+    await continueOn(page);
+    await expect(page.getByRole("link", { name: "Select whether you have called" })).toBeVisible();
+    await page.getByLabel("Yes, I have called").check();
+  }
   await continueOn(page);
 
   await checkPage(page);
@@ -128,7 +134,10 @@ async function fullJourneyWithAChange(page: Page) {
   await page.getByRole("link", { name: "Change what was the level of staffing?" }).click();
   await expect(page).toHaveURL(/\/feedback\/staffing\?return=check$/);
   await page.getByLabel("Serious concerns", { exact: true }).check();
-  await page.getByLabel("What did you see? (optional)").fill("One carer for 30 residents");
+  // A red report with no detail is refused: the form's version 2 asks for it.
+  await continueOn(page);
+  await expect(page.getByRole("link", { name: "Describe what you saw: serious concerns need the detail" })).toBeVisible();
+  await page.getByLabel(/What did you see/).fill("One carer for 30 residents");
   await continueOn(page);
   await expect(page).toHaveURL(/\/feedback\/check$/);
   await expect(summaryValue(page, "What was the level of staffing?")).toHaveText("Serious concerns: One carer for 30 residents");
@@ -138,7 +147,7 @@ async function fullJourneyWithAChange(page: Page) {
   expect(row).not.toBeNull();
   expect(row!.severity).toBe("red");
   expect(row!.severity_reason).toBe("Serious concerns: staffing; Some concerns: environment");
-  expect([row!.form_id, row!.form_version]).toEqual(["professional-feedback", 1]);
+  expect([row!.form_id, row!.form_version]).toEqual(["professional-feedback", 2]);
   expect(row!.answers.service).toEqual({ type: "service", value: "1-000000003" });
 }
 
@@ -193,6 +202,7 @@ test("saying someone is at risk of harm shows the stop-and-call panel and makes 
   await page.getByLabel("Yes", { exact: true }).check();
   await expect(panel).toBeVisible();
   await expect(panel).toContainText("call 999");
+  await expect(panel.getByRole("link", { name: "Call 999" })).toHaveAttribute("href", "tel:999");
   await checkPage(page);
   await continueOn(page);
 

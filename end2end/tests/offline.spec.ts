@@ -21,11 +21,11 @@ async function serve(flags: string[] = []): Promise<AppServer> {
 }
 
 /** A server of its own and a phone that has visited once online and enrolled. */
-async function installedPhone(flags: string[] = []) {
+async function installedPhone(flags: string[] = [], role?: string) {
   const server = await serve(flags);
   const { context, profile } = await openPhone(server);
   const page = context.pages()[0] ?? (await context.newPage());
-  await installAndEnrol(page, server);
+  await installAndEnrol(page, server, role ? { role } : {});
   return { server, context, profile, page };
 }
 
@@ -53,7 +53,7 @@ test("online once, then three forms with no signal survive a browser restart and
     await page.getByRole("link", { name: "Go to the start" }).click();
   }
   // One more, left half done.
-  await page.getByRole("button", { name: "Start a new form" }).click();
+  await page.getByRole("button", { name: "Give feedback about a care home" }).click();
   await page.getByLabel("Search by name or town").fill("heron");
   await page.getByLabel(/Heron House/).check();
   await page.goto("/app");
@@ -218,12 +218,29 @@ test("the server is down for a while: the phone backs off, then delivers without
   await fillAppForm(page, { staffing: "Serious concerns" });
   const id = await send(page);
   await expect(page.getByTestId("queued")).toBeVisible();
-  await expect(page.getByTestId("sync-error")).toContainText("No connection to the server.");
+  await expect(page.getByTestId("sync-error")).toHaveText(/^The server cannot be reached just now. It will send by itself. Trying again at/);
   await expect(page.getByTestId("sync-error")).toContainText("Trying again at");
   await page.waitForTimeout(5_000);
   await server.up();
   await expect(page.getByTestId("sent-panel")).toBeVisible({ timeout: 45_000 });
   expect(server.submissionIds()).toEqual([id]);
+  await context.close();
+});
+
+test("the signal returns while another sender holds the outbox: the form goes once it is free, not half a minute later", async () => {
+  const { server, context, page } = await installedPhone();
+  await goOffline(context, server);
+  await fillAppForm(page);
+  const id = await send(page);
+  await expect(page.getByTestId("queued")).toBeVisible();
+  await allSaved(page);
+  await server.up();
+  // Another tab or the service worker sending (here: holding the lock for 3 s).
+  await page.evaluate(
+    () => new Promise<void>((held) => navigator.locks.request("chf-outbox", () => (held(), new Promise((r) => setTimeout(r, 3_000))))),
+  );
+  await context.setOffline(false);
+  await expect.poll(() => server.submissionIds(), { timeout: 12_000 }).toEqual([id]);
   await context.close();
 });
 
@@ -273,7 +290,7 @@ test.describe(() => {
     let page = installed.page;
     const before = await page.evaluate(async () => (await caches.keys()).join());
     for (let n = 0; n < 2; n++) {
-      await page.getByRole("button", { name: "Start a new form" }).click();
+      await page.getByRole("button", { name: "Give feedback about a care home" }).click();
       await page.getByLabel("Search by name or town").fill("heron");
       await page.getByLabel(/Heron House/).check();
       await continueOn(page);
@@ -313,7 +330,7 @@ test("with no network the app opens from the cache to an interactive form", asyn
   const fresh = await context.newPage();
   await fresh.goto("/app");
   await appReady(fresh);
-  await fresh.getByRole("button", { name: "Start a new form" }).click();
+  await fresh.getByRole("button", { name: "Give feedback about a care home" }).click();
   await fresh.getByLabel("Search by name or town").fill("heron");
   await expect(fresh.getByLabel(/Heron House/)).toBeVisible();
   // The shared validation runs on the phone too.
@@ -368,8 +385,8 @@ async function restartOffline(server: AppServer, profile: string) {
  * writes cookies to disk every 30 s, so a kill sooner after enrolling would also
  * take the enrolment cookie, which is not what these tests are about.
  */
-async function phoneEnrolledEarlier() {
-  const installed = await installedPhone();
+async function phoneEnrolledEarlier(role?: string) {
+  const installed = await installedPhone([], role);
   await installed.context.close();
   const { context } = await openPhone(installed.server, 360, installed.profile);
   const page = context.pages()[0] ?? (await context.newPage());
@@ -403,7 +420,7 @@ test("the browser killed 0.3 s after Send with no signal, five times over: every
 });
 
 test("the browser killed 0.3 s after a QuIS tap, five times over: the counts and the running timer are there after each restart", async () => {
-  const installed = await phoneEnrolledEarlier();
+  const installed = await phoneEnrolledEarlier("Trained QuIS observer");
   const { server, profile } = installed;
   let { context, page } = installed;
   await goOffline(context, server);
@@ -546,7 +563,7 @@ test("Leave this phone: a warning that lists the unsent form, then nothing is le
 
 test("a phone whose enrolment was withdrawn deletes what it kept and says why", async () => {
   const { server, context, page } = await installedPhone();
-  await page.getByRole("button", { name: "Start a new form" }).click();
+  await page.getByRole("button", { name: "Give feedback about a care home" }).click();
   // The new draft is on disk before the page goes (under load the write can take a moment).
   await expect(page.getByRole("heading", { name: /Which service did you visit/ })).toBeVisible();
   await allSaved(page);
@@ -565,7 +582,7 @@ test("a phone whose enrolment was withdrawn deletes what it kept and says why", 
 
 test("the phone's key removed (site data partly cleared): the app says so plainly, starts clean and still works", async () => {
   const { context, page } = await installedPhone();
-  await page.getByRole("button", { name: "Start a new form" }).click();
+  await page.getByRole("button", { name: "Give feedback about a care home" }).click();
   await page.goto("/app");
   await appReady(page);
   await expect(page.getByTestId("draft-count")).toHaveText("1 draft");
@@ -586,7 +603,7 @@ test("the phone's key removed (site data partly cleared): the app says so plainl
   await appReady(page);
   await expect(page.getByTestId("storage-problem")).toContainText("could not be read");
   await expect(page.getByTestId("draft-count")).toHaveText("No drafts on this phone.");
-  await page.getByRole("button", { name: "Start a new form" }).click();
+  await page.getByRole("button", { name: "Give feedback about a care home" }).click();
   await expect(page.getByRole("heading", { name: /Which service did you visit/ })).toBeVisible();
   await context.close();
 });

@@ -66,7 +66,7 @@ export async function installAndEnrol(page: Page, server: AppServer, { name = "N
 
 /** From the app's start page to its check page; `staffing` other than Good adds the concerns page. */
 export async function fillAppForm(page: Page, { staffing = "Good", check = false, sharedWith = "Nurse in charge" } = {}) {
-  await page.getByRole("button", { name: "Start a new form" }).click();
+  await page.getByRole("button", { name: "Give feedback about a care home" }).click();
   await expect(page.getByRole("heading", { name: /Which service did you visit/ })).toBeVisible();
   if (check) await axe(page);
   await page.getByLabel("Search by name or town").fill("heron");
@@ -75,9 +75,8 @@ export async function fillAppForm(page: Page, { staffing = "Good", check = false
   await expect(page.getByRole("heading", { name: "When was your visit?" })).toBeVisible();
   await page.getByLabel("Morning").check();
   await continueOn(page);
-  // Role and organisation come from the phone, not asked again.
-  await expect(page.getByLabel("Your organisation")).toHaveValue(/Puddlecombe Surgery/);
-  await continueOn(page);
+  // Role and organisation come from the phone: their page is passed by.
+  await expect(page.getByRole("heading", { name: "Why did you visit? (optional)" })).toBeVisible();
   await continueOn(page);
   for (const [heading, rating] of [
     ["How did the residents appear?", "Good"],
@@ -87,6 +86,12 @@ export async function fillAppForm(page: Page, { staffing = "Good", check = false
   ]) {
     await expect(page.getByRole("heading", { name: heading })).toBeVisible();
     await page.getByLabel(rating, { exact: true }).check();
+    if (rating === "Serious concerns") {
+      // A red report with no detail is refused: the form's version 2 asks for it.
+      await continueOn(page);
+      await expect(page.getByRole("link", { name: "Describe what you saw: serious concerns need the detail" })).toBeVisible();
+      await page.getByLabel(/What did you see/).fill("One carer for twenty residents at lunch.");
+    }
     await continueOn(page);
   }
   if (staffing !== "Good") {

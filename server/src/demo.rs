@@ -132,6 +132,9 @@ fn demo_answers(index: u32, visited: chrono::NaiveDate) -> RawAnswers {
         raw.set("concern_types", RawValue::Many(vec!["slow_response".into(), "lack_of_supervision".into()]));
     }
     raw.set("risk_of_harm", one(if index == 3 { "yes" } else { "no" }));
+    if index == 3 {
+        raw.set("risk_called", one("called"));
+    }
     raw.set("shared_with_staff", one("yes"));
     raw.set("shared_with_role", one("Registered manager"));
     raw.set("contact_ok", one("no"));

@@ -9,6 +9,12 @@ use super::{
     forms::{self, QuestionKind},
 };
 
+/// A cookie the page's script can read, set beside the device's (HttpOnly)
+/// token cookie. It holds nothing secret: it only tells the offline app that
+/// this browser enrolled, so a phone that never did is not sent to ask the
+/// server who it is (and shown a 401 in its console).
+pub const ENROLLED_COOKIE: &str = "chf_enrolled";
+
 /// What a professional gives to enrol a device.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

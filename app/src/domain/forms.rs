@@ -24,6 +24,8 @@ pub fn built_in() -> &'static [FormDefinition] {
     BUILT_IN.get_or_init(|| {
         [
             include_str!("../../forms/professional-feedback.v1.json"),
+            // Version 2: a comment required with "Serious concerns", and the roles that use the checklists.
+            include_str!("../../forms/professional-feedback.v2.json"),
             include_str!("../../forms/quality-audit.v1.json"),
             include_str!("../../forms/experts-by-experience.v1.json"),
             include_str!("../../forms/my-home-life.v1.json"),
@@ -68,6 +70,23 @@ pub fn latest(id: &str) -> Option<&'static FormDefinition> {
 
 /// The id of the professionals feedback form.
 pub const PROFESSIONAL_FEEDBACK: &str = "professional-feedback";
+
+/// Who each built-in checklist is offered to on the phone's start page, by the
+/// role given at enrolment: a GP is not shown the quality team's audit. A
+/// checklist not named here (one an admin published since) is offered to all.
+const CHECKLIST_ROLES: [(&str, &[&str]); 4] = [
+    ("quality-audit", &["quality_officer"]),
+    ("experts-by-experience", &["expert_by_experience", "quality_officer"]),
+    ("interaction-observation", &["trained_observer", "quality_officer"]),
+    // The home's own assessment: homes fill it in on their pages; the quality
+    // team may enter one from a visit.
+    ("my-home-life", &["quality_officer"]),
+];
+
+/// Whether the checklist `form_id` is offered to someone enrolled as `role`.
+pub fn checklist_offered_to(form_id: &str, role: &str) -> bool {
+    CHECKLIST_ROLES.iter().find(|(id, _)| *id == form_id).is_none_or(|(_, roles)| roles.contains(&role))
+}
 
 /// The day tests check answers on.
 #[cfg(test)]
@@ -123,9 +142,28 @@ mod tests {
     #[test]
     fn the_feedback_form_is_found_by_id_and_version() {
         let form = find(PROFESSIONAL_FEEDBACK, 1).expect("v1 exists");
-        assert_eq!(latest(PROFESSIONAL_FEEDBACK).map(|f| f.version), Some(1));
+        assert_eq!(latest(PROFESSIONAL_FEEDBACK).map(|f| f.version), Some(2));
         assert!(find(PROFESSIONAL_FEEDBACK, 99).is_none());
         assert!(form.pages.len() >= 10);
+    }
+
+    #[test]
+    fn checklists_are_offered_by_the_role_given_at_enrolment() {
+        let offered = |role: &str| -> Vec<&str> {
+            ["quality-audit", "experts-by-experience", "interaction-observation", "my-home-life", "a-new-checklist"]
+                .into_iter()
+                .filter(|id| checklist_offered_to(id, role))
+                .collect()
+        };
+        assert_eq!(offered("gp"), ["a-new-checklist"]);
+        assert_eq!(offered("trained_observer"), ["interaction-observation", "a-new-checklist"]);
+        assert_eq!(offered("quality_officer").len(), 5);
+        let roles = crate::domain::device::ProfessionalRole::options();
+        for (_, needed) in CHECKLIST_ROLES {
+            for role in needed {
+                assert!(roles.iter().any(|(value, _)| value == role), "{role} can be chosen at enrolment");
+            }
+        }
     }
 
     /// The feedback form as JSON, to break in one place at a time.
@@ -216,6 +254,6 @@ mod tests {
             "a version never changes"
         );
         assert!(find("registry-test-form", 1).is_some());
-        assert_eq!(latest(PROFESSIONAL_FEEDBACK).map(|f| f.version), Some(1));
+        assert_eq!(latest(PROFESSIONAL_FEEDBACK).map(|f| f.version), Some(2));
     }
 }

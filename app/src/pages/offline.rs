@@ -37,7 +37,9 @@ use self::{
     network::Reply,
     state::{Enrolment, OfflineState},
 };
-use crate::domain::{forms, register::Service, submission::reference, sync::DeviceProfile};
+use wasm_bindgen::JsCast;
+
+use crate::domain::{device::ENROLLED_COOKIE, forms, register::Service, submission::reference, sync::DeviceProfile};
 
 pub use sync::retry_delay_ms;
 
@@ -174,7 +176,12 @@ fn mark(name: &str) {
 }
 
 /// Asks the server who this phone is enrolled as; offline, the stored profile stands.
+/// A phone with no profile that never enrolled in this browser has no one to ask about.
 async fn check_enrolment(state: OfflineState) {
+    if state.profile.with_untracked(Option::is_none) && !enrolled_here() {
+        state.enrolment.set(Enrolment::NotEnrolled);
+        return;
+    }
     let enrolment = match network::get("/api/v1/devices/me").await {
         Reply::Answered { status: 200, body } => match serde_json::from_str::<DeviceProfile>(&body) {
             Ok(profile) => {
@@ -196,6 +203,16 @@ async fn check_enrolment(state: OfflineState) {
         _ => Enrolment::Unconfirmed,
     };
     state.enrolment.set(enrolment);
+}
+
+/// Whether this browser holds the marker set beside the device cookie at enrolment.
+fn enrolled_here() -> bool {
+    let cookies = document().dyn_into::<web_sys::HtmlDocument>().ok().and_then(|doc| doc.cookie().ok()).unwrap_or_default();
+    let marker = ENROLLED_COOKIE;
+    cookies.split(';').map(str::trim).any(|cookie| {
+        let named = cookie.strip_prefix("__Host-").unwrap_or(cookie);
+        named.strip_prefix(marker).and_then(|rest| rest.strip_prefix('=')).is_some_and(|value| !value.is_empty())
+    })
 }
 
 /// Keeps the phone's copy of the register fresh for the offline service picker.

@@ -5,7 +5,7 @@
 
 use app::{
     domain::{
-        device::EnrolmentRequest,
+        device::{EnrolmentRequest, ENROLLED_COOKIE},
         forms::{self, FormDefinition, PageOutcome, Step},
         submission::SubmissionRequest,
     },
@@ -16,7 +16,7 @@ use app::{
 use axum::{
     extract::{Path, Query, State},
     http::{header::SET_COOKIE, HeaderMap, HeaderValue},
-    response::{IntoResponse, Redirect, Response},
+    response::{AppendHeaders, IntoResponse, Redirect, Response},
     routing::post,
     Form, Router,
 };
@@ -62,8 +62,13 @@ async fn enrol(
         Ok(enrolment) => {
             let cookie = app::session::set_cookie(DEVICE_COOKIE, &enrolment.token, "Strict", COOKIE_MAX_AGE, state.secure_cookies);
             let cookie = HeaderValue::from_str(&cookie).map_err(|_| AppError::BadRequest("bad token".into()))?;
+            let marker = app::session::set_readable_cookie(ENROLLED_COOKIE, "1", COOKIE_MAX_AGE, state.secure_cookies);
             let home = if to_app { "/app" } else { "/feedback" };
-            Ok(([(SET_COOKIE, cookie)], Redirect::to(home)).into_response())
+            Ok((
+                AppendHeaders([(SET_COOKIE, cookie), (SET_COOKIE, HeaderValue::from_str(&marker).expect("a fixed cookie"))]),
+                Redirect::to(home),
+            )
+                .into_response())
         }
         Err(AppError::Invalid(problems)) => {
             let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();

@@ -12,7 +12,7 @@ use axum::{
     extract::State,
     http::header::{CACHE_CONTROL, CONTENT_TYPE},
     http::{header::SET_COOKIE, StatusCode},
-    response::IntoResponse,
+    response::{AppendHeaders, IntoResponse},
     routing::get,
     Json, Router,
 };
@@ -88,5 +88,6 @@ pub async fn leave(State(state): State<AppState>, EnrolledDevice(device): Enroll
     state.store.revoke_device(device.id).await?;
     tracing::info!(device = %device.id, "device left");
     let forget = app::session::set_cookie(app::session::DEVICE_COOKIE, "", "Strict", 0, state.secure_cookies);
-    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, forget)]))
+    let forget_marker = app::session::set_readable_cookie(app::domain::device::ENROLLED_COOKIE, "", 0, state.secure_cookies);
+    Ok((StatusCode::NO_CONTENT, AppendHeaders([(SET_COOKIE, forget), (SET_COOKIE, forget_marker)])))
 }

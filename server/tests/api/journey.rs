@@ -40,6 +40,10 @@ async fn enrolling_by_form_sets_an_httponly_strict_cookie() {
     for attribute in ["HttpOnly", "SameSite=Strict", "Path=/"] {
         assert!(cookie.contains(attribute), "{cookie} has {attribute}");
     }
+    // Beside it, a marker the offline app reads, which holds nothing but "enrolled".
+    let cookies: Vec<&str> = response.headers().get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap()).collect();
+    let marker = cookies.iter().find(|c| c.starts_with("chf_enrolled=")).expect("the enrolled marker is set");
+    assert!(marker.starts_with("chf_enrolled=1;") && !marker.contains("HttpOnly") && marker.contains("SameSite=Strict"), "{marker}");
 }
 
 #[tokio::test]

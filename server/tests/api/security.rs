@@ -22,6 +22,34 @@ async fn pages_carry_a_nonce_csp_that_matches_their_scripts() {
     assert_ne!(header(&again, "content-security-policy"), csp, "a fresh nonce per response");
 }
 
+/// The nonce in a page's policy, if the policy has one.
+fn policy_nonce(csp: &str) -> Option<&str> {
+    csp.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next())
+}
+
+/// Many pages rendered at once, as the browser tests do: every one carries its
+/// own nonce policy, never the strict default (which would block hydration).
+#[tokio::test]
+async fn every_page_of_many_at_once_carries_its_nonce_policy() {
+    let app = std::sync::Arc::new(spawn_app().await);
+    let paths = ["/", "/?q=%3Cimg%20src%3Dx%20onerror%3D%22alert(1)%22%3E", "/app", "/?q=heron"];
+    let sends = (0..200).map(|n| {
+        let app = app.clone();
+        let path = paths[n % paths.len()];
+        tokio::spawn(async move {
+            let response = app.get(path).await;
+            let csp = header(&response, "content-security-policy").to_owned();
+            let html = response.text().await.unwrap();
+            (path, csp, html)
+        })
+    });
+    for send in futures::future::join_all(sends).await {
+        let (path, csp, html) = send.unwrap();
+        let nonce = policy_nonce(&csp).unwrap_or_else(|| panic!("{path}: no nonce in {csp}"));
+        assert_eq!(html.matches(&format!("nonce=\"{nonce}\"")).count(), html.matches("<script").count(), "{path}");
+    }
+}
+
 #[tokio::test]
 async fn every_response_carries_the_security_headers() {
     let app = spawn_app().await;
@@ -31,6 +59,15 @@ async fn every_response_carries_the_security_headers() {
         assert_eq!(header(&response, "x-frame-options"), "DENY", "{path}");
         assert_eq!(header(&response, "referrer-policy"), "no-referrer", "{path}");
         assert!(header(&response, "content-security-policy").contains("frame-ancestors 'none'"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn every_kind_of_page_says_what_the_service_is_in_a_meta_description() {
+    let app = spawn_app().await;
+    for path in ["/", "/app", "/feedback", "/login", "/no-such-page"] {
+        let html = app.get(path).await.text().await.unwrap();
+        assert!(html.contains(r#"<meta name="description" content="Care Home Feedback: "#), "{path}");
     }
 }
 

@@ -47,6 +47,27 @@ async fn serious_concerns_and_risk_of_harm_are_red() {
 }
 
 #[tokio::test]
+async fn serious_concerns_with_no_comment_are_refused_on_version_2_and_accepted_on_version_1() {
+    let app = spawn_app().await;
+    let token = app.enrolled_device().await;
+    let on_version = |version: u32, answers: &[(&str, Value)]| {
+        let mut submission = feedback(answers);
+        submission["form_version"] = json!(version);
+        submission
+    };
+    let bare = on_version(2, &[("staffing", json!("serious_concerns")), ("staffing_comment", json!("  "))]);
+    let response = app.submit(&token, &bare).await;
+    assert_eq!(response.status(), 422);
+    let expected = [("staffing_comment".to_owned(), "Describe what you saw: serious concerns need the detail".to_owned())];
+    assert_eq!(fields(&json_of(response).await), expected);
+    let detailed = on_version(2, &[("staffing", json!("serious_concerns")), ("staffing_comment", json!("One carer for 20"))]);
+    assert_eq!(app.submit(&token, &detailed).await.status(), 201);
+    // A phone still on version 1 (a draft begun before the release) keeps its own rules.
+    let older = on_version(1, &[("staffing", json!("serious_concerns"))]);
+    assert_eq!(app.submit(&token, &older).await.status(), 201);
+}
+
+#[tokio::test]
 async fn sending_the_same_submission_again_returns_the_original_receipt() {
     let app = spawn_app().await;
     let token = app.enrolled_device().await;

@@ -225,16 +225,21 @@ fn parse_answer(question: &Question, raw: &RawAnswers, today: NaiveDate) -> Resu
             }
             (!picked.is_empty()).then_some(Answer::Choices(picked))
         }
-        QuestionKind::Rating { options, comment_max_chars, .. } => match single()? {
+        QuestionKind::Rating { options, comment_max_chars, comment_required_for, comment_required_message, .. } => match single()? {
             None => None,
             Some(value) => {
+                let value = chosen(value, options)?;
                 let field = comment_field(id);
                 let comment = match raw.values(&field).as_slice() {
                     [] => None,
                     [text] => Some(parse_text(&field, text, *comment_max_chars, true)?),
                     _ => return Err(FieldError::new(&field, "Give one comment only")),
                 };
-                Some(Answer::Rating { value: chosen(value, options)?, comment })
+                if comment.as_deref().is_none_or(str::is_empty) && comment_required_for.contains(&value) {
+                    let message = comment_required_message.clone().unwrap_or_else(|| "Enter what you saw".to_owned());
+                    return Err(FieldError::new(&field, message));
+                }
+                Some(Answer::Rating { value, comment })
             }
         },
         QuestionKind::Text { max_chars, multiline } => match single()? {
@@ -439,6 +444,37 @@ mod tests {
         assert_eq!(fields(&validate(&raw).unwrap_err()), ["staffing_comment"]);
         let raw = with(&[("organisation", "Line\nbreak")]);
         assert_eq!(fields(&validate(&raw).unwrap_err()), ["organisation"]);
+    }
+
+    #[test]
+    fn serious_concerns_need_a_comment_from_version_2_and_version_1_keeps_its_own_rule() {
+        let v2 = find(PROFESSIONAL_FEEDBACK, 2).unwrap();
+        for comment in [None, Some("   ")] {
+            let mut raw = with(&[("staffing", "serious_concerns")]);
+            if let Some(comment) = comment {
+                raw.set("staffing_comment", RawValue::One(comment.into()));
+            }
+            let problems = v2.validate(&raw, today()).unwrap_err();
+            assert_eq!(problems, [FieldError::new("staffing_comment", "Describe what you saw: serious concerns need the detail")]);
+            assert!(validate(&raw).is_ok(), "version 1 asked for no comment, and a form begun on it is still accepted");
+        }
+        let raw = with(&[("staffing", "serious_concerns"), ("staffing_comment", "One carer for 20 residents at lunch")]);
+        assert!(v2.validate(&raw, today()).is_ok());
+        assert!(v2.validate(&with(&[("staffing", "some_concerns")]), today()).is_ok(), "some concerns: the comment stays optional");
+    }
+
+    #[test]
+    fn a_definition_whose_required_comment_names_no_option_is_refused() {
+        let mut definition = find(PROFESSIONAL_FEEDBACK, 2).unwrap().clone();
+        let rating = definition.pages.iter_mut().flat_map(|p| p.questions.iter_mut()).find(|q| q.id == "staffing").unwrap();
+        if let QuestionKind::Rating { comment_required_for, comment_required_message, .. } = &mut rating.kind {
+            comment_required_for.push("dreadful".into());
+            *comment_required_message = None;
+        }
+        let problems = definition.check().unwrap_err();
+        let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert!(fields.iter().any(|f| f.ends_with("kind.comment_required_for[1]")), "{fields:?}");
+        assert!(fields.iter().any(|f| f.ends_with("kind.comment_required_message")), "{fields:?}");
     }
 
     #[test]

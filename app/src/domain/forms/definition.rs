@@ -76,8 +76,19 @@ pub enum QuestionKind {
     SingleChoice { options: Vec<Choice> },
     /// Checkboxes: any of the options.
     MultipleChoice { options: Vec<Choice> },
-    /// Radios on a scale, with an optional free-text comment.
-    Rating { options: Vec<Choice>, comment_label: String, comment_max_chars: usize },
+    /// Radios on a scale, with a free-text comment: optional, except after the
+    /// options in `comment_required_for` (a "Serious concerns" with no detail
+    /// gives a commissioner nothing to act on).
+    Rating {
+        options: Vec<Choice>,
+        comment_label: String,
+        comment_max_chars: usize,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        comment_required_for: Vec<String>,
+        /// The error when a required comment is missing, in the NHS style.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment_required_message: Option<String>,
+    },
     /// Free text of at most `max_chars` characters.
     Text {
         max_chars: usize,
@@ -326,6 +337,19 @@ fn check_kind(kind: &QuestionKind, at: &str, problem: &mut impl FnMut(String, St
             if option.label.trim().is_empty() {
                 problem(format!("{at}[{o}].label"), "Give the option a label".into());
             }
+        }
+    }
+    if let QuestionKind::Rating { options, comment_required_for, comment_required_message, .. } = kind {
+        for (n, value) in comment_required_for.iter().enumerate() {
+            if !options.iter().any(|option| &option.value == value) {
+                problem(format!("{at}.comment_required_for[{n}]"), format!("{value} is not one of the question's options"));
+            }
+        }
+        if !comment_required_for.is_empty() && comment_required_message.as_deref().is_none_or(|m| m.trim().is_empty()) {
+            problem(
+                format!("{at}.comment_required_message"),
+                "A comment that is sometimes required needs the message shown when it is missing".into(),
+            );
         }
     }
     let limit = match kind {

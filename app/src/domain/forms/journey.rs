@@ -10,6 +10,9 @@ use super::{
 };
 use crate::domain::FieldError;
 
+/// Answers the phone fills in from the last form sent, or its enrolment.
+pub const REMEMBERED_FIELDS: [&str; 2] = ["role", "organisation"];
+
 /// Where a step of the journey leads.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Step<'a> {
@@ -66,6 +69,23 @@ impl FormDefinition {
             Ok(_) if return_to_check => PageOutcome::Next(Step::CheckAnswers),
             Ok(answers) => PageOutcome::Next(self.next_step(&page.slug, &answers)),
         }
+    }
+
+    /// As `continue_from`, but past any page that asks only what the phone
+    /// remembers (role and organisation) and already holds valid answers to
+    /// it: a visitor should not tap through their own details on every form.
+    /// That page stays one "Change" away on the check page.
+    pub fn continue_past_remembered(&self, page: &Page, raw: &RawAnswers, today: NaiveDate, return_to_check: bool) -> PageOutcome<'_> {
+        let mut outcome = self.continue_from(page, raw, today, return_to_check);
+        while let PageOutcome::Next(Step::Page(next)) = outcome {
+            let remembered = next.questions.iter().all(|q| REMEMBERED_FIELDS.contains(&q.id.as_str()));
+            let earlier = self.answers_before(&next.slug, raw, today);
+            match self.validate_page(next, raw, today, &earlier) {
+                Ok(answers) if remembered => outcome = PageOutcome::Next(self.next_step(&next.slug, &answers)),
+                _ => break,
+            }
+        }
+        outcome
     }
 
     /// The valid answers of every page before `slug` (pages not shown are
@@ -133,6 +153,23 @@ mod tests {
 
     fn pairs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn a_page_of_remembered_answers_is_passed_once_they_are_valid() {
+        let visit = form().page("visit").unwrap();
+        let mut raw = complete_feedback();
+        let next = |raw: &RawAnswers| match form().continue_past_remembered(visit, raw, today(), false) {
+            PageOutcome::Next(step) => slug(step).to_owned(),
+            PageOutcome::Problems(problems) => panic!("{problems:?}"),
+        };
+        assert_eq!(next(&raw), "reason", "role and organisation known: straight on");
+        raw.0.remove("organisation");
+        assert_eq!(next(&raw), "you", "one missing: the page is asked");
+        raw.set("organisation", RawValue::One("x".repeat(101)));
+        assert_eq!(next(&raw), "you", "one not valid: the page is asked");
+        let outcome = form().continue_from(visit, &complete_feedback(), today(), false);
+        assert!(matches!(outcome, PageOutcome::Next(Step::Page(page)) if page.slug == "you"), "continue_from itself still stops there");
     }
 
     #[test]

@@ -43,7 +43,7 @@ pub fn QuestionField(question: Question, cx: FieldContext, as_heading: bool) -> 
     let error_view = view! { <FieldErrorMessage id=id.clone() message=error.clone()/> };
     let body = match question.kind.clone() {
         QuestionKind::SingleChoice { options } => EitherOf5::A(view! { <Radios id=id.clone() options cx=cx.clone()/> }),
-        QuestionKind::Rating { options, comment_label, comment_max_chars } => EitherOf5::B(view! {
+        QuestionKind::Rating { options, comment_label, comment_max_chars, .. } => EitherOf5::B(view! {
             <Radios id=id.clone() options cx=cx.clone()/>
             <TextInput id=comment_field(&id) label=comment_label max=comment_max_chars multiline=true cx=cx.clone()/>
         }),
@@ -209,9 +209,58 @@ pub fn SafeguardingPanel(route: String) -> impl IntoView {
                 <span class="nhsuk-card--care__arrow" aria-hidden="true"></span>
             </div>
             <div class="nhsuk-card__content">
-                <p>{route}</p>
+                <p>{route.clone()}</p>
+                <ul class="nhsuk-list call-numbers">
+                    {phone_numbers(&route)
+                        .into_iter()
+                        .map(|number| {
+                            let href = format!("tel:{}", number.replace(' ', ""));
+                            view! { <li><a class="nhsuk-button nhsuk-button--secondary" href=href>{format!("Call {number}")}</a></li> }
+                        })
+                        .collect_view()}
+                </ul>
                 <p>"This form is not a safeguarding referral. Make the call first, then finish the form."</p>
             </div>
         </div>
+    }
+}
+
+/// The telephone numbers in the unit's safeguarding route ("call 999",
+/// "0300 123 4567"), so a visitor can call with one tap: runs of at least
+/// three digits, single spaces allowed between groups, a leading + kept.
+pub fn phone_numbers(text: &str) -> Vec<String> {
+    let mut numbers = Vec::new();
+    let mut current = String::new();
+    let mut finish = |current: &mut String| {
+        let number = current.trim().to_owned();
+        if number.chars().filter(char::is_ascii_digit).count() >= 3 && !numbers.contains(&number) {
+            numbers.push(number);
+        }
+        current.clear();
+    };
+    let chars: Vec<char> = text.chars().collect();
+    for (n, &c) in chars.iter().enumerate() {
+        let next_is_digit = chars.get(n + 1).is_some_and(char::is_ascii_digit);
+        match c {
+            '0'..='9' => current.push(c),
+            '+' if current.is_empty() && next_is_digit => current.push(c),
+            ' ' if !current.is_empty() && next_is_digit => current.push(c),
+            _ => finish(&mut current),
+        }
+    }
+    finish(&mut current);
+    numbers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::phone_numbers;
+
+    #[test]
+    fn the_numbers_in_a_safeguarding_route_are_found_for_tap_to_call() {
+        let route = "If someone is in danger now, call 999. Otherwise call the safeguarding team on 0300 123 4567 \
+            (out of hours +44 1632 960 000). Ask for duty 2.";
+        assert_eq!(phone_numbers(route), ["999", "0300 123 4567", "+44 1632 960 000"]);
+        assert!(phone_numbers("No numbers here, only 12 of them").is_empty());
     }
 }

@@ -12,13 +12,33 @@ pub fn use_hash() -> ReadSignal<String> {
         set_hash.set(current_hash());
         let listener = window_event_listener(leptos::ev::hashchange, move |_| {
             set_hash.set(current_hash());
-            // A new screen starts at its top, as a new page would.
-            window().scroll_to_with_x_and_y(0.0, 0.0);
+            request_animation_frame(focus_new_screen);
         });
         // The island lives as long as the page.
         std::mem::forget(listener);
     });
     hash
+}
+
+/// A new screen is announced as a new page would be: focus moves to its
+/// error summary, or else its heading, so a screen reader reads where the
+/// person now is, and the screen starts at its top.
+fn focus_new_screen() {
+    use wasm_bindgen::JsCast;
+    let document = document();
+    let target = document
+        .query_selector("main .nhsuk-error-summary")
+        .ok()
+        .flatten()
+        .or_else(|| document.query_selector("main h1").ok().flatten())
+        .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(target) = target {
+        if !target.has_attribute("tabindex") {
+            let _ = target.set_attribute("tabindex", "-1");
+        }
+        let _ = target.focus();
+    }
+    window().scroll_to_with_x_and_y(0.0, 0.0);
 }
 
 fn current_hash() -> String {

@@ -1,5 +1,6 @@
-//! `#/`: the app's start page: who this phone is enrolled as, what is
-//! waiting to be sent, the drafts to carry on with, and "Start a new form".
+//! `#/`: the app's start page: who this phone is enrolled as, "Give feedback
+//! about a care home" first, then what is waiting to be sent, the drafts to
+//! carry on with, and the checklists for this person's role.
 
 use leptos::{either::EitherOf3, prelude::*};
 use leptos_meta::Title;
@@ -39,10 +40,13 @@ pub fn Home() -> impl IntoView {
         <h1>"Tell us what you saw"</h1>
         <StorageRisk/>
         <EnrolmentStatus/>
+        // The one thing most visits come for, first and above the fold.
+        <Show when=can_start>
+            <button class="nhsuk-button" type="button" on:click=start>"Give feedback about a care home"</button>
+        </Show>
         <OutboxStatus/>
         <Drafts/>
         <Show when=can_start>
-            <button class="nhsuk-button" type="button" on:click=start>"Start a new form"</button>
             <Checklists/>
         </Show>
         <SentList/>
@@ -156,6 +160,7 @@ fn Checklists() -> impl IntoView {
     let state = expect_context::<OfflineState>();
     let checklists = move || {
         state.forms_changed.track();
+        let role = state.profile.with(|profile| profile.as_ref().map(|p| p.role.clone())).unwrap_or_default();
         let mut ids: Vec<&str> = Vec::new();
         for form in forms::definitions() {
             if !ids.contains(&form.id.as_str()) {
@@ -163,13 +168,16 @@ fn Checklists() -> impl IntoView {
             }
         }
         ids.into_iter()
-            .filter(|id| *id != PROFESSIONAL_FEEDBACK)
+            .filter(|id| *id != PROFESSIONAL_FEEDBACK && forms::checklist_offered_to(id, &role))
             .filter_map(forms::latest)
             .map(|form| (form.id.as_str(), form.version, form.title.clone(), form.description.clone().unwrap_or_default()))
             .collect::<Vec<_>>()
     };
+    let any = move || !checklists().is_empty();
     view! {
-        <h2>"Observation checklists"</h2>
+        <Show when=any>
+            <h2>"Observation checklists"</h2>
+        </Show>
         <ul class="nhsuk-list checklists">
             // Keyed by version too: a newly published version replaces its row.
             <For each=checklists key=|(id, version, _, _)| (*id, *version) let:((id, _version, title, description))>

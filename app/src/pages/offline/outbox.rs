@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::domain::forms::{self, RawValue};
+
 use super::{
     clock,
     phone::{self, OutboxItem},
@@ -12,31 +14,41 @@ use super::{
     sync,
 };
 
+/// The failure a send records when the server could not be reached at all.
+pub const NO_CONNECTION: &str = "No connection to the server.";
+
+/// On the start page: a quiet line when nothing waits, and when something
+/// does, a box listing it by home, in calm words. Being offline is normal on
+/// a visit; the phone sends by itself when the signal returns.
 #[component]
 pub fn OutboxStatus() -> impl IntoView {
     let state = expect_context::<OfflineState>();
     let waiting = move || state.waiting();
     let rejected = move || state.outbox.get().into_iter().filter(|item| item.rejected.is_some()).collect::<Vec<_>>();
+    let anything = move || waiting() > 0 || !rejected().is_empty();
+    let status = view! {
+        <p role="status" data-testid="outbox-status" class:nhsuk-hint=move || !anything()>
+            {move || match waiting() {
+                0 => "Nothing waiting to be sent.".to_owned(),
+                1 => "1 form waiting to be sent.".to_owned(),
+                n => format!("{n} forms waiting to be sent."),
+            }}
+            {move || state.sending.get().then_some(" Sending now…")}
+        </p>
+    };
     view! {
-        <div class="outbox" data-testid="outbox">
-            <h2>"Sending"</h2>
-            <p role="status" data-testid="outbox-status">
-                {move || match waiting() {
-                    0 => "Nothing waiting to be sent.".to_owned(),
-                    1 => "1 form waiting to be sent.".to_owned(),
-                    n => format!("{n} forms waiting to be sent."),
-                }}
-                {move || state.sending.get().then_some(" Sending now…")}
-            </p>
-            <p class="nhsuk-hint" data-testid="last-sent">{move || match state.log.get().last_success {
-                Some(at) => format!("Last sent at {}.", clock::describe(at)),
-                None => "Nothing sent from this phone yet.".to_owned(),
-            }}</p>
-            {move || (waiting() > 0).then(|| state.log.get().last_error).flatten().map(|error| {
-                let retry = state.next_retry.get().map(|at| format!(" Trying again at {}.", clock::describe(at))).unwrap_or_default();
-                view! { <p class="outbox__error" data-testid="sync-error">{format!("Not sent yet: {error}{retry}")}</p> }
-            })}
+        <div class:outbox=anything data-testid="outbox">
+            <Show when=anything>
+                <h2>"Waiting to send"</h2>
+            </Show>
+            {status}
             <Show when=move || { waiting() > 0 }>
+                <WaitingList/>
+                <p class="nhsuk-hint" data-testid="sync-error">{move || why_waiting(state)}</p>
+                <p class="nhsuk-hint" data-testid="last-sent">{move || match state.log.get().last_success {
+                    Some(at) => format!("Last sent at {}.", clock::describe(at)),
+                    None => "Nothing sent from this phone yet.".to_owned(),
+                }}</p>
                 <button class="nhsuk-button nhsuk-button--secondary" type="button" on:click=move |_| sync::flush(state)>"Send now"</button>
             </Show>
             <Show when=move || !rejected().is_empty()>
@@ -48,6 +60,50 @@ pub fn OutboxStatus() -> impl IntoView {
                 </ul>
             </Show>
         </div>
+    }
+}
+
+/// Why the forms are still here and what happens next, without alarm.
+fn why_waiting(state: OfflineState) -> String {
+    let retry = state.next_retry.get().map(|at| format!(" Trying again at {}.", clock::describe(at))).unwrap_or_default();
+    if !window().navigator().on_line() {
+        return "No signal. It will send by itself.".to_owned();
+    }
+    match state.log.get().last_error {
+        None => String::new(),
+        Some(error) if error == NO_CONNECTION => format!("The server cannot be reached just now. It will send by itself.{retry}"),
+        Some(error) => format!("Not sent yet: {error} It will try again by itself.{retry}"),
+    }
+}
+
+/// The forms waiting, by home, newest last.
+#[component]
+fn WaitingList() -> impl IntoView {
+    let state = expect_context::<OfflineState>();
+    let items = move || {
+        let register = state.register.get();
+        state
+            .outbox
+            .get()
+            .into_iter()
+            .filter(|item| item.rejected.is_none())
+            .map(|item| {
+                let home = match item.request.answers.0.get("service") {
+                    Some(RawValue::One(location)) => super::service_name(&register, location).unwrap_or_else(|| location.clone()),
+                    _ => "Service not chosen".to_owned(),
+                };
+                let form = forms::find(&item.request.form_id, item.request.form_version)
+                    .map_or_else(|| item.request.form_id.clone(), |f| f.title.clone());
+                (item.request.id, home, format!("{form}, saved at {}", clock::describe(item.queued_at)))
+            })
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <ul class="nhsuk-list waiting" data-testid="waiting">
+            <For each=items key=|(id, _, _)| *id let:((_, home, what))>
+                <li><strong>{home}</strong><br/><span class="nhsuk-hint">{what}</span></li>
+            </For>
+        </ul>
     }
 }
 

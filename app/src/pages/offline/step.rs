@@ -65,7 +65,7 @@ pub fn StepPage(draft: Uuid, slug: String, change: bool) -> impl IntoView {
             let mut outcome = None;
             let saved = phone::edit_draft(draft, clock::now(), |d| {
                 page.apply(&mut d.answers, &pairs);
-                let next = form.continue_from(page, &d.answers, today, change);
+                let next = form.continue_past_remembered(page, &d.answers, today, change);
                 match &next {
                     PageOutcome::Problems(found) => d.problems.insert(slug.clone(), found.clone()),
                     PageOutcome::Next(_) => d.problems.remove(&slug),

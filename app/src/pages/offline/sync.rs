@@ -20,7 +20,7 @@
 
 use std::{cell::RefCell, rc::Rc, time::Duration};
 
-use js_sys::{Function, Object, Promise, Reflect};
+use js_sys::{Function, Promise, Reflect};
 use leptos::{
     leptos_dom::helpers::{set_timeout_with_handle, TimeoutHandle},
     prelude::*,
@@ -45,7 +45,7 @@ use crate::domain::{
 const LOCK_NAME: &str = "chf-outbox";
 const FIRST_RETRY_MS: f64 = 2_000.0;
 const LONGEST_RETRY_MS: f64 = 300_000.0;
-/// When another tab holds the lock, look again after this long.
+/// When the lock was refused (a browser quirk), look again after this long.
 const BUSY_RETRY_MS: f64 = 30_000.0;
 
 /// How one flush ended.
@@ -154,7 +154,7 @@ async fn send_batch(state: OfflineState) -> Attempt {
     let reply = network::post_json("/api/v1/sync", body).await;
     state.sending.set(false);
     match reply {
-        Reply::NoConnection => Attempt::Failed("No connection to the server.".to_owned()),
+        Reply::NoConnection => Attempt::Failed(super::outbox::NO_CONNECTION.to_owned()),
         Reply::TimedOut => Attempt::Failed(format!("The server did not answer within {} seconds.", network::TIMEOUT_MS / 1000)),
         Reply::Answered { status: 200, body } => match serde_json::from_str::<SyncReply>(&body) {
             Ok(reply) => {
@@ -327,9 +327,13 @@ pub async fn refresh_news(state: OfflineState) {
     }
 }
 
-/// Runs `run` holding the outbox lock, or returns `None` at once when
-/// another tab holds it. Without the Web Locks API it just runs: the
-/// server's idempotency still keeps duplicates out.
+/// Runs `run` holding the outbox lock, waiting for it while another tab or
+/// the service worker holds it (then `run` sends whatever that one left).
+/// Giving up at once instead lost the signal's return: a worker that held
+/// the lock only to find its backoff not yet due left the form waiting for
+/// this tab's next try, half a minute on. `None` if the lock was refused.
+/// Without the Web Locks API it just runs: the server's idempotency still
+/// keeps duplicates out.
 async fn with_outbox_lock<F>(run: impl FnOnce() -> F + 'static) -> Option<Attempt>
 where
     F: std::future::Future<Output = Attempt> + 'static,
@@ -350,13 +354,10 @@ where
                 *slot.borrow_mut() = Some(attempt);
                 Ok(JsValue::TRUE)
             }),
-            // Another tab holds the lock: it is sending.
             _ => Promise::resolve(&JsValue::NULL),
         }
     });
-    let options = Object::new();
-    let _ = Reflect::set(&options, &"ifAvailable".into(), &JsValue::TRUE);
-    let held = request.call3(&locks, &LOCK_NAME.into(), &options, &callback).ok().and_then(|p| p.dyn_into::<Promise>().ok());
+    let held = request.call2(&locks, &LOCK_NAME.into(), &callback).ok().and_then(|p| p.dyn_into::<Promise>().ok());
     match held {
         Some(promise) => {
             let _ = JsFuture::from(promise).await;

@@ -1,0 +1,152 @@
+// The phone journey as a busy GP takes it: the shortest complete feedback
+// form in the offline app on a 360×740 phone, counting every tap and screen,
+// with Continue in view without scrolling, focus on each new screen's heading
+// (or its error summary) and axe on every screen.
+import { test, expect, Locator, Page } from "@playwright/test";
+import { AppServer } from "./app-server";
+import { axe, installAndEnrol, openPhone } from "./phone";
+
+test.describe.configure({ timeout: 180_000 });
+
+/** Before this journey was shortened (issue 16): 24 taps over 14 screens. */
+const TAPS_BEFORE = 24;
+const SCREENS_BEFORE = 14;
+
+let server: AppServer | null = null;
+test.afterEach(async () => {
+  await server?.down();
+  server = null;
+});
+
+/** The new screen has taken focus on its heading or its error summary, and is at its top. */
+async function focusedOnArrival(page: Page) {
+  await expect
+    .poll(() => page.evaluate(() => (document.activeElement?.matches("main h1, main .nhsuk-error-summary") ? "heading" : document.activeElement?.outerHTML.slice(0, 80))))
+    .toBe("heading");
+}
+
+test("the shortest feedback form at 360×740: fewer taps and screens than before, Continue in view, focus on each heading", async () => {
+  server = await AppServer.start();
+  const { context } = await openPhone(server, 360);
+  const page = context.pages()[0] ?? (await context.newPage());
+  // Nothing in the console from the first visit on: no 401 before enrolling, no missing icon.
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(`${page.url()}: ${message.text()}`);
+  });
+  await installAndEnrol(page, server, { name: "Dr A Example", role: "GP" });
+  // A GP is offered the feedback form, not the quality team's checklists.
+  await expect(page.getByRole("button", { name: /^Start: / })).toHaveCount(0);
+
+  let taps = 0;
+  let screens = 1;
+  const titles: string[] = [await page.title()];
+  const tap = async (target: Locator) => {
+    await target.click();
+    taps++;
+  };
+  const onNewScreen = async () => {
+    screens++;
+    await focusedOnArrival(page);
+    await expect.poll(() => page.title()).not.toBe(titles[titles.length - 1]);
+    titles.push(await page.title());
+    await axe(page);
+  };
+  const continueInView = async () => {
+    const button = page.getByRole("button", { name: "Continue" });
+    const box = (await button.boundingBox())!;
+    expect(box.y + box.height, `Continue on "${await page.title()}" is within the 740 px screen`).toBeLessThanOrEqual(740);
+    await tap(button);
+    await onNewScreen();
+  };
+
+  await tap(page.getByRole("button", { name: "Give feedback about a care home" }));
+  await onNewScreen();
+  await tap(page.getByLabel("Search by name or town"));
+  await page.getByLabel("Search by name or town").pressSequentially("heron h");
+  await tap(page.getByLabel(/Heron House/));
+  await continueInView();
+  await expect(page.getByRole("heading", { name: "When was your visit?" })).toBeVisible();
+  await tap(page.getByLabel("Morning"));
+  await continueInView();
+  await expect(page.getByRole("heading", { name: "Why did you visit? (optional)" })).toBeVisible();
+  await continueInView();
+  for (const heading of ["How did the residents appear?", "What was the physical environment like?", "How did staff and residents interact?", "What was the level of staffing?"]) {
+    await expect(page.getByRole("heading", { name: heading })).toBeVisible();
+    await tap(page.getByLabel("Good", { exact: true }));
+    await continueInView();
+  }
+  await expect(page.getByRole("heading", { name: "Is anyone at immediate risk of harm?" })).toBeVisible();
+  await tap(page.getByLabel("No", { exact: true }));
+  await continueInView();
+  await tap(page.getByLabel("Yes", { exact: true }));
+  await tap(page.getByLabel("What is their role?"));
+  await page.getByLabel("What is their role?").pressSequentially("Nurse in charge");
+  await continueInView();
+  await tap(page.getByLabel("No", { exact: true }));
+  await continueInView();
+  await expect(page.getByRole("heading", { name: "Check your answers before sending" })).toBeVisible();
+  await tap(page.getByRole("button", { name: "Send observation" }));
+  await expect(page.getByRole("heading", { name: "Observation sent" })).toBeVisible();
+  await onNewScreen();
+
+  console.log(`shortest feedback form in the app: ${taps} taps over ${screens} screens (before: ${TAPS_BEFORE} taps, ${SCREENS_BEFORE} screens)`);
+  expect(taps).toBeLessThan(TAPS_BEFORE);
+  expect(screens).toBeLessThan(SCREENS_BEFORE);
+  // Each screen named itself in the title, as a new page would.
+  expect(new Set(titles).size, titles.join(" | ")).toBe(titles.length);
+  // The role and organisation page was passed by, and is one "Change" away on the check page.
+  expect(titles.some((title) => title.startsWith("Your role"))).toBe(false);
+  expect(errors).toEqual([]);
+  await context.close();
+});
+
+test("the app's start page puts the form first and, with no signal, says calmly what waits, by home", async () => {
+  server = await AppServer.start();
+  const { context } = await openPhone(server, 320);
+  const page = context.pages()[0] ?? (await context.newPage());
+  await installAndEnrol(page, server, { name: "Dr A Example", role: "GP" });
+  const primary = page.getByRole("button", { name: "Give feedback about a care home" });
+  const box = (await primary.boundingBox())!;
+  expect(box.y + box.height).toBeLessThanOrEqual(640);
+  await expect(page.getByRole("heading", { name: "Waiting to send" })).toHaveCount(0);
+
+  await context.setOffline(true);
+  await server.down();
+  await primary.click();
+  await page.getByLabel("Search by name or town").fill("heron h");
+  await page.getByLabel(/Heron House/).check();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByLabel("Morning").check();
+  for (let n = 0; n < 2; n++) await page.getByRole("button", { name: "Continue" }).click();
+  for (let n = 0; n < 4; n++) {
+    await page.getByLabel("Good", { exact: true }).check();
+    await page.getByRole("button", { name: "Continue" }).click();
+  }
+  await page.getByLabel("No", { exact: true }).check();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByLabel("No", { exact: true }).check();
+  await page.getByLabel("Why not?").fill("No one was free");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByLabel("No", { exact: true }).check();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("button", { name: "Send observation" }).click();
+  await expect(page.getByRole("heading", { name: "Saved on this device" })).toBeVisible();
+  await page.getByRole("link", { name: "Go to the start" }).click();
+
+  // Above the waiting box, still first: the next form.
+  await expect(page.getByRole("heading", { name: "Waiting to send" })).toBeVisible();
+  const order = await page.evaluate(() => {
+    const main = document.querySelector("main")!;
+    const at = (el: Element | null) => (el ? Array.from(main.querySelectorAll("*")).indexOf(el) : -1);
+    const start = Array.from(main.querySelectorAll("button")).find((b) => b.textContent === "Give feedback about a care home")!;
+    return at(start) < at(main.querySelector("[data-testid=outbox]"));
+  });
+  expect(order).toBe(true);
+  await expect(page.getByTestId("waiting")).toContainText("Heron House");
+  await expect(page.getByTestId("sync-error")).toHaveText("No signal. It will send by itself.");
+  const colour = await page.getByTestId("sync-error").evaluate((el) => getComputedStyle(el).color);
+  expect(colour, "not alarm red").not.toBe("rgb(213, 40, 27)");
+  await axe(page);
+  await context.close();
+});
