@@ -33,12 +33,10 @@ use pages::{
 #[cfg(feature = "ssr")]
 const ISLAND_PAGES: [&str; 2] = ["/", "/app"];
 
-/// The HTML document around the app. On the server it also sets the
-/// Content-Security-Policy with this response's nonce, which Leptos puts on its
-/// own hydration scripts, so no other inline script can run.
+/// The HTML document around the app. Leptos puts this response's nonce on its
+/// own hydration scripts (see `use_page_nonce`), and the server's security
+/// layer sends the policy naming it, so no other inline script can run.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    set_content_security_policy();
     let scripts = page_has_islands().then(|| view! { <HydrationScripts options islands=true/> });
     view! {
         <!DOCTYPE html>
@@ -84,14 +82,22 @@ pub fn mark_hydrated() {
     }
 }
 
+/// The nonce of the response being drawn, made by the server's security layer
+/// before the page renders and kept in the request. Before, Leptos made one
+/// and the page set the policy header through its response options; some
+/// responses of `/` then left with the strict default policy, and the browser
+/// blocked hydration. Now the header and the scripts share one source.
 #[cfg(feature = "ssr")]
-fn set_content_security_policy() {
-    use http::{header::CONTENT_SECURITY_POLICY, HeaderValue};
-    let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) else {
-        return;
-    };
-    if let Ok(value) = HeaderValue::from_str(&content_security_policy(&nonce)) {
-        response.insert_header(CONTENT_SECURITY_POLICY, value);
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PageNonce(pub String);
+
+/// Makes the request's `PageNonce` the one Leptos puts on its scripts; call it
+/// in the context every page is drawn with.
+#[cfg(feature = "ssr")]
+pub fn use_page_nonce() {
+    let nonce = use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<PageNonce>().cloned());
+    if let Some(PageNonce(nonce)) = nonce {
+        provide_context(leptos::nonce::Nonce::from_value(nonce));
     }
 }
 

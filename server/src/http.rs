@@ -112,6 +112,7 @@ pub fn router(state: AppState, body_timeout: std::time::Duration) -> Router {
     let provide_store = move || {
         provide_context(store.clone());
         provide_context(route.clone());
+        app::use_page_nonce();
     };
     let options = state.leptos_options.clone();
     let routes = Router::new()

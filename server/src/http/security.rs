@@ -1,6 +1,7 @@
-//! Security headers on every response. HTML pages set their own
-//! Content-Security-Policy with a per-response nonce (see `app::shell`); every
-//! other response gets the strict default below.
+//! Security headers on every response. Every request gets a fresh nonce
+//! before it is handled (`app::PageNonce`, which Leptos puts on its scripts);
+//! an HTML response gets the page policy naming it, and every other response
+//! the strict default below.
 
 use axum::{
     extract::Request,
@@ -32,7 +33,7 @@ const PERSONAL_PREFIXES: [&str; 6] = ["/triage", "/api/", "/login", "/logout", "
 
 /// Adds the security headers to every response of `router`; HSTS when it is served over TLS.
 pub fn with_headers<S: Clone + Send + Sync + 'static>(router: Router<S>, tls: bool) -> Router<S> {
-    let router = router.layer(middleware::from_fn(no_store_if_personal));
+    let router = router.layer(middleware::from_fn(page_policy)).layer(middleware::from_fn(no_store_if_personal));
     let router = match tls {
         true => router.layer(SetResponseHeaderLayer::overriding(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS))),
         false => router,
@@ -42,6 +43,21 @@ pub fn with_headers<S: Clone + Send + Sync + 'static>(router: Router<S>, tls: bo
     ALWAYS.into_iter().fold(router, |router, (name, value)| {
         router.layer(SetResponseHeaderLayer::overriding(HeaderName::from_static(name), HeaderValue::from_static(value)))
     })
+}
+
+/// A nonce for this request's page, and for an HTML response the policy that
+/// lets only scripts carrying it (and our own files) run.
+async fn page_policy(mut request: Request, next: Next) -> Response {
+    let nonce = leptos::nonce::Nonce::new().to_string();
+    request.extensions_mut().insert(app::PageNonce(nonce.clone()));
+    let mut response = next.run(request).await;
+    let html = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
+    if html {
+        if let Ok(policy) = HeaderValue::from_str(&app::content_security_policy(&nonce)) {
+            response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, policy);
+        }
+    }
+    response
 }
 
 /// `Cache-Control: no-store` on every response under a personal path.

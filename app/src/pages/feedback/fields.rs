@@ -43,10 +43,22 @@ pub fn QuestionField(question: Question, cx: FieldContext, as_heading: bool) -> 
     let error_view = view! { <FieldErrorMessage id=id.clone() message=error.clone()/> };
     let body = match question.kind.clone() {
         QuestionKind::SingleChoice { options } => EitherOf5::A(view! { <Radios id=id.clone() options cx=cx.clone()/> }),
-        QuestionKind::Rating { options, comment_label, comment_max_chars, .. } => EitherOf5::B(view! {
-            <Radios id=id.clone() options cx=cx.clone()/>
-            <TextInput id=comment_field(&id) label=comment_label max=comment_max_chars multiline=true cx=cx.clone()/>
-        }),
+        QuestionKind::Rating { options, comment_label, comment_max_chars, comment_required_for, .. } => {
+            // Where the definition says a comment matters for some answers, it is
+            // asked once a flagged answer is chosen (CSS, so without JavaScript
+            // too), or when it holds text or a problem: "Good" stays short. A
+            // checklist's evidence is always asked.
+            let comment = comment_field(&id);
+            let shown = comment_required_for.is_empty() || !cx.value_of(&comment).is_empty() || cx.error_of(&comment).is_some();
+            // The question's hint may already say not to write names; once a screen is enough.
+            let warn_names = !question.hint.as_deref().unwrap_or_default().contains("names");
+            EitherOf5::B(view! {
+                <Radios id=id.clone() options cx=cx.clone()/>
+                <div class="rating__comment" class:rating__comment--shown=shown>
+                    <TextInput id=comment label=comment_label max=comment_max_chars multiline=true cx=cx.clone() warn_names/>
+                </div>
+            })
+        }
         QuestionKind::YesNo { risk_of_harm, .. } => {
             let options = ["yes", "no"]
                 .map(|value| Choice {
@@ -132,7 +144,7 @@ fn Radios(
                     });
                     view! {
                         <div class="nhsuk-radios__item">
-                            <input class="nhsuk-radios__input" id=input_id.clone() name=id.clone() type="radio" value=option.value.clone() checked=chosen == option.value/>
+                            <input class="nhsuk-radios__input" class:rating__flagged=option.flag.is_some() id=input_id.clone() name=id.clone() type="radio" value=option.value.clone() checked=chosen == option.value/>
                             <label class="nhsuk-label nhsuk-radios__label" for=input_id>{option.label}</label>
                         </div>
                         {conditional}
@@ -168,16 +180,15 @@ fn Checkboxes(id: String, options: Vec<Choice>, cx: FieldContext) -> impl IntoVi
 
 /// A labelled free-text field (a rating's comment, say).
 #[component]
-fn TextInput(id: String, label: String, max: usize, multiline: bool, cx: FieldContext) -> impl IntoView {
+fn TextInput(id: String, label: String, max: usize, multiline: bool, cx: FieldContext, warn_names: bool) -> impl IntoView {
     let error = cx.error_of(&id);
     let describedby = described_by(&id, true, error.is_some());
     let class = group_class(error.is_some());
+    let names = if warn_names { "Do not include residents' names or other details that identify them. " } else { "" };
     view! {
         <div class=class>
             <label class="nhsuk-label" for=id.clone()>{label}</label>
-            <p class="nhsuk-hint" id=format!("{id}-hint")>
-                {format!("Do not include residents' names or other details that identify them. Up to {max} characters.")}
-            </p>
+            <p class="nhsuk-hint" id=format!("{id}-hint")>{format!("{names}Up to {max} characters.")}</p>
             <FieldErrorMessage id=id.clone() message=error/>
             <TextControl id=id.clone() value=cx.value_of(&id) multiline describedby/>
         </div>

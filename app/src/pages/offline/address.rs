@@ -3,6 +3,7 @@
 //! router: it listens for `hashchange` itself.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// The current `#` part. Empty until the browser has run the island, which is
 /// also how the server draws it (the `#` part never reaches the server).
@@ -24,7 +25,6 @@ pub fn use_hash() -> ReadSignal<String> {
 /// error summary, or else its heading, so a screen reader reads where the
 /// person now is, and the screen starts at its top.
 fn focus_new_screen() {
-    use wasm_bindgen::JsCast;
     let document = document();
     let target = document
         .query_selector("main .nhsuk-error-summary")
@@ -39,6 +39,17 @@ fn focus_new_screen() {
         let _ = target.focus();
     }
     window().scroll_to_with_x_and_y(0.0, 0.0);
+}
+
+/// A screen that redraws its heading in place (the confirmation, once the
+/// form is received) would drop focus to the page; put it back on the heading.
+pub fn refocus_if_lost() {
+    request_animation_frame(|| {
+        let body = document().body().map(|b| b.unchecked_into::<web_sys::Element>());
+        if document().active_element().is_none() || document().active_element() == body {
+            focus_new_screen();
+        }
+    });
 }
 
 fn current_hash() -> String {

@@ -27,6 +27,12 @@ pub fn DonePage(id: Uuid) -> impl IntoView {
             None => Fate::Unknown,
         })
     });
+    Effect::new(move |drawn: Option<()>| {
+        fate.track();
+        if drawn.is_some() {
+            super::address::refocus_if_lost();
+        }
+    });
     let panel = move || match fate.get() {
         Fate::Received(sent) => EitherOf4::A(view! {
             <Title text="Observation sent"/>
