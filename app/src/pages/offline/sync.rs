@@ -119,7 +119,15 @@ pub fn flush(state: OfflineState) {
         }
     });
     spawn_local(async move {
-        let attempt = with_outbox_lock(move || send_batch(state)).await;
+        let attempt = with_outbox_lock(move || async move {
+            let attempt = send_batch(state).await;
+            // Let go of the lock only once what was sent is off the outbox on
+            // disk: the next holder (waiting for it) reads the outbox afresh,
+            // and would otherwise send the same forms again.
+            let _ = phone::saved().await;
+            attempt
+        })
+        .await;
         after(state, attempt);
     });
 }
