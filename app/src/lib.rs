@@ -26,12 +26,13 @@ use pages::{
     register::RegisterPage,
 };
 
-/// The pages with an island: the register's search and the offline app. Every
-/// other page is server-rendered HTML that needs no JavaScript, so it gets no
-/// hydration scripts and the phone downloads no JS or wasm for it. (Leptos still
-/// inlines its resources' data as small nonce'd scripts; nothing reads them.)
+/// The one page with an island: the offline app. Every other page is
+/// server-rendered HTML that needs no wasm, so it gets no hydration scripts and
+/// the phone downloads no JS or wasm for it (the register's live search is a
+/// small script of its own). Leptos still inlines its resources' data as small
+/// nonce'd scripts; nothing reads them.
 #[cfg(feature = "ssr")]
-const ISLAND_PAGES: [&str; 2] = ["/", "/app"];
+const ISLAND_PAGES: [&str; 1] = ["/app"];
 
 /// The HTML document around the app. Leptos puts this response's nonce on its
 /// own hydration scripts (see `use_page_nonce`), and the server's security

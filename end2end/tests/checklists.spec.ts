@@ -115,6 +115,7 @@ async function fillQuisByHand(page: Page) {
   await expect(page.getByRole("heading", { name: "When was your observation?" })).toBeVisible();
   await continueOn(page);
   await page.getByLabel("Observation period, in minutes").fill("20");
+  await page.getByText("Type or correct the counts").click();
   await page.getByLabel("Positive social", { exact: true }).fill("6");
   await page.getByLabel("Basic care", { exact: true }).fill("3");
   await page.getByLabel("Negative protective", { exact: true }).fill("1");
@@ -239,8 +240,17 @@ test("an admin publishes a new checklist version: the phone picks it up, and a d
   await context.close();
 });
 
-test("a QuIS observation with no signal: timer, taps on each category, percentages in triage", async () => {
+/** A QuIS category's button: its name, then its count. */
+function tap(page: Page, category: string) {
+  return page.getByRole("button", { name: new RegExp(`^${category} \\d+$`) });
+}
+
+const QUIS_CATEGORIES = ["Positive social", "Basic care", "Neutral", "Negative protective", "Negative restrictive"];
+
+test("QuIS on one screen for one hand, with no signal: the time in view, a button per category with its count, undo, a tap after time asks first; percentages in triage", async () => {
   const { server, context, page } = await installedPhone();
+  // The browser's clock, so that "time is up" comes without a minute's wait.
+  await context.clock.install();
   await context.setOffline(true);
   await server.down();
   await page.reload();
@@ -254,11 +264,40 @@ test("a QuIS observation with no signal: timer, taps on each category, percentag
   await page.getByLabel("Observation period, in minutes").fill("1");
   await page.getByRole("button", { name: "Start the timer" }).click();
   await expect(page.getByTestId("tally-time")).toHaveText(/^0:5\d left$/);
-  const taps: [string, number][] = [["Positive social", 3], ["Basic care", 1], ["Negative restrictive", 1]];
+  await expect(page.getByRole("button", { name: "Start the timer" })).toBeHidden();
+  // One screen on a 320×640 phone: scrolled to the last row of buttons, the time and every button are in view.
+  await page.locator(".tally__grid").evaluate((grid) => grid.scrollIntoView({ block: "end" }));
+  await expect(page.getByTestId("tally-time")).toBeInViewport({ ratio: 1 });
+  for (const category of QUIS_CATEGORIES) await expect(tap(page, category)).toBeInViewport({ ratio: 1 });
+  // The number fields are there to correct a count, not in the way.
+  await expect(page.getByLabel("Positive social", { exact: true })).toBeHidden();
+
+  const taps: [string, number][] = [["Positive social", 3], ["Basic care", 1], ["Negative restrictive", 2]];
   for (const [category, times] of taps) {
-    for (let n = 0; n < times; n++) await page.getByRole("button", { name: `+1 ${category}` }).click();
+    for (let n = 0; n < times; n++) await tap(page, category).click();
   }
-  await expect(page.getByLabel("Positive social", { exact: true })).toHaveValue("3");
+  await expect(tap(page, "Positive social")).toHaveText(/Positive social\s*3/);
+  await page.getByRole("button", { name: "Undo Negative restrictive" }).click();
+  await expect(tap(page, "Negative restrictive")).toHaveText(/Negative restrictive\s*1/);
+  await expect(page.getByLabel("Negative restrictive", { exact: true })).toHaveValue("1");
+  await expect(page.getByRole("button", { name: "Undo Neutral" })).toBeDisabled();
+  await page.getByText("What counts as each kind of interaction").click();
+  await expect(page.getByText("Ignoring, stopping or belittling someone")).toBeVisible();
+  await axe(page);
+
+  // Time up: a tap asks first.
+  await page.clock.fastForward("01:01");
+  await expect(page.getByTestId("tally-time")).toHaveText("Time is up. Stop counting.");
+  await tap(page, "Neutral").click();
+  await expect(page.getByRole("alert")).toContainText("Time is up. Count this Neutral interaction anyway?");
+  await page.getByRole("button", { name: "Do not count it" }).click();
+  await expect(tap(page, "Neutral")).toHaveText(/Neutral\s*0/);
+  await tap(page, "Basic care").click();
+  await page.getByRole("button", { name: "Count it", exact: true }).click();
+  await expect(tap(page, "Basic care")).toHaveText(/Basic care\s*2/);
+
+  // A typed count is checked like any other answer.
+  await page.getByText("Type or correct the counts").click();
   await page.getByLabel("Neutral", { exact: true }).fill("1000");
   await continueOn(page);
   await expect(page.getByRole("link", { name: "Enter a whole number from 0 to 999" })).toBeVisible();
@@ -267,7 +306,7 @@ test("a QuIS observation with no signal: timer, taps on each category, percentag
   await page.getByLabel("Neutral", { exact: true }).fill("0");
   await continueOn(page);
   await noRiskOfHarm(page);
-  await expect(page.getByText("5 in 1 minute: Positive social 3 (60%), Basic care 1 (20%)")).toBeVisible();
+  await expect(page.getByText("6 in 1 minute: Positive social 3 (50%), Basic care 2 (33%)")).toBeVisible();
   await axe(page);
   await page.getByRole("button", { name: "Send observation" }).click();
   await expect(page.getByTestId("queued")).toBeVisible();
@@ -280,21 +319,21 @@ test("a QuIS observation with no signal: timer, taps on each category, percentag
   const staff = await asCommissioner(server, context, `/triage/observations/${id}`);
   await expect(staff.getByRole("heading", { name: "QuIS results" })).toBeVisible();
   const summary = staff.getByTestId("checklist-summary");
-  await expect(summary).toContainText("5 in 1 minute");
+  await expect(summary).toContainText("6 in 1 minute");
   await expect(summary).toContainText("Positive social");
-  await expect(summary).toContainText("3 (60%)");
+  await expect(summary).toContainText("3 (50%)");
   await axe(staff);
   await context.close();
 });
 
-test("QuIS taps on +1 are saved as they happen: a reload keeps every count", async () => {
+test("QuIS taps are saved as they happen: a reload keeps every count", async () => {
   const { context, page } = await installedPhone();
   await page.getByRole("button", { name: "Start: Interaction observation (QuIS)" }).click();
   await chooseHeronHouse(page);
   await continueOn(page);
   await expect(page.getByRole("heading", { name: "Count each interaction" })).toBeVisible();
-  for (let n = 0; n < 7; n++) await page.getByRole("button", { name: "+1 Positive social" }).click();
-  await page.getByRole("button", { name: "+1 Basic care" }).click();
+  for (let n = 0; n < 7; n++) await tap(page, "Positive social").click();
+  await tap(page, "Basic care").click();
   await expect(page.getByLabel("Positive social", { exact: true })).toHaveValue("7");
   // The phone locks, or the tab is closed and opened again: the app reopens on the same page.
   await page.reload();

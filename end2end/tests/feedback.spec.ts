@@ -53,7 +53,11 @@ async function fillForm(page: Page, answers: Answers = {}) {
 
   await expect(page.getByRole("heading", { name: "When was your visit?" })).toBeVisible();
   await checkPage(page);
-  await expect(page.getByLabel("Date of your visit")).toHaveValue(/^\d{4}-\d{2}-\d{2}$/);
+  // The NHS date pattern, today's date already in its three boxes.
+  const date = page.getByRole("group", { name: "Date of your visit" });
+  await expect(date.getByLabel("Day")).toHaveValue(/^\d{1,2}$/);
+  await expect(date.getByLabel("Month")).toHaveValue(/^\d{1,2}$/);
+  await expect(date.getByLabel("Year")).toHaveValue(/^\d{4}$/);
   await page.getByLabel("Morning").check();
   await continueOn(page);
 

@@ -150,3 +150,83 @@ test("the app's start page puts the form first and, with no signal, says calmly 
   await axe(page);
   await context.close();
 });
+
+test("the next form on the same 320×640 phone: the home last visited is one tap away, the contact given before waits behind Yes and leaves only after Yes; axe on every screen", async () => {
+  server = await AppServer.start();
+  const { context } = await openPhone(server, 320);
+  const page = context.pages()[0] ?? (await context.newPage());
+  await installAndEnrol(page, server, { name: "Dr B Example", role: "GP" });
+  const contact = `dr.b.${Math.random().toString(36).slice(2, 8)}@example.nhs.uk`;
+  // What leaves the phone, request by request (the page's and its service worker's).
+  const sent: string[] = [];
+  context.on("request", (request) => {
+    if (request.method() === "POST") sent.push(request.postData() ?? "");
+  });
+  const next = async () => {
+    await page.getByRole("button", { name: "Continue" }).click();
+    await axe(page);
+  };
+  const shortestForm = async (choose: () => Promise<void>, contactPage: () => Promise<void>) => {
+    await page.getByRole("button", { name: "Give feedback about a care home" }).click();
+    await axe(page);
+    await choose();
+    await next();
+    await page.getByLabel("Morning").check();
+    await next();
+    await next();
+    for (let n = 0; n < 4; n++) {
+      await page.getByLabel("Good", { exact: true }).check();
+      await next();
+    }
+    await page.getByLabel("No", { exact: true }).check();
+    await next();
+    await page.getByLabel("Yes", { exact: true }).check();
+    await page.getByLabel("What is their role?").fill("Nurse in charge");
+    await next();
+    await expect(page.getByRole("heading", { name: "Can we contact you about this?" })).toBeVisible();
+    await contactPage();
+    await next();
+    await expect(page.getByRole("heading", { name: "Check your answers before sending" })).toBeVisible();
+    await page.getByRole("button", { name: "Send observation" }).click();
+    await expect(page.getByRole("heading", { name: "Observation sent" })).toBeVisible();
+    await axe(page);
+    await expect.poll(() => server!.submissionIds().length).toBeGreaterThan(0);
+    await page.getByRole("link", { name: "Go to the start" }).click();
+  };
+
+  // The first form: the home found by searching, the contact typed.
+  await shortestForm(
+    async () => {
+      await expect(page.getByRole("group", { name: "Recently visited" })).toHaveCount(0);
+      await page.getByLabel("Search by name or town").fill("heron h");
+      await page.getByLabel(/Heron House/).check();
+    },
+    async () => {
+      await page.getByLabel("Yes", { exact: true }).check();
+      await expect(page.getByLabel("Your email address or phone number")).toHaveValue("");
+      await page.getByLabel("Your email address or phone number").fill(contact);
+    },
+  );
+  await expect.poll(() => server!.submissionIds().length).toBe(1);
+  expect(sent.filter((body) => body.includes(contact)).length).toBeGreaterThan(0);
+
+  // The next form: Heron House is one tap from "Recently visited"; the contact is
+  // filled in behind "Yes", and after "No" it never leaves the phone.
+  sent.length = 0;
+  await shortestForm(
+    async () => {
+      const recent = page.getByRole("group", { name: "Recently visited" });
+      await expect(recent).toBeVisible();
+      await recent.getByLabel(/Heron House/).check();
+    },
+    async () => {
+      await page.getByLabel("Yes", { exact: true }).check();
+      await expect(page.getByLabel("Your email address or phone number")).toHaveValue(contact);
+      await page.getByLabel("No", { exact: true }).check();
+    },
+  );
+  await expect.poll(() => server!.submissionIds().length).toBe(2);
+  expect(sent.length).toBeGreaterThan(0);
+  expect(sent.filter((body) => body.includes(contact))).toEqual([]);
+  await context.close();
+});

@@ -13,13 +13,17 @@ function watchErrors(page: Page): string[] {
   return errors;
 }
 
-test("the register page is server-rendered with the whole demo register", async ({ page }) => {
-  await page.route("**/*.wasm", (route) => route.abort());
+test("the register page is server-rendered with the whole demo register, and loads no wasm", async ({ page }) => {
+  const fetched: string[] = [];
+  page.on("request", (request) => fetched.push(new URL(request.url()).pathname));
   await page.goto("/");
   await expect(page.getByRole("heading", { level: 1, name: "Register of services" })).toBeVisible();
-  await expect(page.locator("html[data-hydrated]")).toHaveCount(0);
   await expect(page.getByTestId("results-summary")).toHaveText("109 services in the register");
   await expect(page.locator(".service-card")).toHaveCount(50);
+  // The live search is a small script of its own; the offline app's wasm is not fetched.
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1, { timeout: HYDRATION_TIMEOUT });
+  expect(fetched).toContain("/register.js");
+  expect(fetched.filter((path) => path.endsWith(".wasm") || path === "/pkg/chf.js")).toEqual([]);
 });
 
 test("search without JavaScript submits the form and filters on the server", async ({ browser }) => {
@@ -52,7 +56,16 @@ test("once hydrated, results follow the typing without a page load", async ({ pa
 
   await page.getByLabel("Search by name or town").fill("no such place");
   await expect(page.getByTestId("results-summary")).toHaveText("No services match “no such place”");
-  expect(errors).toEqual([]);
+  await expect(page.locator(".service-card")).toHaveCount(0);
+  // The server cannot be reached: the last results stay, with a message.
+  await page.route("**/?q=*", (route) => route.abort());
+  await page.getByLabel("Search by name or town").fill("heron");
+  await expect(page.getByRole("alert")).toHaveText("The register could not be searched. Try again shortly.");
+  await page.unroute("**/?q=*");
+  await page.getByLabel("Search by name or town").fill("heron house");
+  await expect(page.getByTestId("results-summary")).toHaveText("1 service matches “heron house”");
+  await expect(page.getByRole("alert")).toBeHidden();
+  expect(errors.filter((error) => !error.includes("net::ERR_FAILED"))).toEqual([]);
 });
 
 test("hostile search text is shown as text, never run", async ({ page }) => {

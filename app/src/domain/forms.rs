@@ -11,7 +11,7 @@ mod words;
 
 pub use answers::{comment_field, tally_field, Answer, Answers, RawAnswers, RawValue, MAX_TALLY};
 pub use definition::{Choice, Condition, Flag, FormDefinition, FormId, Page, Question, QuestionKind, Severity, SummaryRule};
-pub use journey::{PageOutcome, Step};
+pub use journey::{date_parts, PageOutcome, Step};
 pub use severity::Assessment;
 pub use summary::{Summary, SummaryRow};
 pub use words::answer_text;

@@ -208,10 +208,9 @@ async fn check_enrolment(state: OfflineState) {
 /// Whether this browser holds the marker set beside the device cookie at enrolment.
 fn enrolled_here() -> bool {
     let cookies = document().dyn_into::<web_sys::HtmlDocument>().ok().and_then(|doc| doc.cookie().ok()).unwrap_or_default();
-    let marker = ENROLLED_COOKIE;
     cookies.split(';').map(str::trim).any(|cookie| {
         let named = cookie.strip_prefix("__Host-").unwrap_or(cookie);
-        named.strip_prefix(marker).and_then(|rest| rest.strip_prefix('=')).is_some_and(|value| !value.is_empty())
+        named.strip_prefix(ENROLLED_COOKIE).and_then(|rest| rest.strip_prefix('=')).is_some_and(|value| !value.is_empty())
     })
 }
 

@@ -1,14 +1,14 @@
 //! The register of services: search by name or town. The first page a person
-//! sees, and the proof that SSR, hydration and the database work together.
-//! Without JavaScript the search form submits as a GET; once its island is
-//! hydrated, results follow the typing.
+//! sees, so it is plain server-rendered HTML with no wasm: the search form
+//! submits as a GET, and a small script (`public/register.js`) makes the
+//! results follow the typing by fetching the same page for each search.
 
 mod service_card;
 
 pub use service_card::RatingTag;
 
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Script, Title};
 use leptos_router::hooks::use_query_map;
 
 use crate::domain::register::RegisterPage as RegisterResults;
@@ -38,6 +38,7 @@ pub fn RegisterPage() -> impl IntoView {
     let first = Resource::new(move || query.clone(), search_register);
     view! {
         <Title text="Register of services"/>
+        <Script src="/register.js" defer="defer"/>
         <h1>"Register of services"</h1>
         <p class="nhsuk-lede-text">"Care homes and home care providers, with their CQC ratings."</p>
         <Suspense fallback=|| view! { <p role="status">"Loading the register…"</p> }>
@@ -55,54 +56,23 @@ pub fn RegisterPage() -> impl IntoView {
     }
 }
 
-/// The search form and its results: an island, so that once hydrated the
-/// results follow the typing. Without JavaScript the form submits as a GET.
-/// The first results come as a prop, drawn by the server.
-#[island]
+/// The search form and its results. `register.js` swaps `#register-results`
+/// for the same element of `/?q=…` as the person types.
+#[component]
 fn RegisterSearch(query: String, page: RegisterResults) -> impl IntoView {
-    let text = RwSignal::new(query);
-    let results = RwSignal::new(page);
-    let failed = RwSignal::new(false);
-    Effect::new(crate::mark_hydrated);
-    let search = move |typed: String| {
-        text.set(typed.clone());
-        leptos::task::spawn_local(async move {
-            let found = search_register(typed.clone()).await;
-            // A slower answer to earlier typing must not replace a newer one.
-            if text.get_untracked() != typed {
-                return;
-            }
-            match found {
-                Ok(page) => {
-                    failed.set(false);
-                    results.set(page);
-                }
-                Err(_) => failed.set(true),
-            }
-        });
-    };
     view! {
-        <form class="search" method="get" action="/" role="search" on:submit=move |ev| ev.prevent_default()>
+        <form class="search" method="get" action="/" role="search">
             <label class="nhsuk-label" for="q">"Search by name or town"</label>
             <div class="search__row">
-                <input
-                    class="nhsuk-input"
-                    id="q"
-                    name="q"
-                    type="text" enterkeyhint="search"
-                    autocomplete="off"
-                    spellcheck="false"
-                    maxlength="100"
-                    prop:value=move || text.get()
-                    on:input=move |ev| search(event_target_value(&ev))
-                />
+                <input class="nhsuk-input" id="q" name="q" type="text" enterkeyhint="search" autocomplete="off"
+                    spellcheck="false" maxlength="100" value=query/>
                 <button class="nhsuk-button" type="submit">"Search"</button>
             </div>
         </form>
-        <Show when=move || failed.get()>
-            <p class="nhsuk-error-message" role="alert">"The register could not be searched. Try again shortly."</p>
-        </Show>
-        {move || view! { <Results page=results.get()/> }}
+        <p class="nhsuk-error-message" role="alert" id="register-failed" hidden>"The register could not be searched. Try again shortly."</p>
+        <div id="register-results">
+            <Results page/>
+        </div>
     }
 }
 

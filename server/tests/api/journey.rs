@@ -136,3 +136,35 @@ async fn sending_twice_makes_one_observation() {
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM submissions").fetch_one(&pool).await.unwrap();
     assert_eq!(count, 1);
 }
+
+#[tokio::test]
+async fn the_visit_date_comes_as_three_boxes_and_a_date_that_is_not_real_comes_back_as_typed() {
+    let app = spawn_app_with_demo_register().await;
+    let cookie = app.enrol_by_form().await;
+    let page = app.client.get(format!("{}/feedback/visit", app.address)).header(header::COOKIE, &cookie).send().await.unwrap();
+    let html = page.text().await.unwrap();
+    for name in ["visit_date-day", "visit_date-month", "visit_date-year"] {
+        assert!(html.contains(&format!("name=\"{name}\"")), "{name} is a box of its own");
+    }
+    assert!(!html.contains("type=\"date\""), "no native date picker (US order in some browsers)");
+
+    let not_real = [("visit_date-day", "31"), ("visit_date-month", "2"), ("visit_date-year", "2026"), ("visit_time", "morning")];
+    let response = app.post_form("/feedback/visit", &not_real, Some(&cookie)).await;
+    assert_eq!(location(&response), "/feedback/visit");
+    let page = app.client.get(format!("{}/feedback/visit", app.address)).header(header::COOKIE, &cookie).send().await.unwrap();
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Enter a real date, with day, month and year"), "the problem is named");
+    assert!(html.contains("href=\"#visit_date\""), "the error summary links to the day box");
+    assert!(html.contains("value=\"31\"") && html.contains("value=\"2\""), "what was typed is shown back");
+
+    let today = chrono::Utc::now().date_naive();
+    let (day, month, year) = (today.format("%-d").to_string(), today.format("%-m").to_string(), today.format("%Y").to_string());
+    let real = [
+        ("visit_date-day", day.as_str()),
+        ("visit_date-month", month.as_str()),
+        ("visit_date-year", year.as_str()),
+        ("visit_time", "morning"),
+    ];
+    let response = app.post_form("/feedback/visit", &real, Some(&cookie)).await;
+    assert_ne!(location(&response), "/feedback/visit", "a real date moves on");
+}

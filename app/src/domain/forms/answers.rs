@@ -42,6 +42,14 @@ impl RawAnswers {
         self.0.get(field).map(RawValue::values).unwrap_or_default().into_iter().filter(|value| !value.trim().is_empty()).collect()
     }
 
+    /// The single value given for `field`, if it was given as one.
+    pub fn one(&self, field: &str) -> Option<&str> {
+        match self.0.get(field) {
+            Some(RawValue::One(value)) => Some(value),
+            _ => None,
+        }
+    }
+
     /// Sets one field, as a page of the journey does.
     pub fn set(&mut self, field: &str, value: RawValue) {
         self.0.insert(field.to_owned(), value);
@@ -111,6 +119,35 @@ impl FormDefinition {
     /// Whether `page` is part of the journey, given the answers so far.
     pub fn page_is_shown(&self, page: &Page, answers: &Answers) -> bool {
         shown(page.show_when.as_ref(), answers)
+    }
+
+    /// Only the answers to questions the journey now shows: what a phone
+    /// sends. A "Why not?" typed before switching to "Yes" stays in the
+    /// draft (switching back finds it) but never leaves the phone. Questions
+    /// are walked as `validate` walks them, so a follow-up on the same page
+    /// as its trigger is judged by that trigger's answer.
+    pub fn asked(&self, raw: &RawAnswers, today: NaiveDate) -> RawAnswers {
+        let mut answers = Answers::default();
+        let mut kept = RawAnswers::default();
+        for page in &self.pages {
+            if !self.page_is_shown(page, &answers) {
+                continue;
+            }
+            for question in &page.questions {
+                if !shown(question.show_when.as_ref(), &answers) {
+                    continue;
+                }
+                for field in question.fields() {
+                    if let Some(value) = raw.0.get(&field) {
+                        kept.set(&field, value.clone());
+                    }
+                }
+                if let Ok(Some(answer)) = parse_answer(question, raw, today) {
+                    answers.0.insert(question.id.clone(), answer);
+                }
+            }
+        }
+        kept
     }
 
     /// Parses every answer of a whole submission. Answers to questions that
@@ -306,7 +343,8 @@ fn parse_text(field: &str, raw: &str, max: usize, multiline: bool) -> Result<Str
 }
 
 fn parse_visit_date(field: &str, raw: &str, today: NaiveDate) -> Result<NaiveDate, FieldError> {
-    let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| FieldError::new(field, "Enter a real date, like 2025-03-27"))?;
+    let date =
+        NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| FieldError::new(field, "Enter a real date, with day, month and year"))?;
     if date > today {
         return Err(FieldError::new(field, "The date of your visit must be today or in the past"));
     }
@@ -488,8 +526,8 @@ mod tests {
     #[test]
     fn visit_dates_must_be_real_past_and_recent() {
         for (date, message) in [
-            ("2026-02-30", "Enter a real date, like 2025-03-27"),
-            ("23/11/2026", "Enter a real date, like 2025-03-27"),
+            ("2026-02-30", "Enter a real date, with day, month and year"),
+            ("23/11/2026", "Enter a real date, with day, month and year"),
             ("2026-11-24", "The date of your visit must be today or in the past"),
             ("2025-11-01", "The date of your visit must be within the last year"),
         ] {

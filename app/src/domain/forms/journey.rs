@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use super::{
     answers::{comment_field, tally_field, Answers, RawAnswers, RawValue},
-    definition::{FormDefinition, Page, QuestionKind},
+    definition::{FormDefinition, Page, Question, QuestionKind},
 };
 use crate::domain::FieldError;
 
@@ -28,19 +28,23 @@ pub enum PageOutcome<'a> {
     Next(Step<'a>),
 }
 
+impl Question {
+    /// The fields that carry this question's answer.
+    pub fn fields(&self) -> Vec<String> {
+        match &self.kind {
+            QuestionKind::Rating { .. } => vec![self.id.clone(), comment_field(&self.id)],
+            QuestionKind::Tally { categories, .. } => {
+                std::iter::once(self.id.clone()).chain(categories.iter().map(|c| tally_field(&self.id, &c.value))).collect()
+            }
+            _ => vec![self.id.clone()],
+        }
+    }
+}
+
 impl Page {
     /// The fields this page posts: its questions and any rating comments.
     pub fn fields(&self) -> Vec<String> {
-        self.questions
-            .iter()
-            .flat_map(|q| match &q.kind {
-                QuestionKind::Rating { .. } => vec![q.id.clone(), comment_field(&q.id)],
-                QuestionKind::Tally { categories, .. } => {
-                    std::iter::once(q.id.clone()).chain(categories.iter().map(|c| tally_field(&q.id, &c.value))).collect()
-                }
-                _ => vec![q.id.clone()],
-            })
-            .collect()
+        self.questions.iter().flat_map(Question::fields).collect()
     }
 
     /// Replaces this page's answers with what was posted (an HTML form's
@@ -56,7 +60,47 @@ impl Page {
                 _ => raw.set(field, RawValue::Many(values)),
             }
         }
+        for question in self.questions.iter().filter(|q| matches!(q.kind, QuestionKind::Date)) {
+            if let Some(date) = posted_date(&question.id, posted) {
+                raw.set(&question.id, RawValue::One(date));
+            }
+        }
     }
+}
+
+/// A date posted in the NHS pattern, as three boxes `{id}-day`, `{id}-month`
+/// and `{id}-year`, as the one answer the form stores: `YYYY-MM-DD` when it is
+/// a real date, else what was typed as `day/month/year` (which fails
+/// validation with the form's message and is shown back as typed). `None`
+/// when the boxes were not posted; empty when all three were left blank.
+fn posted_date(id: &str, posted: &[(String, String)]) -> Option<String> {
+    let part = |name: &str| {
+        let field = format!("{id}-{name}");
+        posted.iter().find(|(k, _)| *k == field).map(|(_, v)| v.trim().to_owned())
+    };
+    let [day, month, year] = [part("day"), part("month"), part("year")];
+    if day.is_none() && month.is_none() && year.is_none() {
+        return None;
+    }
+    let [day, month, year] = [day, month, year].map(Option::unwrap_or_default);
+    if day.is_empty() && month.is_empty() && year.is_empty() {
+        return Some(String::new());
+    }
+    let real = match (year.parse(), month.parse(), day.parse()) {
+        (Ok(y), Ok(m), Ok(d)) if year.len() == 4 => NaiveDate::from_ymd_opt(y, m, d),
+        _ => None,
+    };
+    Some(real.map_or_else(|| format!("{day}/{month}/{year}"), |date| date.format("%Y-%m-%d").to_string()))
+}
+
+/// The day, month and year boxes for a stored date answer: the inverse of
+/// what a three-box post stores.
+pub fn date_parts(stored: &str) -> [String; 3] {
+    if let Ok(date) = NaiveDate::parse_from_str(stored, "%Y-%m-%d") {
+        return [date.format("%-d").to_string(), date.format("%-m").to_string(), date.format("%Y").to_string()];
+    }
+    let mut parts = stored.splitn(3, '/').map(str::to_owned);
+    [(); 3].map(|()| parts.next().unwrap_or_default())
 }
 
 impl FormDefinition {
@@ -188,6 +232,35 @@ mod tests {
     }
 
     #[test]
+    fn a_date_comes_as_the_nhs_three_boxes() {
+        let visit = form().page("visit").unwrap();
+        let post = |day: &str, month: &str, year: &str| {
+            let mut raw = complete_feedback();
+            visit.apply(
+                &mut raw,
+                &pairs(&[("visit_date-day", day), ("visit_date-month", month), ("visit_date-year", year), ("visit_time", "morning")]),
+            );
+            raw
+        };
+        let raw = post(" 7 ", "11", "2026");
+        assert_eq!(raw.one("visit_date"), Some("2026-11-07"));
+        assert!(form().validate(&raw, today()).is_ok());
+        for (day, month, year) in [("31", "2", "2026"), ("7", "", "2026"), ("7", "11", "26"), ("x", "11", "2026")] {
+            let raw = post(day, month, year);
+            let stored = raw.one("visit_date").unwrap().to_owned();
+            assert_eq!(date_parts(&stored), [day, month, year], "shown back as typed");
+            let problems = form().validate(&raw, today()).unwrap_err();
+            assert_eq!(problems[0].field, "visit_date", "{day}/{month}/{year}");
+        }
+        let blank = post("", "", "");
+        assert_eq!(form().validate(&blank, today()).unwrap_err()[0].message, "Enter the date of your visit");
+        assert_eq!(date_parts("2026-03-27"), ["27", "3", "2026"]);
+        let mut raw = complete_feedback();
+        visit.apply(&mut raw, &pairs(&[("visit_date", "2026-11-20"), ("visit_time", "morning")]));
+        assert_eq!(raw.one("visit_date"), Some("2026-11-20"), "one ISO field still reads");
+    }
+
+    #[test]
     fn continuing_checks_the_page_then_leads_on() {
         let raw = complete_feedback();
         let staffing = form().page("staffing").unwrap();
@@ -232,6 +305,25 @@ mod tests {
         assert_eq!(page.slug, "staffing");
         assert_eq!(problems[0].field, "staffing");
         assert!(form().first_incomplete_page(&complete_feedback(), today()).is_none());
+    }
+
+    #[test]
+    fn only_answers_to_questions_still_shown_are_sent() {
+        let mut raw = complete_feedback();
+        raw.set("shared_with_staff", RawValue::One("no".into()));
+        raw.set("not_shared_reason", RawValue::One("No one was free".into()));
+        raw.set("concern_types", RawValue::Many(vec!["poor_food".into()]));
+        raw.set("contact_ok", RawValue::One("no".into()));
+        raw.set("contact_details", RawValue::One("dr.example@nhs.example".into()));
+        raw.set("shared_with_staff", RawValue::One("yes".into()));
+        raw.set("shared_with_role", RawValue::One("Nurse in charge".into()));
+        let asked = form().asked(&raw, today());
+        assert!(!asked.0.contains_key("not_shared_reason"), "the answer to a question no longer shown stays behind");
+        assert!(!asked.0.contains_key("contact_details"), "no contact after No");
+        assert!(!asked.0.contains_key("concern_types"), "no concerns page when every rating is good");
+        assert_eq!(asked.one("shared_with_role"), Some("Nurse in charge"));
+        assert_eq!(form().validate(&asked, today()), form().validate(&raw, today()), "the same answers, as the server reads them");
+        assert_eq!(form().asked(&complete_feedback(), today()), complete_feedback(), "nothing dropped from a form with nothing hidden");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use leptos::{
 };
 
 use super::{enrol::group_class, error_summary::FieldErrorMessage, field_context::FieldContext, tally::Tally};
-use crate::domain::forms::{comment_field, Choice, Question, QuestionKind};
+use crate::domain::forms::{comment_field, date_parts, Choice, Question, QuestionKind};
 
 /// `aria-describedby` for a field with an optional hint and error.
 fn described_by(id: &str, hint: bool, error: bool) -> Option<String> {
@@ -85,12 +85,15 @@ pub fn QuestionField(question: Question, cx: FieldContext, as_heading: bool) -> 
         }
         QuestionKind::Date => {
             let value = Some(cx.value_of(&id)).filter(|v| !v.is_empty()).unwrap_or_else(|| cx.today.clone());
+            let failed = error.is_some();
             return EitherOf3::C(view! {
-                <div class=group_class(error.is_some())>
-                    {label()}
-                    {hint_view}
-                    {error_view}
-                    <input class="nhsuk-input nhsuk-input--width-10" id=id.clone() name=id.clone() type="date" value=value max=cx.today.clone() aria-describedby=describedby/>
+                <div class=group_class(failed)>
+                    <fieldset class="nhsuk-fieldset" role="group" aria-describedby=describedby>
+                        <legend class=legend_class>{legend}</legend>
+                        {hint_view}
+                        {error_view}
+                        <DateBoxes id=id.clone() parts=date_parts(&value) failed/>
+                    </fieldset>
                 </div>
             });
         }
@@ -274,4 +277,31 @@ mod tests {
         assert_eq!(phone_numbers(route), ["999", "0300 123 4567", "+44 1632 960 000"]);
         assert!(phone_numbers("No numbers here, only 12 of them").is_empty());
     }
+}
+
+/// The NHS date input: day, month and year boxes, posted as `{id}-day` and so
+/// on (a native date picker shows US order in some browsers). The day box
+/// carries the question's id, so the error summary's link lands in it.
+#[component]
+fn DateBoxes(id: String, parts: [String; 3], failed: bool) -> impl IntoView {
+    let boxes =
+        [("day", "Day", "nhsuk-input--width-2"), ("month", "Month", "nhsuk-input--width-2"), ("year", "Year", "nhsuk-input--width-4")];
+    let inputs = boxes
+        .into_iter()
+        .zip(parts)
+        .map(|((part, label, width), value)| {
+            let name = format!("{id}-{part}");
+            let box_id = if part == "day" { id.clone() } else { name.clone() };
+            let class = format!("nhsuk-input nhsuk-date-input__input {width}{}", if failed { " nhsuk-input--error" } else { "" });
+            view! {
+                <div class="nhsuk-date-input__item">
+                    <div class="nhsuk-form-group">
+                        <label class="nhsuk-label nhsuk-date-input__label" for=box_id.clone()>{label}</label>
+                        <input class=class id=box_id name=name type="text" inputmode="numeric" autocomplete="off" value=value/>
+                    </div>
+                </div>
+            }
+        })
+        .collect_view();
+    view! { <div class="nhsuk-date-input">{inputs}</div> }
 }

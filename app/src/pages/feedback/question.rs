@@ -103,7 +103,12 @@ pub(crate) fn ServiceChoices(results: RegisterResults, chosen: Option<crate::dom
         Some(RawValue::One(value)) => value,
         _ => String::new(),
     };
-    let heading = if results.query.is_empty() { "Your service".to_owned() } else { format!("Services matching “{}”", results.query) };
+    let only_chosen = results.services.iter().all(|service| service.location_id.as_str() == chosen);
+    let heading = match results.query.as_str() {
+        "" if only_chosen => "Your service".to_owned(),
+        "" => "Recently visited".to_owned(),
+        query => format!("Services matching “{query}”"),
+    };
     view! {
         <fieldset class="nhsuk-fieldset">
             <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--m">{heading}</legend>

@@ -45,8 +45,10 @@ fn focus_new_screen() {
 /// form is received) would drop focus to the page; put it back on the heading.
 pub fn refocus_if_lost() {
     request_animation_frame(|| {
-        let body = document().body().map(|b| b.unchecked_into::<web_sys::Element>());
-        if document().active_element().is_none() || document().active_element() == body {
+        let document = document();
+        let active = document.active_element();
+        let body = document.body().map(|b| b.unchecked_into::<web_sys::Element>());
+        if active.is_none() || active == body {
             focus_new_screen();
         }
     });

@@ -44,18 +44,19 @@ pub fn CheckPage(draft: Uuid) -> impl IntoView {
             }
             return;
         }
+        let answers = form.asked(&current.answers, clock::today());
         let request = SubmissionRequest {
             id: current.id,
             form_id: current.form_id.clone(),
             form_version: current.form_version,
-            answers: current.answers.clone(),
+            answers: answers.clone(),
             submitted_at: clock::now_with_offset(),
         };
         if saving.get_untracked() {
             return;
         }
         let _ = phone::queue(request, clock::now());
-        let _ = phone::remember(&current.answers);
+        let _ = phone::remember(&answers);
         saving.set(true);
         failed.set(None);
         // "Saved" only once the form is on disk: a browser killed a moment

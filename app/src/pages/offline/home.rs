@@ -104,10 +104,8 @@ fn Drafts() -> impl IntoView {
 fn DraftItem(draft: LocalDraft) -> impl IntoView {
     let state = expect_context::<OfflineState>();
     let id = draft.id;
-    let chosen = match draft.answers.0.get("service") {
-        Some(RawValue::One(location)) => state.register.with_untracked(|register| service_name(register, location)),
-        _ => None,
-    };
+    let chosen =
+        draft.answers.one("service").and_then(|location| state.register.with_untracked(|register| service_name(register, location)));
     let title = chosen.unwrap_or_else(|| "Service not chosen yet".to_owned());
     let days_left = (f64::from(state.expiry_days()) - (clock::now() - draft.updated_at) / DAY_MS).ceil() as i64;
     let warning = (days_left <= WARN_DAYS_BEFORE_EXPIRY).then(|| {
@@ -158,7 +156,7 @@ fn resume_href(draft: &LocalDraft) -> String {
 #[component]
 fn Checklists() -> impl IntoView {
     let state = expect_context::<OfflineState>();
-    let checklists = move || {
+    let checklists = Memo::new(move |_| {
         state.forms_changed.track();
         let role = state.profile.with(|profile| profile.as_ref().map(|p| p.role.clone())).unwrap_or_default();
         let mut ids: Vec<&str> = Vec::new();
@@ -172,15 +170,15 @@ fn Checklists() -> impl IntoView {
             .filter_map(forms::latest)
             .map(|form| (form.id.as_str(), form.version, form.title.clone(), form.description.clone().unwrap_or_default()))
             .collect::<Vec<_>>()
-    };
-    let any = move || !checklists().is_empty();
+    });
+    let any = move || checklists.with(|list| !list.is_empty());
     view! {
         <Show when=any>
             <h2>"Observation checklists"</h2>
         </Show>
         <ul class="nhsuk-list checklists">
             // Keyed by version too: a newly published version replaces its row.
-            <For each=checklists key=|(id, version, _, _)| (*id, *version) let:((id, _version, title, description))>
+            <For each=move || checklists.get() key=|(id, version, _, _)| (*id, *version) let:((id, _version, title, description))>
                 {
                     let start = move |_| {
                         if let Some((draft, slug)) = start_draft(state, id) {
@@ -201,9 +199,9 @@ fn Checklists() -> impl IntoView {
     }
 }
 
-/// A new draft of the newest version of a form, with the role and organisation
-/// (where the form asks them) from the last form sent on this phone, or else
-/// from its enrolment.
+/// A new draft of the newest version of a form, with the role, organisation
+/// and contact (where the form asks them) from the forms sent before on this
+/// phone, or else from its enrolment.
 fn start_draft(state: OfflineState, form_id: &str) -> Option<(Uuid, String)> {
     let form = forms::latest(form_id)?;
     let remembered = phone::remembered();
@@ -211,7 +209,8 @@ fn start_draft(state: OfflineState, form_id: &str) -> Option<(Uuid, String)> {
     let mut answers = RawAnswers::default();
     let role = remembered.role.or_else(|| profile.as_ref().map(|p| p.role.clone()));
     let organisation = remembered.organisation.or_else(|| profile.as_ref().map(|p| p.organisation.clone()));
-    for (field, value) in [("role", role), ("organisation", organisation)] {
+    // The contact waits behind "Can we contact you?": sent only after a "Yes".
+    for (field, value) in [("role", role), ("organisation", organisation), ("contact_details", remembered.contact)] {
         if let Some(value) = value.filter(|_| form.question(field).is_some()) {
             answers.set(field, RawValue::One(value));
         }

@@ -53,10 +53,7 @@ fn Unsent() -> impl IntoView {
             let rows = waiting
                 .into_iter()
                 .map(|item| {
-                    let home = item.request.answers.0.get("service").and_then(|service| match service {
-                        crate::domain::forms::RawValue::One(id) => service_name(&register, id),
-                        _ => None,
-                    });
+                    let home = item.request.answers.one("service").and_then(|id| service_name(&register, id));
                     let home = home.unwrap_or_else(|| "a care home".to_owned());
                     view! { <li>{format!("Form {} about {home}", reference(item.request.id))}</li> }
                 })

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::domain::forms::{self, RawValue};
+use crate::domain::forms;
 
 use super::{
     clock,
@@ -88,10 +88,10 @@ fn WaitingList() -> impl IntoView {
             .into_iter()
             .filter(|item| item.rejected.is_none())
             .map(|item| {
-                let home = match item.request.answers.0.get("service") {
-                    Some(RawValue::One(location)) => super::service_name(&register, location).unwrap_or_else(|| location.clone()),
-                    _ => "Service not chosen".to_owned(),
-                };
+                let home = item.request.answers.one("service").map_or_else(
+                    || "Service not chosen".to_owned(),
+                    |location| super::service_name(&register, location).unwrap_or_else(|| location.to_owned()),
+                );
                 let form = forms::find(&item.request.form_id, item.request.form_version)
                     .map_or_else(|| item.request.form_id.clone(), |f| f.title.clone());
                 (item.request.id, home, format!("{form}, saved at {}", clock::describe(item.queued_at)))

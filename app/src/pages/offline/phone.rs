@@ -28,7 +28,7 @@ use super::{
 };
 
 use crate::domain::{
-    forms::{FormDefinition, RawAnswers, RawValue},
+    forms::{FormDefinition, RawAnswers},
     news::{NewsPage, SentState, SharedNote},
     register::Service,
     submission::{Receipt, SubmissionRequest},
@@ -135,12 +135,22 @@ pub struct SyncLog {
     pub retry_at: Option<f64>,
 }
 
-/// Role and organisation as last sent, to prefill the next form.
+/// What the visitor gave on forms sent before, to prefill the next one.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Remembered {
     pub role: Option<String>,
     pub organisation: Option<String>,
+    /// Their own email or phone number, kept when a later form says "No" to
+    /// contact: it leaves the phone only on a form that says "Yes".
+    #[serde(default)]
+    pub contact: Option<String>,
+    /// The homes of the last forms sent, newest first.
+    #[serde(default)]
+    pub recent_services: Vec<String>,
 }
+
+/// How many recently visited homes the service picker offers first.
+pub const RECENT_SERVICES: usize = 5;
 
 /// Everything the app keeps, as read from the phone.
 #[derive(Clone, Debug, Default)]
@@ -731,10 +741,7 @@ pub fn sent() -> Vec<SentItem> {
 
 impl SentItem {
     fn new(receipt: Receipt, request: Option<&SubmissionRequest>, now: f64) -> Self {
-        let service = match request.and_then(|r| r.answers.0.get("service")) {
-            Some(RawValue::One(location)) => location.clone(),
-            _ => String::new(),
-        };
+        let service = request.and_then(|r| r.answers.one("service")).unwrap_or_default().to_owned();
         Self {
             receipt,
             confirmed_at: now,
@@ -797,14 +804,24 @@ pub fn remembered() -> Remembered {
     memory(|m| m.remembered.clone())
 }
 
-/// Keeps the role and organisation of a form just sent for the next one.
+/// Keeps what the visitor gave on a form just sent (only what it asked) for
+/// the next one; a form that did not ask something leaves it as it was.
 pub fn remember(answers: &RawAnswers) -> Result<(), String> {
-    let one = |field: &str| match answers.0.get(field) {
-        Some(RawValue::One(value)) if !value.trim().is_empty() => Some(value.clone()),
-        _ => None,
-    };
-    let remembered = Remembered { role: one("role"), organisation: one("organisation") };
+    let one = |field: &str| answers.one(field).map(str::trim).filter(|value| !value.is_empty()).map(str::to_owned);
     change(|m, changes| {
+        let before = &m.remembered;
+        let mut recent_services = before.recent_services.clone();
+        if let Some(service) = one("service") {
+            recent_services.retain(|id| *id != service);
+            recent_services.insert(0, service);
+            recent_services.truncate(RECENT_SERVICES);
+        }
+        let remembered = Remembered {
+            role: one("role").or_else(|| before.role.clone()),
+            organisation: one("organisation").or_else(|| before.organisation.clone()),
+            contact: one("contact_details").or_else(|| before.contact.clone()),
+            recent_services,
+        };
         changes.insert(REMEMBERED.to_owned(), json(&remembered));
         m.remembered = remembered;
     });

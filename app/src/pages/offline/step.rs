@@ -118,7 +118,8 @@ pub fn StepPage(draft: Uuid, slug: String, change: bool) -> impl IntoView {
     let services = move || {
         is_picker.then(|| {
             let chosen = phone::draft(draft).and_then(|d| d.answers.0.get("service").cloned());
-            let results = search_register(&state.register.get(), &search.get(), chosen.as_ref());
+            let recent = phone::remembered().recent_services;
+            let results = search_register(&state.register.get(), &search.get(), chosen.as_ref(), &recent);
             view! { <ServiceChoices results chosen/> }
         })
     };
@@ -152,14 +153,23 @@ fn ServiceSearch(search: RwSignal<String>) -> impl IntoView {
     }
 }
 
-/// Services matching the search, or the one already chosen when there is no search.
-fn search_register(register: &[crate::domain::register::Service], text: &str, chosen: Option<&RawValue>) -> RegisterResults {
+/// Services matching the search; with no search, the one already chosen and
+/// then the homes of the last forms sent, so a regular visit is one tap.
+fn search_register(
+    register: &[crate::domain::register::Service],
+    text: &str,
+    chosen: Option<&RawValue>,
+    recent: &[String],
+) -> RegisterResults {
     let query = RegisterQuery::new(text);
     let services: Vec<_> = if query.text().is_empty() {
-        match chosen {
-            Some(RawValue::One(id)) => register.iter().filter(|s| s.location_id.as_str() == id).cloned().collect(),
-            _ => Vec::new(),
-        }
+        let chosen = match chosen {
+            Some(RawValue::One(id)) => Some(id.as_str()),
+            _ => None,
+        };
+        let mut ids: Vec<&str> = chosen.into_iter().collect();
+        ids.extend(recent.iter().map(String::as_str).filter(|id| Some(*id) != chosen));
+        ids.into_iter().filter_map(|id| register.iter().find(|s| s.location_id.as_str() == id)).cloned().collect()
     } else {
         register.iter().filter(|s| query.matches(s)).take(SEARCH_RESULTS).cloned().collect()
     };
