@@ -92,7 +92,7 @@ pub fn QuestionField(question: Question, cx: FieldContext, as_heading: bool) -> 
                         <legend class=legend_class>{legend}</legend>
                         {hint_view}
                         {error_view}
-                        <DateBoxes id=id.clone() parts=date_parts(&value) failed/>
+                        <DateBoxes name=id.clone() ids=[id.clone(), format!("{id}-month"), format!("{id}-year")] values=date_parts(&value) failed/>
                     </fieldset>
                 </div>
             });
@@ -279,25 +279,25 @@ mod tests {
     }
 }
 
-/// The NHS date input: day, month and year boxes, posted as `{id}-day` and so
-/// on (a native date picker shows US order in some browsers). The day box
-/// carries the question's id, so the error summary's link lands in it.
+/// The NHS date input: day, month and year boxes, posted as `{name}-day` and
+/// so on (a native date picker shows US order in some browsers). `ids` are
+/// the boxes' ids: the day's is where an error summary's link should land.
 #[component]
-fn DateBoxes(id: String, parts: [String; 3], failed: bool) -> impl IntoView {
+pub fn DateBoxes(name: String, ids: [String; 3], values: [String; 3], failed: bool) -> impl IntoView {
     let boxes =
         [("day", "Day", "nhsuk-input--width-2"), ("month", "Month", "nhsuk-input--width-2"), ("year", "Year", "nhsuk-input--width-4")];
     let inputs = boxes
         .into_iter()
-        .zip(parts)
-        .map(|((part, label, width), value)| {
-            let name = format!("{id}-{part}");
-            let box_id = if part == "day" { id.clone() } else { name.clone() };
+        .zip(ids)
+        .zip(values)
+        .map(|(((part, label, width), box_id), value)| {
+            let field = format!("{name}-{part}");
             let class = format!("nhsuk-input nhsuk-date-input__input {width}{}", if failed { " nhsuk-input--error" } else { "" });
             view! {
                 <div class="nhsuk-date-input__item">
                     <div class="nhsuk-form-group">
                         <label class="nhsuk-label nhsuk-date-input__label" for=box_id.clone()>{label}</label>
-                        <input class=class id=box_id name=name type="text" inputmode="numeric" autocomplete="off" value=value/>
+                        <input class=class id=box_id name=field type="text" inputmode="numeric" autocomplete="off" value=value/>
                     </div>
                 </div>
             }

@@ -12,7 +12,7 @@ use app::{
         submission::reference,
         FieldError,
     },
-    pages::feedback::error_summary::FieldErrorMessage,
+    pages::feedback::{error_summary::FieldErrorMessage, fields::DateBoxes},
 };
 use axum::response::Html;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -291,35 +291,15 @@ fn date_fields(name: &str, id: &str, legend: &str, hint: &str, error: Option<Str
     let group = if error.is_some() { "nhsuk-form-group nhsuk-form-group--error" } else { "nhsuk-form-group" };
     let hint_id = format!("{id}-hint");
     let described = hint_id.clone();
-    let parts =
-        [("day", "Day", "nhsuk-input--width-2"), ("month", "Month", "nhsuk-input--width-2"), ("year", "Year", "nhsuk-input--width-4")];
-    let boxes = parts
-        .into_iter()
-        .zip(values)
-        .map(|((part, label, width), value)| {
-            let (field, id) = (format!("{name}-{part}"), format!("{id}-{part}"));
-            let class = if error.is_some() {
-                format!("nhsuk-input nhsuk-date-input__input {width} nhsuk-input--error")
-            } else {
-                format!("nhsuk-input nhsuk-date-input__input {width}")
-            };
-            view! {
-                <div class="nhsuk-date-input__item">
-                    <div class="nhsuk-form-group">
-                        <label class="nhsuk-label nhsuk-date-input__label" for=id.clone()>{label}</label>
-                        <input class=class id=id name=field type="text" inputmode="numeric" value=value/>
-                    </div>
-                </div>
-            }
-        })
-        .collect_view();
+    let ids = ["day", "month", "year"].map(|part| format!("{id}-{part}"));
+    let failed = error.is_some();
     view! {
         <div class=group>
             <fieldset class="nhsuk-fieldset" role="group" aria-describedby=described>
                 <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">{legend.to_owned()}</legend>
                 <div class="nhsuk-hint" id=hint_id>{hint.to_owned()}</div>
                 <FieldErrorMessage id=format!("{id}-day") message=error/>
-                <div class="nhsuk-date-input">{boxes}</div>
+                <DateBoxes name=name.to_owned() ids values failed/>
             </fieldset>
         </div>
     }
