@@ -102,6 +102,20 @@ pub fn use_page_nonce() {
     }
 }
 
+/// Where the stylesheet is served, once the server has read the build's file
+/// names: cargo-leptos names it by its content (`hash-files`), so browsers
+/// may keep it for a year.
+#[cfg(feature = "ssr")]
+pub static STYLESHEET_HREF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+pub fn stylesheet_href() -> String {
+    #[cfg(feature = "ssr")]
+    if let Some(href) = STYLESHEET_HREF.get() {
+        return href.clone();
+    }
+    "/pkg/chf.css".to_owned()
+}
+
 /// What search engines and link previews say about every page.
 pub const DESCRIPTION: &str = "Care Home Feedback: doctors, nurses and other professionals who visit a care home tell \
     the integrated commissioning unit what they saw, even with no signal, so homes get support when they need it.";
@@ -111,7 +125,7 @@ pub const DESCRIPTION: &str = "Care Home Feedback: doctors, nurses and other pro
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="leptos" href="/pkg/chf.css"/>
+        <Stylesheet id="leptos" href=stylesheet_href()/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Link rel="manifest" href="/manifest.webmanifest"/>
         <Link rel="apple-touch-icon" href="/icons/icon-192.png"/>

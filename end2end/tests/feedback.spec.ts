@@ -151,7 +151,7 @@ async function fullJourneyWithAChange(page: Page) {
   expect(row).not.toBeNull();
   expect(row!.severity).toBe("red");
   expect(row!.severity_reason).toBe("Serious concerns: staffing; Some concerns: environment");
-  expect([row!.form_id, row!.form_version]).toEqual(["professional-feedback", 2]);
+  expect([row!.form_id, row!.form_version]).toEqual(["professional-feedback", 3]);
   expect(row!.answers.service).toEqual({ type: "service", value: "1-000000003" });
 }
 
@@ -180,8 +180,13 @@ test("the form's pages are plain HTML: a phone downloads no script or wasm for t
   await page.goto("/feedback/visit");
   await expect(page.getByRole("heading", { name: "When was your visit?" })).toBeVisible();
   await page.waitForLoadState("networkidle");
-  expect(fetched).toContain("/pkg/chf.css");
   expect(fetched.filter((path) => /\.(js|wasm)$/.test(path))).toEqual([]);
+  // Named by its content, so a browser keeps it for a year and a release still shows at once.
+  const stylesheet = fetched.find((path) => /^\/pkg\/chf\.[\w-]{22}\.css$/.test(path));
+  expect(stylesheet, `a content-named stylesheet among ${fetched}`).toBeTruthy();
+  const response = await page.request.get(stylesheet!);
+  expect(response.headers()["cache-control"]).toBe("public, max-age=31536000, immutable");
+  expect((await page.request.get("/favicon.svg")).headers()["cache-control"]).toBe("no-cache");
 });
 
 test("a missing answer shows the error summary, focused, linking to the field", async ({ page }) => {

@@ -202,9 +202,20 @@ test("the next form on the same 320×640 phone: the home last visited is one tap
       await page.getByLabel(/Heron House/).check();
     },
     async () => {
-      await page.getByLabel("Yes", { exact: true }).check();
-      await expect(page.getByLabel("Your email address or phone number")).toHaveValue("");
-      await page.getByLabel("Your email address or phone number").fill(contact);
+      await page.getByLabel("Yes, by email").check();
+      // The email keyboard, and the browser's own saved address.
+      const email = page.getByLabel("Email address");
+      await expect(email).toHaveAttribute("type", "email");
+      await expect(email).toHaveAttribute("autocomplete", "email");
+      await expect(email).toHaveValue("");
+      await email.fill("not an address");
+      await next();
+      await expect(page.getByRole("link", { name: "Enter an email address in the correct format, like name@example.com" })).toBeVisible();
+      await axe(page);
+      await page.getByLabel("Email address").fill(contact);
+      await page.getByLabel("Yes, by phone").check();
+      await expect(page.getByLabel("Phone number")).toHaveAttribute("type", "tel");
+      await page.getByLabel("Yes, by email").check();
     },
   );
   await expect.poll(() => server!.submissionIds().length).toBe(1);
@@ -220,8 +231,8 @@ test("the next form on the same 320×640 phone: the home last visited is one tap
       await recent.getByLabel(/Heron House/).check();
     },
     async () => {
-      await page.getByLabel("Yes", { exact: true }).check();
-      await expect(page.getByLabel("Your email address or phone number")).toHaveValue(contact);
+      await page.getByLabel("Yes, by email").check();
+      await expect(page.getByLabel("Email address")).toHaveValue(contact);
       await page.getByLabel("No", { exact: true }).check();
     },
   );

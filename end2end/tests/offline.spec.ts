@@ -346,6 +346,33 @@ test("with no network the app opens from the cache to an interactive form", asyn
   await context.close();
 });
 
+test("the start page opens without the form's pieces of wasm; the worker keeps them, so a form opens with no signal", async () => {
+  const server = await serve();
+  const { context } = await openPhone(server);
+  const page = context.pages()[0] ?? (await context.newPage());
+  const wasm: string[] = [];
+  page.on("request", (request) => {
+    const path = new URL(request.url()).pathname;
+    if (path.endsWith(".wasm")) wasm.push(path);
+  });
+  await installAndEnrol(page, server);
+  // The page asked only for the main wasm, by its content-hashed name; the
+  // worker fetched the pieces for its cache (its requests are not the page's).
+  expect(wasm.length).toBeGreaterThan(0);
+  expect(wasm.filter((path) => !/^\/pkg\/chf\.[\w-]{22}\.wasm$/.test(path))).toEqual([]);
+  const cached = await page.evaluate(async () =>
+    (await (await caches.open((await caches.keys())[0])).keys()).map((request) => new URL(request.url).pathname),
+  );
+  const pieces = cached.filter((path) => path.endsWith(".wasm") && !path.startsWith("/pkg/chf."));
+  expect(pieces.length, `pieces of wasm kept by the worker, among ${cached}`).toBeGreaterThan(0);
+
+  await goOffline(context, server);
+  await page.getByRole("button", { name: "Give feedback about a care home" }).click();
+  await expect(page.getByRole("heading", { name: /Which service did you visit/ })).toBeVisible();
+  expect(wasm.filter((path) => !path.startsWith("/pkg/chf.")).length, "the form's piece came when the form opened").toBeGreaterThan(0);
+  await context.close();
+});
+
 test("an unsent draft is flagged three days before it expires, deleted after 14 days, or deleted by hand", async () => {
   const { server, context, page } = await installedPhone();
   // Drafts as an earlier version kept them (in localStorage), aged as if the

@@ -10,11 +10,12 @@ const VERSION = "__VERSION__";
 const CACHE = "chf-" + VERSION;
 const APP = "/app";
 const REGISTER = "/api/v1/register";
+// Every built file under /pkg (the script, the stylesheet, the wasm and the
+// pieces split from it), as the server found them at start.
+const PKG_FILES = __PKG_FILES__;
 const SHELL = [
   APP,
-  "/pkg/chf.js",
-  "/pkg/chf.wasm",
-  "/pkg/chf.css",
+  ...PKG_FILES,
   "/manifest.webmanifest",
   "/favicon.svg",
   "/icons/icon-192.png",

@@ -137,7 +137,7 @@ fn demo_answers(index: u32, visited: chrono::NaiveDate) -> RawAnswers {
     }
     raw.set("shared_with_staff", one("yes"));
     raw.set("shared_with_role", one("Registered manager"));
-    raw.set("contact_ok", one("no"));
+    raw.set("contact_by", one("no"));
     raw
 }
 

@@ -14,6 +14,7 @@ mod openapi;
 mod provider;
 mod security;
 mod server_fns;
+mod site;
 mod staff;
 pub(crate) mod submissions;
 pub(crate) mod sync;
@@ -22,6 +23,7 @@ mod triage;
 pub use attempts::{Attempts, ClientAddressHeader};
 pub use extract::DeviceTokenLifetime;
 pub use offline::ServiceWorker;
+pub use site::SiteFiles;
 pub use sync::LostReplies;
 pub use triage::Arrivals;
 
@@ -115,6 +117,7 @@ pub fn router(state: AppState, body_timeout: std::time::Duration) -> Router {
         app::use_page_nonce();
     };
     let options = state.leptos_options.clone();
+    let hashed = options.hash_files;
     let routes = Router::new()
         .merge(health::router())
         .merge(devices::router())
@@ -132,6 +135,7 @@ pub fn router(state: AppState, body_timeout: std::time::Duration) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_store, shell));
     let routes = routes
         .layer(axum::middleware::from_fn(server_fns::argument_errors_are_bad_requests))
+        .layer(axum::middleware::from_fn(move |request, next| site::caching(hashed, request, next)))
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(max_body_bytes))
         .layer(DefaultBodyLimit::max(max_body_bytes))

@@ -48,11 +48,14 @@ impl Application {
         let store = store::open(settings).await?;
         crate::definitions::load(&store).await.map_err(StartError::Definitions)?;
         let arrivals = http::Arrivals::default();
+        let site_files = http::SiteFiles::beside_binary();
+        // Every page, Leptos's and the unit's, names the stylesheet as this build did.
+        let _ = app::STYLESHEET_HREF.set(site_files.stylesheet_href());
         let alerting = Alerting::new(settings)?;
         let pattern_rule =
             app::domain::triage::PatternRule { threshold: settings.pattern_threshold, window_days: settings.pattern_window_days };
         let state = AppState {
-            leptos_options: leptos_options(settings),
+            leptos_options: leptos_options(settings, &site_files),
             store: store.clone(),
             secure_cookies: settings.secure_cookies,
             safeguarding_route: settings.safeguarding_route.clone(),
@@ -121,9 +124,10 @@ impl Application {
 
 /// Leptos's options, built from our settings rather than cargo-leptos's
 /// environment, so the binary runs the same however it is started.
-fn leptos_options(settings: &Settings) -> LeptosOptions {
+fn leptos_options(settings: &Settings, site_files: &http::SiteFiles) -> LeptosOptions {
     LeptosOptions::builder()
         .output_name("chf")
+        .hash_files(site_files.hashed())
         .site_root(settings.site_root.display().to_string())
         .site_pkg_dir("pkg")
         .site_addr(settings.addr)

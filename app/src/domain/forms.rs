@@ -10,7 +10,7 @@ mod summary;
 mod words;
 
 pub use answers::{comment_field, tally_field, Answer, Answers, RawAnswers, RawValue, MAX_TALLY};
-pub use definition::{Choice, Condition, Flag, FormDefinition, FormId, Page, Question, QuestionKind, Severity, SummaryRule};
+pub use definition::{Choice, Condition, Flag, FormDefinition, FormId, Page, Question, QuestionKind, Severity, SummaryRule, TextInput};
 pub use journey::{date_parts, PageOutcome, Step};
 pub use severity::Assessment;
 pub use summary::{Summary, SummaryRow};
@@ -26,6 +26,8 @@ pub fn built_in() -> &'static [FormDefinition] {
             include_str!("../../forms/professional-feedback.v1.json"),
             // Version 2: a comment required with "Serious concerns", and the roles that use the checklists.
             include_str!("../../forms/professional-feedback.v2.json"),
+            // Version 3: "Yes, by email" or "Yes, by phone", each with its own box and keyboard.
+            include_str!("../../forms/professional-feedback.v3.json"),
             include_str!("../../forms/quality-audit.v1.json"),
             include_str!("../../forms/experts-by-experience.v1.json"),
             include_str!("../../forms/my-home-life.v1.json"),
@@ -142,7 +144,7 @@ mod tests {
     #[test]
     fn the_feedback_form_is_found_by_id_and_version() {
         let form = find(PROFESSIONAL_FEEDBACK, 1).expect("v1 exists");
-        assert_eq!(latest(PROFESSIONAL_FEEDBACK).map(|f| f.version), Some(2));
+        assert_eq!(latest(PROFESSIONAL_FEEDBACK).map(|f| f.version), Some(3));
         assert!(find(PROFESSIONAL_FEEDBACK, 99).is_none());
         assert!(form.pages.len() >= 10);
     }
@@ -254,6 +256,6 @@ mod tests {
             "a version never changes"
         );
         assert!(find("registry-test-form", 1).is_some());
-        assert_eq!(latest(PROFESSIONAL_FEEDBACK).map(|f| f.version), Some(2));
+        assert_eq!(latest(PROFESSIONAL_FEEDBACK).map(|f| f.version), Some(3));
     }
 }

@@ -126,7 +126,7 @@ mod tests {
             .map(|question| question.id.as_str())
             .filter(|id| identifies_the_visitor(id))
             .collect();
-        for id in ["organisation", "contact_ok", "contact_details"] {
+        for id in ["organisation", "contact_ok", "contact_details", "contact_by", "contact_email", "contact_phone"] {
             assert!(hidden.contains(&id), "{id}");
         }
         assert!(!identifies_the_visitor("role") && !identifies_the_visitor("shared_with_role"));

@@ -29,7 +29,7 @@ mod step;
 mod sync;
 mod worker;
 
-use leptos::{either::EitherOf6, prelude::*, task::spawn_local};
+use leptos::{either::EitherOf5, prelude::*, task::spawn_local};
 use leptos_meta::Title;
 use uuid::Uuid;
 
@@ -138,28 +138,59 @@ pub fn OfflineApp() -> impl IntoView {
     let title_formatter = view! { <Title formatter=crate::page_title/> };
     let screen_view = move || {
         if !ready.get() {
-            return EitherOf6::A(view! { <Opening/> });
+            return EitherOf5::A(view! { <Opening/> });
         }
         match screen.get() {
-            Screen::Home => EitherOf6::B(view! { <home::Home/> }),
-            Screen::Step { draft, slug, change } => EitherOf6::C(view! { <step::StepPage draft slug change/> }),
-            Screen::Check { draft } => EitherOf6::D(view! { <check::CheckPage draft/> }),
-            Screen::Done { id } => EitherOf6::E(view! { <done::DonePage id/> }),
-            Screen::Unknown => EitherOf6::F(view! { <home::Missing/> }),
+            Screen::Home => EitherOf5::B(view! { <home::Home/> }),
+            form @ (Screen::Step { .. } | Screen::Check { .. }) => EitherOf5::C(Suspend::new(form_screen(form))),
+            Screen::Done { id } => EitherOf5::D(view! { <done::DonePage id/> }),
+            Screen::Unknown => EitherOf5::E(view! { <home::Missing/> }),
         }
     };
     view! { {title_formatter} {screen_view} }
 }
 
-/// What the server draws, and what shows for the moment the wasm takes to start.
+/// A form's screens (its questions and "Check your answers", with the fields,
+/// QuIS and the validation they use) come in one piece of wasm of their own
+/// (`cargo leptos build --split`), fetched when a form is first opened, so
+/// the start page opens without them; the service worker keeps every piece
+/// for use with no signal. One piece, not one per screen: each piece loaded
+/// while a screen is open is another moment the app waits on the network.
+#[lazy]
+fn form_screen(screen: Screen) -> AnyView {
+    // The address changed a moment ago, and focus went to the heading of the
+    // screen before, which this one is about to replace: once it is drawn,
+    // focus its own heading (or error summary).
+    address::refocus_if_lost();
+    match screen {
+        Screen::Step { draft, slug, change } => view! { <step::StepPage draft slug change/> }.into_any(),
+        Screen::Check { draft } => view! { <check::CheckPage draft/> }.into_any(),
+        _ => view! { <home::Missing/> }.into_any(),
+    }
+}
+
+/// What the server draws, and what shows for the moment the wasm takes to
+/// start: on a first visit (slow signal, nothing cached) that is the time to
+/// read what the app is for, which the start page repeats until enrolment.
 #[component]
 fn Opening() -> impl IntoView {
     view! {
         <Title text="Care Home Feedback app"/>
         <h1>"Tell us what you saw"</h1>
+        <AppPurpose/>
         <p data-testid="app-opening">"Opening the app…"</p>
         <p>"If it does not open, your phone may have JavaScript turned off. You can still "
             <a href="/feedback">"give feedback with the online form"</a>"."</p>
+    }
+}
+
+/// What the app is for, to someone who has not enrolled yet.
+#[component]
+fn AppPurpose() -> impl IntoView {
+    view! {
+        <p class="nhsuk-body-l">"Tell the integrated commissioning unit what you saw on a visit to a care home, so the home \
+            gets support when it needs it. The app works with no signal: what you write stays on this phone, sealed, until \
+            it is sent."</p>
     }
 }
 

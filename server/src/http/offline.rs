@@ -40,18 +40,40 @@ pub struct ServiceWorker {
 
 impl ServiceWorker {
     pub fn for_site(site_root: &Path, release_label: &str) -> Self {
+        let files = pkg_files(&site_root.join("pkg"));
         let mut hash = Sha256::new();
         hash.update(release_label.as_bytes());
-        for file in ["chf.js", "chf.wasm", "chf.css"] {
-            // A missing file (tests without a built site) just leaves the hash as it is.
+        for file in &files {
+            // A file that cannot be read (tests without a built site) just leaves the hash as it is.
             if let Ok(bytes) = std::fs::read(site_root.join("pkg").join(file)) {
+                hash.update(file.as_bytes());
                 hash.update(&bytes);
             }
         }
         let version: String = hash.finalize().iter().take(8).map(|byte| format!("{byte:02x}")).collect();
-        let script = include_str!("../../assets/sw.js").replace("__VERSION__", &version);
+        let urls: Vec<String> = files.iter().map(|file| format!("/pkg/{file}")).collect();
+        let urls = serde_json::to_string(&urls).expect("file names serialise");
+        let script = include_str!("../../assets/sw.js").replace("__VERSION__", &version).replace("__PKG_FILES__", &urls);
         Self { script }
     }
+}
+
+/// What the app needs from `pkg/`: the script, the stylesheet, the wasm and
+/// every piece `--split` cut from it (under whatever names `hash-files` gave
+/// them). Without a built site, the names the app asks for unhashed.
+fn pkg_files(pkg: &Path) -> Vec<String> {
+    let listed = std::fs::read_dir(pkg).map(|entries| {
+        entries
+            .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+            .filter(|name| [".js", ".wasm", ".css"].iter().any(|ext| name.ends_with(ext)))
+            .collect::<Vec<_>>()
+    });
+    let mut files = match listed {
+        Ok(files) if !files.is_empty() => files,
+        _ => ["chf.js", "chf.wasm", "chf.css"].map(String::from).to_vec(),
+    };
+    files.sort();
+    files
 }
 
 async fn service_worker(State(worker): State<std::sync::Arc<ServiceWorker>>) -> impl IntoResponse {
@@ -90,4 +112,41 @@ pub async fn leave(State(state): State<AppState>, EnrolledDevice(device): Enroll
     let forget = app::session::set_cookie(app::session::DEVICE_COOKIE, "", "Strict", 0, state.secure_cookies);
     let forget_marker = app::session::set_readable_cookie(app::domain::device::ENROLLED_COOKIE, "", 0, state.secure_cookies);
     Ok((StatusCode::NO_CONTENT, AppendHeaders([(SET_COOKIE, forget), (SET_COOKIE, forget_marker)])))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_worker_keeps_every_built_piece_of_the_app() {
+        let site = tempfile::tempdir().unwrap();
+        let pkg = site.path().join("pkg");
+        std::fs::create_dir(&pkg).unwrap();
+        for file in [
+            "chf.Ab1.js",
+            "chf.Cd2.wasm",
+            "chf.Ef3.css",
+            "split_step_screen_12.wasm",
+            "chunk_0.wasm",
+            "__wasm_split.Gh4.js",
+            "__wasm_split_manifest.json",
+        ] {
+            std::fs::write(pkg.join(file), file).unwrap();
+        }
+        let script = ServiceWorker::for_site(site.path(), "test").script;
+        for file in ["chf.Ab1.js", "chf.Cd2.wasm", "chf.Ef3.css", "split_step_screen_12.wasm", "chunk_0.wasm", "__wasm_split.Gh4.js"] {
+            assert!(script.contains(&format!("\"/pkg/{file}\"")), "{file} is not precached");
+        }
+        assert!(!script.contains("manifest.json\""), "the split manifest is the server's, not the phone's");
+
+        std::fs::write(pkg.join("chunk_0.wasm"), "changed").unwrap();
+        assert_ne!(ServiceWorker::for_site(site.path(), "test").script, script, "a changed piece is a new version");
+    }
+
+    #[test]
+    fn without_a_built_site_the_worker_asks_for_the_plain_names() {
+        let script = ServiceWorker::for_site(Path::new("/nonexistent"), "test").script;
+        assert!(script.contains(r#"const PKG_FILES = ["/pkg/chf.css","/pkg/chf.js","/pkg/chf.wasm"];"#), "{script}");
+    }
 }

@@ -117,7 +117,7 @@ async fn sending_twice_makes_one_observation() {
         ("staffing", &[("staffing", "some_concerns"), ("staffing_comment", "Bells unanswered")]),
         ("risk", &[("risk_of_harm", "no")]),
         ("shared", &[("shared_with_staff", "no"), ("not_shared_reason", "Nobody senior on duty")]),
-        ("contact", &[("contact_ok", "no")]),
+        ("contact", &[("contact_by", "no")]),
     ];
     for (slug, fields) in pages {
         let response = app.post_form(&format!("/feedback/{slug}"), fields, Some(&cookie)).await;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::definition::{Condition, FormDefinition, Page, Question, QuestionKind};
+use super::definition::{Condition, FormDefinition, Page, Question, QuestionKind, TextInput};
 use crate::domain::{field::FieldError, register::CqcLocationId};
 
 /// The oldest visit date accepted, in days before today.
@@ -279,9 +279,13 @@ fn parse_answer(question: &Question, raw: &RawAnswers, today: NaiveDate) -> Resu
                 Some(Answer::Rating { value, comment })
             }
         },
-        QuestionKind::Text { max_chars, multiline } => match single()? {
+        QuestionKind::Text { max_chars, multiline, input } => match single()? {
             None => None,
-            Some(text) => Some(Answer::Text(parse_text(id, text, *max_chars, *multiline)?)),
+            Some(text) => {
+                let text = parse_text(id, text, *max_chars, *multiline)?;
+                check_input(id, &text, *input)?;
+                Some(Answer::Text(text))
+            }
         },
         QuestionKind::Date => match single()? {
             None => None,
@@ -342,6 +346,38 @@ fn parse_text(field: &str, raw: &str, max: usize, multiline: bool) -> Result<Str
     Ok(text)
 }
 
+/// An email address or phone number in a form someone could use, in the NHS
+/// words for each. Not proof it is theirs: a typing slip is what this catches.
+fn check_input(field: &str, text: &str, input: TextInput) -> Result<(), FieldError> {
+    match (input.fits(text), input) {
+        (true, _) | (_, TextInput::Plain) => Ok(()),
+        (false, TextInput::Email) => Err(FieldError::new(field, "Enter an email address in the correct format, like name@example.com")),
+        (false, TextInput::Phone) => {
+            Err(FieldError::new(field, "Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"))
+        }
+    }
+}
+
+impl TextInput {
+    /// Whether `text` has the form of what this box holds.
+    pub fn fits(self, text: &str) -> bool {
+        match self {
+            Self::Plain => true,
+            Self::Email => text.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.split('.').count() >= 2
+                    && domain.split('.').all(|part| !part.is_empty())
+                    && !text.chars().any(char::is_whitespace)
+            }),
+            Self::Phone => {
+                let digits = text.chars().filter(char::is_ascii_digit).count();
+                text.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '(' | ')' | '-')) && (10..=15).contains(&digits)
+            }
+        }
+    }
+}
+
 fn parse_visit_date(field: &str, raw: &str, today: NaiveDate) -> Result<NaiveDate, FieldError> {
     let date =
         NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| FieldError::new(field, "Enter a real date, with day, month and year"))?;
@@ -377,6 +413,41 @@ mod tests {
 
     fn fields(problems: &[FieldError]) -> Vec<&str> {
         problems.iter().map(|p| p.field.as_str()).collect()
+    }
+
+    #[test]
+    fn version_3_takes_an_email_address_or_a_phone_number_each_in_its_own_box() {
+        let form = find(PROFESSIONAL_FEEDBACK, 3).unwrap();
+        let mut base = complete_feedback();
+        base.0.remove("contact_ok");
+        let answer = |by: &str, field: &str, value: &str| {
+            let mut raw = base.clone();
+            raw.set("contact_by", RawValue::One(by.to_owned()));
+            raw.set(field, RawValue::One(value.to_owned()));
+            form.validate(&raw, today())
+        };
+        for email in ["gp@example.org", "dr.a.example+visits@nhs.example.net"] {
+            let answers = answer("email", "contact_email", email).unwrap();
+            assert_eq!(answers.get("contact_email"), Some(&Answer::Text(email.to_owned())));
+        }
+        for typo in ["gp at example.org", "gp@example", "@example.org", "gp@@example.org", "gp@example..org", "g p@example.org"] {
+            let problems = answer("email", "contact_email", typo).unwrap_err();
+            assert_eq!(fields(&problems), ["contact_email"], "{typo}");
+            assert_eq!(problems[0].message, "Enter an email address in the correct format, like name@example.com");
+        }
+        for phone in ["07700 900 982", "+44 808 157 0192", "(01632) 960-001"] {
+            assert!(answer("phone", "contact_phone", phone).is_ok(), "{phone}");
+        }
+        for typo in ["call the surgery", "0770090", "07700 900 982 ext 4", "0770090098212345678"] {
+            let problems = answer("phone", "contact_phone", typo).unwrap_err();
+            assert_eq!(fields(&problems), ["contact_phone"], "{typo}");
+            assert!(problems[0].message.starts_with("Enter a phone number, like"));
+        }
+        let problems = answer("email", "contact_phone", "07700 900 982").unwrap_err();
+        assert_eq!((fields(&problems), problems[0].message.as_str()), (vec!["contact_email"], "Enter your email address"));
+        // "No": a box typed in before is neither required nor kept.
+        let answers = answer("no", "contact_email", "gp@example.org").unwrap();
+        assert_eq!(answers.get("contact_email"), None);
     }
 
     #[test]

@@ -94,6 +94,10 @@ pub enum QuestionKind {
         max_chars: usize,
         #[serde(default)]
         multiline: bool,
+        /// An email address or a phone number: checked as one, and typed on
+        /// the phone's email or phone keyboard.
+        #[serde(default, skip_serializing_if = "TextInput::is_plain")]
+        input: TextInput,
     },
     /// A date that may not be in the future.
     Date,
@@ -112,6 +116,22 @@ pub enum QuestionKind {
     /// answer is the period in minutes, in the question's own field, and a
     /// count per category in `{id}_{category}`.
     Tally { categories: Vec<Choice>, max_minutes: u32 },
+}
+
+/// What a one-line text answer holds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TextInput {
+    #[default]
+    Plain,
+    Email,
+    Phone,
+}
+
+impl TextInput {
+    pub fn is_plain(&self) -> bool {
+        *self == Self::Plain
+    }
 }
 
 /// One option of a choice or rating.

@@ -8,7 +8,7 @@ use leptos::{
 };
 
 use super::{enrol::group_class, error_summary::FieldErrorMessage, field_context::FieldContext, tally::Tally};
-use crate::domain::forms::{comment_field, date_parts, Choice, Question, QuestionKind};
+use crate::domain::forms::{comment_field, date_parts, Choice, Question, QuestionKind, TextInput};
 
 /// `aria-describedby` for a field with an optional hint and error.
 fn described_by(id: &str, hint: bool, error: bool) -> Option<String> {
@@ -55,7 +55,7 @@ pub fn QuestionField(question: Question, cx: FieldContext, as_heading: bool) -> 
             EitherOf5::B(view! {
                 <Radios id=id.clone() options cx=cx.clone()/>
                 <div class="rating__comment" class:rating__comment--shown=shown>
-                    <TextInput id=comment label=comment_label max=comment_max_chars multiline=true cx=cx.clone() warn_names/>
+                    <LabelledText id=comment label=comment_label max=comment_max_chars multiline=true cx=cx.clone() warn_names/>
                 </div>
             })
         }
@@ -72,14 +72,14 @@ pub fn QuestionField(question: Question, cx: FieldContext, as_heading: bool) -> 
             EitherOf5::A(view! { <Radios id=id.clone() options cx=cx.clone() risk_of_harm/> })
         }
         QuestionKind::MultipleChoice { options } => EitherOf5::C(view! { <Checkboxes id=id.clone() options cx=cx.clone()/> }),
-        QuestionKind::Text { multiline, .. } => {
+        QuestionKind::Text { multiline, input, .. } => {
             let value = cx.value_of(&id);
             return EitherOf3::B(view! {
                 <div class=group_class(error.is_some())>
                     {label()}
                     {hint_view}
                     {error_view}
-                    <TextControl id=id.clone() value multiline describedby/>
+                    <TextControl id=id.clone() value multiline input describedby/>
                 </div>
             });
         }
@@ -183,7 +183,7 @@ fn Checkboxes(id: String, options: Vec<Choice>, cx: FieldContext) -> impl IntoVi
 
 /// A labelled free-text field (a rating's comment, say).
 #[component]
-fn TextInput(id: String, label: String, max: usize, multiline: bool, cx: FieldContext, warn_names: bool) -> impl IntoView {
+fn LabelledText(id: String, label: String, max: usize, multiline: bool, cx: FieldContext, warn_names: bool) -> impl IntoView {
     let error = cx.error_of(&id);
     let describedby = described_by(&id, true, error.is_some());
     let class = group_class(error.is_some());
@@ -193,20 +193,26 @@ fn TextInput(id: String, label: String, max: usize, multiline: bool, cx: FieldCo
             <label class="nhsuk-label" for=id.clone()>{label}</label>
             <p class="nhsuk-hint" id=format!("{id}-hint")>{format!("{names}Up to {max} characters.")}</p>
             <FieldErrorMessage id=id.clone() message=error/>
-            <TextControl id=id.clone() value=cx.value_of(&id) multiline describedby/>
+            <TextControl id=id.clone() value=cx.value_of(&id) multiline input=TextInput::Plain describedby/>
         </div>
     }
 }
 
 #[component]
-fn TextControl(id: String, value: String, multiline: bool, describedby: Option<String>) -> impl IntoView {
+fn TextControl(id: String, value: String, multiline: bool, input: TextInput, describedby: Option<String>) -> impl IntoView {
+    // The phone's email or number keyboard, and the browser's own saved address or number.
+    let (kind, autocomplete, spellcheck) = match input {
+        TextInput::Plain => ("text", None, "true"),
+        TextInput::Email => ("email", Some("email"), "false"),
+        TextInput::Phone => ("tel", Some("tel"), "false"),
+    };
     if multiline {
         Either::Left(
             view! { <textarea class="nhsuk-textarea" id=id.clone() name=id rows="4" aria-describedby=describedby inner_html=crate::textarea::content(&value)></textarea> },
         )
     } else {
         Either::Right(
-            view! { <input class="nhsuk-input" id=id.clone() name=id type="text" value=value spellcheck="true" aria-describedby=describedby/> },
+            view! { <input class="nhsuk-input" id=id.clone() name=id type=kind autocomplete=autocomplete value=value spellcheck=spellcheck aria-describedby=describedby/> },
         )
     }
 }

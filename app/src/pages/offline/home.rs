@@ -68,6 +68,7 @@ fn EnrolmentStatus() -> impl IntoView {
             </div>
         }),
         (Enrolment::NotEnrolled, _) | (Enrolment::Unconfirmed | Enrolment::Confirmed, None) => EitherOf3::B(view! {
+            <super::AppPurpose/>
             <p>"Before your first form, enrol this phone with the access code your organisation gave you. You only do this once, and you need a signal for it."</p>
             <a class="nhsuk-button" href="/enrol?next=app" role="button" draggable="false" rel="external">"Enrol this device"</a>
         }),
@@ -210,7 +211,13 @@ fn start_draft(state: OfflineState, form_id: &str) -> Option<(Uuid, String)> {
     let role = remembered.role.or_else(|| profile.as_ref().map(|p| p.role.clone()));
     let organisation = remembered.organisation.or_else(|| profile.as_ref().map(|p| p.organisation.clone()));
     // The contact waits behind "Can we contact you?": sent only after a "Yes".
-    for (field, value) in [("role", role), ("organisation", organisation), ("contact_details", remembered.contact)] {
+    // A contact kept from version 2's one box fills the box it fits.
+    let kept = remembered.contact.clone();
+    let email = remembered.email.or_else(|| kept.clone().filter(|c| c.contains('@')));
+    let phone = remembered.phone.or_else(|| kept.clone().filter(|c| !c.contains('@')));
+    let fields =
+        [("role", role), ("organisation", organisation), ("contact_details", kept), ("contact_email", email), ("contact_phone", phone)];
+    for (field, value) in fields {
         if let Some(value) = value.filter(|_| form.question(field).is_some()) {
             answers.set(field, RawValue::One(value));
         }

@@ -141,9 +141,15 @@ pub struct Remembered {
     pub role: Option<String>,
     pub organisation: Option<String>,
     /// Their own email or phone number, kept when a later form says "No" to
-    /// contact: it leaves the phone only on a form that says "Yes".
+    /// contact: it leaves the phone only on a form that says "Yes". Version 2
+    /// of the form asked for either in one box (`contact`); version 3 asks
+    /// for one or the other.
     #[serde(default)]
     pub contact: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
     /// The homes of the last forms sent, newest first.
     #[serde(default)]
     pub recent_services: Vec<String>,
@@ -820,6 +826,8 @@ pub fn remember(answers: &RawAnswers) -> Result<(), String> {
             role: one("role").or_else(|| before.role.clone()),
             organisation: one("organisation").or_else(|| before.organisation.clone()),
             contact: one("contact_details").or_else(|| before.contact.clone()),
+            email: one("contact_email").or_else(|| before.email.clone()),
+            phone: one("contact_phone").or_else(|| before.phone.clone()),
             recent_services,
         };
         changes.insert(REMEMBERED.to_owned(), json(&remembered));

@@ -85,7 +85,7 @@ fn document_with_script(
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <title>{title}</title>
                 <meta name="description" content=app::DESCRIPTION/>
-                <link rel="stylesheet" href="/pkg/chf.css"/>
+                <link rel="stylesheet" href=app::stylesheet_href()/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 {script.map(|src| view! { <script src=src defer></script> })}
             </head>

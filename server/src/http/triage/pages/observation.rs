@@ -4,7 +4,7 @@
 use app::{
     domain::{
         device::ProfessionalRole,
-        forms::{self, Summary},
+        forms::{self, Summary, TextInput},
         register::Service,
         submission::reference,
         triage::{Outcome, ResponseTargets, Status, MAX_NOTE_CHARS},
@@ -173,15 +173,11 @@ fn answer_row(question: String, answer: String) -> impl IntoView {
 /// phone number; otherwise none.
 fn contact_href(answer: &str) -> Option<String> {
     let text = answer.trim();
-    let email = text.split_once('@').is_some_and(|(user, domain)| {
-        !user.is_empty() && domain.contains('.') && !text.contains(char::is_whitespace) && !text.contains(['<', '>', '"', '?'])
-    });
-    if email {
+    // Characters that would change what a mailto: address does are left as text.
+    if TextInput::Email.fits(text) && !text.contains(['<', '>', '"', '?']) {
         return Some(format!("mailto:{text}"));
     }
-    let digits = text.chars().filter(char::is_ascii_digit).count();
-    let phone = (10..=15).contains(&digits) && text.chars().all(|c| c.is_ascii_digit() || " +()-".contains(c));
-    phone.then(|| format!("tel:{}", text.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect::<String>()))
+    TextInput::Phone.fits(text).then(|| format!("tel:{}", text.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect::<String>()))
 }
 
 /// The steps whose forms show in each status; "note" is always there.
