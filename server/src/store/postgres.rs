@@ -110,3 +110,46 @@ fn text(row: &PgRow, column: &str) -> Result<String, StoreError> {
 fn nocase(column: &str) -> String {
     format!("lower({column}) COLLATE \"C\"")
 }
+
+/// A store on a PostgreSQL database of its own, for this backend's own tests.
+/// They run only with `CHF_TEST_DATABASE=postgres` (as the API tests do), so
+/// a machine without PostgreSQL still passes `cargo test`.
+#[cfg(test)]
+mod scratch {
+    use sqlx::Connection;
+
+    use super::PostgresStore;
+
+    const SERVER: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+    /// Dropped (with any connection still open) when the test ends.
+    pub struct Scratch(String);
+
+    pub async fn store() -> Option<(PostgresStore, Scratch)> {
+        if std::env::var("CHF_TEST_DATABASE").as_deref() != Ok("postgres") {
+            eprintln!("skipped: set CHF_TEST_DATABASE=postgres to run the PostgreSQL backend's own tests");
+            return None;
+        }
+        let name = format!("chf_test_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = sqlx::PgConnection::connect(SERVER).await.expect("the PostgreSQL server answers");
+        sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("a scratch database");
+        let scratch = Scratch(name.clone());
+        let store = PostgresStore::open(&format!("postgres://postgres@127.0.0.1:5432/{name}")).await.expect("the store opens");
+        Some((store, scratch))
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let name = self.0.clone();
+            // Drop cannot await inside the test's runtime: a thread with its own.
+            let _ = std::thread::spawn(move || {
+                tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime").block_on(async {
+                    let mut admin = sqlx::PgConnection::connect(SERVER).await?;
+                    sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).await?;
+                    admin.close().await
+                })
+            })
+            .join();
+        }
+    }
+}

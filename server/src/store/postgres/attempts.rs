@@ -60,3 +60,20 @@ impl ThrottleStore for PostgresStore {
         tx.commit().await.map_err(database)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// SQLite's single writer makes this hold; here the key's lock must.
+    #[tokio::test]
+    async fn attempts_at_once_are_counted_one_after_another() {
+        let Some((store, _scratch)) = crate::store::postgres::scratch::store().await else { return };
+        let limits = [AttemptLimit { key: "login:jo".to_owned(), max: 3, window: chrono::Duration::minutes(15) }];
+        let now = Utc::now();
+        let attempts = futures::future::join_all((0..12).map(|_| store.take_attempt(&limits, now))).await;
+        let taken = attempts.iter().filter(|attempt| matches!(attempt, Ok(Attempt::Taken(_)))).count();
+        let refused = attempts.iter().filter(|attempt| matches!(attempt, Ok(Attempt::Refused(0)))).count();
+        assert_eq!((taken, refused), (3, 9), "{attempts:?}");
+    }
+}

@@ -269,3 +269,57 @@ fn readable_clock(stored: &str, id: &str) -> Option<DateTime<FixedOffset>> {
     }
     parsed
 }
+
+#[cfg(test)]
+mod tests {
+    use app::domain::{
+        device::{OrganisationName, ProfessionalName, ProfessionalRole},
+        forms::Assessment,
+    };
+
+    use super::*;
+    use crate::store::{DeviceStore, NewDevice};
+
+    /// Two servers receiving one phone's retry at once: one stores it, the
+    /// other answers with the same receipt; other content under the id is a conflict.
+    #[tokio::test]
+    async fn one_submission_sent_twice_at_once_is_stored_once() {
+        let Some((store, _scratch)) = crate::store::postgres::scratch::store().await else { return };
+        crate::register::demo::load_if_empty(&store).await.unwrap();
+        let organisation = store.add_organisation(&OrganisationName::parse("Puddlecombe Surgery").unwrap(), "hash").await.unwrap();
+        let device = NewDevice {
+            id: Uuid::new_v4(),
+            organisation_id: organisation,
+            token_hash: "token".to_owned(),
+            name: ProfessionalName::parse("Dr A Example").unwrap(),
+            role: ProfessionalRole::parse("gp").unwrap(),
+            token_expires_at: Utc::now() + chrono::Duration::days(1),
+        };
+        store.enrol_device(&device).await.unwrap();
+        let submission = NewSubmission {
+            id: Uuid::new_v4(),
+            device_id: device.id,
+            form_id: "professional-feedback".to_owned(),
+            form_version: 1,
+            service: CqcLocationId::parse("1-000000001").unwrap(),
+            answers: Default::default(),
+            content_hash: "first".to_owned(),
+            assessment: Assessment { severity: Severity::Amber, reason: "test".to_owned(), risk_of_harm: false },
+            submitted_at: Utc::now().into(),
+            received_at: Utc::now(),
+            alerts: Vec::new(),
+        };
+        let (a, b) = tokio::join!(store.record_submission(&submission), store.record_submission(&submission));
+        let (a, b) = (a.unwrap(), b.unwrap());
+        let receipt = match (&a, &b) {
+            (Recorded::New(new), Recorded::AlreadyReceived(again)) | (Recorded::AlreadyReceived(again), Recorded::New(new)) => {
+                assert_eq!(new, again);
+                new.clone()
+            }
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(store.submission(submission.id).await.unwrap().unwrap().receipt, receipt);
+        let clash = NewSubmission { content_hash: "other".to_owned(), ..submission };
+        assert_eq!(store.record_submission(&clash).await.unwrap(), Recorded::Conflict);
+    }
+}

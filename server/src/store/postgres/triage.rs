@@ -426,3 +426,28 @@ pub(super) fn event_from_row(row: &PgRow) -> Result<TriageEvent, StoreError> {
         shared_with_visitor: row.try_get("shared_with_visitor").map_err(database)?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use app::domain::triage::CHARTED_AREAS;
+
+    use super::*;
+
+    /// The filter's words and migrations 8 and 14's must agree, or the filter
+    /// reads every row. With sequential scans priced out, the plan names the
+    /// area's partial index only if the filter implies its predicate.
+    #[tokio::test]
+    async fn each_area_filter_can_count_from_its_own_partial_index() {
+        let Some((store, _scratch)) = crate::store::postgres::scratch::store().await else { return };
+        let mut connection = store.pool.acquire().await.unwrap();
+        sqlx::query("SET enable_seqscan = off").execute(&mut *connection).await.unwrap();
+        for (area, _) in CHARTED_AREAS {
+            let filter = InboxFilter { area_with_concerns: Some(area), ..InboxFilter::default() };
+            let mut count = QueryBuilder::<Postgres>::new("EXPLAIN SELECT COUNT(*) FROM submissions s");
+            push_filter(&mut count, &filter);
+            let plan: Vec<String> = count.build_query_scalar().fetch_all(&mut *connection).await.unwrap();
+            let index = format!("submissions_open_{area}_concerns");
+            assert!(plan.iter().any(|step| step.contains(&index)), "{area}: {plan:?}");
+        }
+    }
+}
