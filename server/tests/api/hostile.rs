@@ -1,7 +1,6 @@
 //! Hostile input and hostile clients (issue 17): each test here failed on the
 //! release before these fixes.
 
-
 use app::domain::accounts::Role;
 use reqwest::{header, StatusCode};
 use serde_json::{json, Value};

@@ -37,13 +37,16 @@ impl AccountStore for PostgresStore {
     }
 
     async fn users(&self) -> Result<Vec<User>, StoreError> {
-        sqlx::query(&format!("SELECT id, email, name, role FROM users WHERE role IN ('commissioner', 'admin') ORDER BY {}, id", nocase("name")))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(database)?
-            .iter()
-            .map(user_from_row)
-            .collect()
+        sqlx::query(&format!(
+            "SELECT id, email, name, role FROM users WHERE role IN ('commissioner', 'admin') ORDER BY {}, id",
+            nocase("name")
+        ))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(database)?
+        .iter()
+        .map(user_from_row)
+        .collect()
     }
 
     async fn start_session(&self, session: &NewSession) -> Result<(), StoreError> {

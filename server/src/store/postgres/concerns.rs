@@ -249,19 +249,17 @@ async fn include(tx: &mut PgConnection, concern: i64, observation: Uuid, event: 
 }
 
 async fn write_event(tx: &mut PgConnection, concern: i64, event: &ConcernEventDraft, kind: &str, detail: &str) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO concern_events (concern_id, at, user_id, user_name, kind, detail, note) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(concern)
-    .bind(timestamp(event.at))
-    .bind(event.user_id)
-    .bind(&event.user_name)
-    .bind(kind)
-    .bind(detail)
-    .bind(&event.note)
-    .execute(&mut *tx)
-    .await
-    .map_err(database)?;
+    sqlx::query("INSERT INTO concern_events (concern_id, at, user_id, user_name, kind, detail, note) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(concern)
+        .bind(timestamp(event.at))
+        .bind(event.user_id)
+        .bind(&event.user_name)
+        .bind(kind)
+        .bind(detail)
+        .bind(&event.note)
+        .execute(&mut *tx)
+        .await
+        .map_err(database)?;
     Ok(())
 }
 

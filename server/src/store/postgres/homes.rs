@@ -28,11 +28,8 @@ impl HomesStore for PostgresStore {
         if !every_service && stale.is_empty() {
             return Ok(0);
         }
-        let (which, services) = if every_service {
-            ("", "")
-        } else {
-            (" AND s.service_location_id = ANY($6)", " WHERE v.location_id = ANY($6)")
-        };
+        let (which, services) =
+            if every_service { ("", "") } else { (" AND s.service_location_id = ANY($6)", " WHERE v.location_id = ANY($6)") };
         let worst = CHARTED_AREAS
             .iter()
             .map(|(area, _)| format!("MAX(CASE WHEN s.received_at >= $1 THEN {} END) AS worst_{area}", rating_rank(area)))
@@ -135,9 +132,10 @@ fn push_order(query: &mut QueryBuilder<'_, Postgres>, homes: &HomesQuery) {
     let (name, town) = (nocase("v.name"), nocase("v.town"));
     match homes.sort {
         HomesSort::Risk => {
-            query.push(" ORDER BY COALESCE(t.pattern, 0) >= ").push_bind(threshold).push(format!(
-                " DESC, COALESCE(t.red, 0) DESC, COALESCE(t.amber, 0) DESC, COALESCE(t.open_items, 0) DESC, {name}"
-            ));
+            query
+                .push(" ORDER BY COALESCE(t.pattern, 0) >= ")
+                .push_bind(threshold)
+                .push(format!(" DESC, COALESCE(t.red, 0) DESC, COALESCE(t.amber, 0) DESC, COALESCE(t.open_items, 0) DESC, {name}"));
         }
         HomesSort::Name => {
             query.push(format!(" ORDER BY {name}, {town}"));

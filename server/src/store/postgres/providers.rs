@@ -27,14 +27,12 @@ impl ProviderStore for PostgresStore {
         // stays, not a mixture of both.
         sqlx::query("SELECT id FROM users WHERE id = $1 FOR UPDATE").bind(user).execute(&mut *tx).await.map_err(database)?;
         sqlx::query("DELETE FROM provider_services WHERE user_id = $1").bind(user).execute(&mut *tx).await.map_err(database)?;
-        sqlx::query(
-            "INSERT INTO provider_services (user_id, service_location_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING",
-        )
-        .bind(user)
-        .bind(service_ids(services))
-        .execute(&mut *tx)
-        .await
-        .map_err(database)?;
+        sqlx::query("INSERT INTO provider_services (user_id, service_location_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING")
+            .bind(user)
+            .bind(service_ids(services))
+            .execute(&mut *tx)
+            .await
+            .map_err(database)?;
         tx.commit().await.map_err(database)
     }
 

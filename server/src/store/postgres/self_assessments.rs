@@ -69,15 +69,14 @@ impl SelfAssessmentStore for PostgresStore {
         if services.is_empty() {
             return Ok(false);
         }
-        let shared = sqlx::query(
-            "UPDATE self_assessments SET shared_at = COALESCE(shared_at, $1) WHERE id = $2 AND service_location_id = ANY($3)",
-        )
-        .bind(timestamp(at))
-        .bind(id.to_string())
-        .bind(service_ids(services))
-        .execute(&self.pool)
-        .await
-        .map_err(database)?;
+        let shared =
+            sqlx::query("UPDATE self_assessments SET shared_at = COALESCE(shared_at, $1) WHERE id = $2 AND service_location_id = ANY($3)")
+                .bind(timestamp(at))
+                .bind(id.to_string())
+                .bind(service_ids(services))
+                .execute(&self.pool)
+                .await
+                .map_err(database)?;
         Ok(shared.rows_affected() == 1)
     }
 }

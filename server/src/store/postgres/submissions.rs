@@ -220,13 +220,12 @@ async fn stored_receipts(tx: &mut PgConnection, ids: &[String]) -> Result<HashMa
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows = sqlx::query(
-        "SELECT id, device_id, content_hash, severity, severity_reason, received_at FROM submissions WHERE id = ANY($1)",
-    )
-    .bind(ids)
-    .fetch_all(&mut *tx)
-    .await
-    .map_err(database)?;
+    let rows =
+        sqlx::query("SELECT id, device_id, content_hash, severity, severity_reason, received_at FROM submissions WHERE id = ANY($1)")
+            .bind(ids)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(database)?;
     let mut found = HashMap::new();
     for row in rows {
         found.insert(text(&row, "id")?, (text(&row, "device_id")?, text(&row, "content_hash")?, receipt_from_row(&row)?));
