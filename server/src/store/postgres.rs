@@ -105,6 +105,14 @@ fn text(row: &PgRow, column: &str) -> Result<String, StoreError> {
     row.try_get(column).map_err(database)
 }
 
+/// Whether a search text can match nothing stored: PostgreSQL text cannot
+/// hold a NUL, so no stored value has one (SQLite's could, but none does:
+/// names refuse control characters and JSON writes a NUL as `\u0000`). Such
+/// a search then matches nothing, as on SQLite, instead of failing the query.
+fn matches_nothing(text: &str) -> bool {
+    text.contains('\0')
+}
+
 /// Orders text as SQLite's `COLLATE NOCASE` does: lower-cased, byte by byte
 /// (the expression of the `services_by_name` and `services_by_town` indexes).
 fn nocase(column: &str) -> String {

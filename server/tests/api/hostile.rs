@@ -181,6 +181,17 @@ async fn odd_inputs_get_a_clear_4xx_never_a_500() {
 }
 
 #[tokio::test]
+async fn a_nul_in_a_search_matches_nothing_and_never_fails_on_any_database() {
+    let app = spawn_app_with_demo_register().await;
+    let page = app.search_register_ok("Heron\u{0}").await;
+    assert_eq!((page.services.len(), page.total_matching, page.total_in_register), (0, 0, 109));
+    let jo = app.staff("jo@example.org", "Jo", Role::Commissioner).await;
+    for path in ["/triage?q=staff%00ing", "/api/v1/triage/observations?q=staff%00ing", "/triage/homes?town=Gull%00"] {
+        assert_eq!(app.get_as(Some(&jo.cookie), path).await.status(), 200, "{path}");
+    }
+}
+
+#[tokio::test]
 async fn a_failed_enrolment_never_echoes_a_huge_name_into_the_location_header() {
     let app = spawn_app_with_demo_register().await;
     let huge = "N".repeat(100_000);

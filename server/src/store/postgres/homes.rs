@@ -7,7 +7,7 @@ use sqlx::{postgres::PgRow, Postgres, QueryBuilder, Row};
 
 use super::{
     accounts::timestamp,
-    corrupt, database, lock, nocase, optional_time,
+    corrupt, database, lock, matches_nothing, nocase, optional_time,
     register::{service_from_row, SERVICE_COLUMNS},
     triage::escape_like,
     Lock, PostgresStore,
@@ -118,9 +118,15 @@ fn push_filter(query: &mut QueryBuilder<'_, Postgres>, homes: &HomesQuery) {
     if let Some(kind) = homes.kind {
         query.push(" AND v.kind = ").push_bind(kind.code());
     }
-    if let Some(town) = &homes.town {
-        // ILIKE: SQLite's LIKE ignores the case of ASCII letters.
-        query.push(" AND v.town ILIKE ").push_bind(format!("{}%", escape_like(town))).push(" ESCAPE '\\'");
+    match &homes.town {
+        Some(town) if matches_nothing(town) => {
+            query.push(" AND false");
+        }
+        Some(town) => {
+            // ILIKE: SQLite's LIKE ignores the case of ASCII letters.
+            query.push(" AND v.town ILIKE ").push_bind(format!("{}%", escape_like(town))).push(" ESCAPE '\\'");
+        }
+        None => {}
     }
     if homes.flagged_only {
         query.push(" AND t.pattern >= ").push_bind(i64::from(homes.pattern_threshold));

@@ -3,7 +3,7 @@
 use app::domain::register::{CqcLocationId, CqcRating, CqcRatings, RegisterPage, RegisterQuery, Service, ServiceKind, ServiceName, Town};
 use sqlx::{postgres::PgRow, Row};
 
-use super::{corrupt, database, lock, nocase, triage::escape_like, Lock, PostgresStore};
+use super::{corrupt, database, lock, matches_nothing, nocase, triage::escape_like, Lock, PostgresStore};
 use crate::store::{RegisterStore, StoreError, UpsertSummary};
 
 pub(super) const SERVICE_COLUMNS: &str = "location_id, name, kind, town, rating_overall, rating_safe, \
@@ -118,6 +118,14 @@ impl RegisterStore for PostgresStore {
     }
 
     async fn search_register(&self, query: &RegisterQuery, limit: u32) -> Result<RegisterPage, StoreError> {
+        if matches_nothing(query.text()) {
+            return Ok(RegisterPage {
+                query: query.text().to_owned(),
+                services: Vec::new(),
+                total_matching: 0,
+                total_in_register: self.register_size().await?,
+            });
+        }
         let pattern = like_pattern(query.text());
         // ILIKE: SQLite's LIKE ignores the case of ASCII letters.
         let filter = "name ILIKE $1 ESCAPE '\\' OR town ILIKE $1 ESCAPE '\\' OR location_id ILIKE $1 ESCAPE '\\'";

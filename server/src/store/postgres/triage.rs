@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::{
     accounts::timestamp,
-    corrupt, database, lock, optional_time,
+    corrupt, database, lock, matches_nothing, optional_time,
     submissions::{stored_from_row, COLUMNS},
     text, time, Lock, PostgresStore,
 };
@@ -329,6 +329,10 @@ fn push_filter(query: &mut QueryBuilder<'_, Postgres>, filter: &InboxFilter) {
         query.push(area_with_concerns(area));
     }
     for word in filter.text.iter().flat_map(|text| text.split_whitespace()) {
+        if matches_nothing(word) {
+            query.push(" AND false");
+            continue;
+        }
         // ILIKE: SQLite's LIKE ignores the case of ASCII letters.
         query.push(" AND (s.answers ILIKE ").push_bind(format!("%{}%", escape_like(word))).push(" ESCAPE '\\'");
         // The reference a phone shows is the start of the id: it finds its observation.
