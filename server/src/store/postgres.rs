@@ -128,7 +128,10 @@ mod scratch {
 
     use super::PostgresStore;
 
-    const SERVER: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+    /// The server's maintenance database, as in the API tests' helpers.
+    fn server() -> String {
+        std::env::var("CHF_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+    }
 
     /// Dropped (with any connection still open) when the test ends.
     pub struct Scratch(String);
@@ -139,10 +142,12 @@ mod scratch {
             return None;
         }
         let name = format!("chf_test_{}", uuid::Uuid::new_v4().simple());
-        let mut admin = sqlx::PgConnection::connect(SERVER).await.expect("the PostgreSQL server answers");
+        let server = server();
+        let mut admin = sqlx::PgConnection::connect(&server).await.expect("the PostgreSQL server answers");
         sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("a scratch database");
         let scratch = Scratch(name.clone());
-        let store = PostgresStore::open(&format!("postgres://postgres@127.0.0.1:5432/{name}")).await.expect("the store opens");
+        let (base, _) = server.rsplit_once('/').expect("a URL ending in a database name");
+        let store = PostgresStore::open(&format!("{base}/{name}")).await.expect("the store opens");
         Some((store, scratch))
     }
 
@@ -152,7 +157,7 @@ mod scratch {
             // Drop cannot await inside the test's runtime: a thread with its own.
             let _ = std::thread::spawn(move || {
                 tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime").block_on(async {
-                    let mut admin = sqlx::PgConnection::connect(SERVER).await?;
+                    let mut admin = sqlx::PgConnection::connect(&server()).await?;
                     sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).await?;
                     admin.close().await
                 })

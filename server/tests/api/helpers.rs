@@ -57,7 +57,7 @@ pub struct TestDatabase {
 }
 
 impl TestDatabase {
-    async fn create() -> Self {
+    pub async fn create() -> Self {
         if backend() == Backend::Sqlite {
             return Self { postgres: None };
         }
@@ -71,7 +71,7 @@ impl TestDatabase {
     }
 
     /// Points `settings` at this database (a SQLite one is already the default).
-    fn point(&self, settings: &mut Settings) {
+    pub fn point(&self, settings: &mut Settings) {
         if let Some((_, url)) = &self.postgres {
             settings.database_url = Some(url.parse().expect("a database URL"));
         }
