@@ -192,6 +192,20 @@ async fn a_nul_in_a_search_matches_nothing_and_never_fails_on_any_database() {
 }
 
 #[tokio::test]
+async fn a_nul_in_a_note_is_refused_on_its_field_on_any_database() {
+    let app = spawn_app().await;
+    let token = app.enrolled_device().await;
+    let id = app.observation_with(&token, &[]).await;
+    let jo = app.staff("jo@example.org", "Jo", Role::Commissioner).await;
+    let hidden = app.step(&jo, id, &[("step", "note"), ("note", "Rang\u{0}the home")]).await;
+    assert_eq!(hidden.status(), 422);
+    assert!(hidden.text().await.unwrap().contains("must not contain control characters"));
+    assert!(app.store.observation(id).await.unwrap().unwrap().events.is_empty(), "nothing was written");
+    let lines = app.step(&jo, id, &[("step", "note"), ("note", "Rang the home.\r\nNo answer.")]).await;
+    assert_eq!(lines.status(), 303, "line breaks are prose");
+}
+
+#[tokio::test]
 async fn a_failed_enrolment_never_echoes_a_huge_name_into_the_location_header() {
     let app = spawn_app_with_demo_register().await;
     let huge = "N".repeat(100_000);
