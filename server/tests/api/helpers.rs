@@ -70,6 +70,20 @@ impl TestDatabase {
         Self { postgres: Some((name.clone(), format!("{base}/{name}"))) }
     }
 
+    /// [`Self::create`] for a caller that cannot await (a plain `#[test]`).
+    pub fn create_blocking() -> Self {
+        std::thread::spawn(|| {
+            tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime").block_on(Self::create())
+        })
+        .join()
+        .expect("a test database")
+    }
+
+    /// The PostgreSQL database's URL; `None` for SQLite, the data folder's default.
+    pub fn url(&self) -> Option<&str> {
+        self.postgres.as_ref().map(|(_, url)| url.as_str())
+    }
+
     /// Points `settings` at this database (a SQLite one is already the default).
     pub fn point(&self, settings: &mut Settings) {
         if let Some((_, url)) = &self.postgres {
