@@ -40,6 +40,8 @@ impl PostgresStore {
     /// Connects to the database at `url` and applies migrations. Two servers
     /// starting at once are safe: sqlx takes an advisory lock while migrating.
     pub async fn open(url: &str) -> Result<Self, OpenError> {
+        // Twice SQLite's 8: here every connection can write at once. A request
+        // that cannot get one within 5 s fails rather than queueing unseen.
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(5))
@@ -64,9 +66,14 @@ enum Lock {
     HomeFigures = 3,
 }
 
+/// The first half of each [`Lock`]'s two-part key ("CHF"). Two-part keys
+/// never meet one-part ones, such as sqlx's migration lock or the throttle's
+/// per-key locks (`attempts.rs`).
+const LOCK_CLASS: i32 = 0x0043_4846;
+
 /// Takes `lock` until the end of the transaction `tx` is in.
 async fn lock(tx: &mut PgConnection, lock: Lock) -> Result<(), StoreError> {
-    sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(lock as i64).execute(&mut *tx).await.map_err(database)?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1, $2)").bind(LOCK_CLASS).bind(lock as i32).execute(&mut *tx).await.map_err(database)?;
     Ok(())
 }
 
