@@ -1,6 +1,6 @@
 //! The storage port, in domain terms. It lives here, behind the `ssr` feature, so
 //! server functions in `pages/` can call it; the server crate supplies one
-//! implementation per database (`server/src/store/sqlite/`, later PostgreSQL).
+//! implementation per database (`server/src/store/sqlite/`, `server/src/store/postgres/`).
 //! One sub-trait per resource, one file each (`store/<resource>.rs`), matching the
 //! backend's modules, keeps each implementation file small.
 

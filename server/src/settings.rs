@@ -117,7 +117,8 @@ pub struct Settings {
     /// Folder for the SQLite database when no database URL is given; created if missing.
     #[arg(long, env = "CHF_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: PathBuf,
-    /// Database URL, e.g. sqlite://data/chf.db. Defaults to chf.db in the data folder.
+    /// Database URL: sqlite://data/chf.db, or postgres://user@host/db for several servers
+    /// sharing one database. Defaults to chf.db in the data folder.
     #[arg(long, env = "DATABASE_URL", global = true)]
     pub database_url: Option<DatabaseUrl>,
     /// Log lines as human-readable text or as JSON.

@@ -1,6 +1,8 @@
 //! Opens the configured database and returns it behind the [`Store`] trait.
-//! One module per backend; each has its own migrations folder.
+//! One module per backend (SQLite, PostgreSQL); each has its own migrations
+//! folder, with the same file names so the two histories line up.
 
+pub mod postgres;
 pub mod sqlite;
 
 use std::sync::Arc;
@@ -22,7 +24,7 @@ pub enum OpenError {
     Connect(#[source] sqlx::Error),
     #[error("database migration failed, so the server will not start: {0}")]
     Migrate(#[source] sqlx::migrate::MigrateError),
-    #[error("database URLs starting \"{0}:\" are not supported; use sqlite://")]
+    #[error("database URLs starting \"{0}:\" are not supported; use sqlite:// or postgres://")]
     UnsupportedScheme(String),
 }
 
@@ -37,6 +39,7 @@ pub async fn open(settings: &Settings) -> Result<SharedStore, OpenError> {
             }
             Ok(Arc::new(sqlite::SqliteStore::open(url.expose()).await?))
         }
+        "postgres" | "postgresql" => Ok(Arc::new(postgres::PostgresStore::open(url.expose()).await?)),
         other => Err(OpenError::UnsupportedScheme(other.to_owned())),
     }
 }

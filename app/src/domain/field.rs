@@ -36,6 +36,14 @@ pub fn parse_line_of_text(field: &str, raw: &str, max: usize) -> Result<String, 
     Ok(value.to_owned())
 }
 
+/// Whether prose (a note, a reply) holds a control character other than a
+/// line break or a tab. Like a name's, such characters can hide text; and
+/// PostgreSQL cannot store a NUL at all, so refusing them here keeps both
+/// databases answering the same (a 422 naming the field, never a 500).
+pub fn has_control_characters(text: &str) -> bool {
+    text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,6 +63,13 @@ mod tests {
     fn long_text_is_refused_by_characters_not_bytes() {
         assert!(parse_line_of_text("name", "ééééé", 5).is_ok());
         assert!(parse_line_of_text("name", "éééééé", 5).is_err());
+    }
+
+    #[test]
+    fn prose_may_break_lines_but_holds_no_other_control_characters() {
+        assert!(!has_control_characters("First line\r\nsecond\tline"));
+        assert!(has_control_characters("Hidden\u{0}text"));
+        assert!(has_control_characters("Bell\u{7}"));
     }
 
     #[test]

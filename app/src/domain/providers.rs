@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::field::FieldError;
+use super::field::{has_control_characters, FieldError};
 
 /// Days a home has to reply to an observation shared with it: the council
 /// quality audits' right of reply, and the server's default (`--reply-window-days`).
@@ -45,6 +45,9 @@ pub fn parse_reply(raw: &str, due: Option<DateTime<Utc>>, now: DateTime<Utc>) ->
     }
     if text.chars().count() > MAX_REPLY_CHARS {
         return Err(FieldError::new("reply", format!("Reply must be {MAX_REPLY_CHARS} characters or fewer")));
+    }
+    if has_control_characters(text) {
+        return Err(FieldError::new("reply", "Reply must not contain control characters"));
     }
     Ok(text.to_owned())
 }
@@ -99,6 +102,9 @@ fn text_part(field: &str, raw: &str, max: usize, missing: &str, problems: &mut V
     } else if text.chars().count() > max {
         problems.push(FieldError::new(field, format!("Must be {max} characters or fewer")));
         None
+    } else if has_control_characters(text) {
+        problems.push(FieldError::new(field, "Must not contain control characters"));
+        None
     } else {
         Some(text.to_owned())
     }
@@ -144,6 +150,8 @@ mod tests {
         assert_eq!(parse_reply("  ", Some(due), shared).unwrap_err().message, "Enter your reply");
         assert!(parse_reply(&"x".repeat(MAX_REPLY_CHARS + 1), Some(due), shared).is_err());
         assert!(parse_reply("Thanks", None, shared).unwrap_err().message.contains("compliment"));
+        assert!(parse_reply("Two lines,\r\nboth kept", Some(due), shared).is_ok());
+        assert!(parse_reply("Hidden\u{0}text", Some(due), shared).unwrap_err().message.contains("control characters"));
     }
 
     #[test]

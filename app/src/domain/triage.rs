@@ -5,7 +5,10 @@
 use chrono::{DateTime, Datelike, Duration, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 
-use super::{field::FieldError, forms::Severity};
+use super::{
+    field::{has_control_characters, FieldError},
+    forms::Severity,
+};
 
 /// The longest note kept with a step.
 pub const MAX_NOTE_CHARS: usize = 2000;
@@ -163,6 +166,9 @@ pub fn parse_note_text(raw: &str, required: bool) -> Result<String, FieldError> 
     if note.chars().count() > MAX_NOTE_CHARS {
         return Err(FieldError::new("note", format!("Note must be {MAX_NOTE_CHARS} characters or fewer")));
     }
+    if has_control_characters(note) {
+        return Err(FieldError::new("note", "Note must not contain control characters"));
+    }
     Ok(note.to_owned())
 }
 
@@ -296,6 +302,12 @@ mod tests {
     fn at(day: u32, hour: u32) -> DateTime<Utc> {
         // November 2026: the 20th is a Friday, the 23rd a Monday.
         Utc.with_ymd_and_hms(2026, 11, day, hour, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn a_note_keeps_its_line_breaks_but_no_other_control_characters() {
+        assert_eq!(parse_note_text(" Rang the home.\r\nNo answer. ", true).unwrap(), "Rang the home.\r\nNo answer.");
+        assert_eq!(parse_note_text("Hidden\u{0}text", false).unwrap_err().field, "note");
     }
 
     #[test]

@@ -2,23 +2,42 @@
 
 use std::{
     io::{BufRead, BufReader},
-    path::Path,
     process::{Command, Stdio},
     time::Duration,
 };
 
+use tempfile::TempDir;
+
+use crate::helpers::TestDatabase;
+
 const HEADER: &str = "location_id,name,kind,town,overall,safe,effective,caring,responsive,well_led,rated_on\n";
 
-fn server(data_dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
-    command.arg("--data-dir").arg(data_dir).env("RUST_LOG", "warn");
-    command
+/// A data folder, and the test's own database when it runs on PostgreSQL.
+struct Data {
+    dir: TempDir,
+    database: TestDatabase,
+}
+
+impl Data {
+    fn new() -> Self {
+        Self { dir: tempfile::tempdir().unwrap(), database: TestDatabase::create_blocking() }
+    }
+
+    /// The `server` command on this data folder and database.
+    fn server(&self) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+        command.arg("--data-dir").arg(self.dir.path()).env("RUST_LOG", "warn");
+        if let Some(url) = self.database.url() {
+            command.arg("--database-url").arg(url);
+        }
+        command
+    }
 }
 
 #[tokio::test]
 async fn serve_prints_its_address_and_stops_cleanly_on_sigterm() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = server(dir.path()).args(["serve", "--demo", "--addr", "127.0.0.1:0"]).stdout(Stdio::piped()).spawn().unwrap();
+    let data = Data::new();
+    let mut child = data.server().args(["serve", "--demo", "--addr", "127.0.0.1:0"]).stdout(Stdio::piped()).spawn().unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut lines = Vec::new();
     let address = loop {
@@ -50,8 +69,8 @@ async fn serve_prints_its_address_and_stops_cleanly_on_sigterm() {
 
 #[test]
 fn register_import_reports_each_bad_row_and_imports_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("register.csv");
+    let data = Data::new();
+    let file = data.dir.path().join("register.csv");
     std::fs::write(
         &file,
         format!(
@@ -61,7 +80,7 @@ fn register_import_reports_each_bad_row_and_imports_nothing() {
         ),
     )
     .unwrap();
-    let output = server(dir.path()).args(["register", "import"]).arg(&file).output().unwrap();
+    let output = data.server().args(["register", "import"]).arg(&file).output().unwrap();
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("2 bad rows; nothing was imported"), "{stderr}");
@@ -70,15 +89,15 @@ fn register_import_reports_each_bad_row_and_imports_nothing() {
 
     // Nothing was imported: a good import afterwards adds every row.
     std::fs::write(&file, format!("{HEADER}1-700,Good House,residential_home,Puddlecombe,,,,,,,\n")).unwrap();
-    let output = server(dir.path()).args(["register", "import"]).arg(&file).output().unwrap();
+    let output = data.server().args(["register", "import"]).arg(&file).output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(String::from_utf8_lossy(&output.stdout).contains("1 added, 0 updated, 0 unchanged"));
 }
 
 #[test]
 fn register_import_of_the_same_file_again_changes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("register.csv");
+    let data = Data::new();
+    let file = data.dir.path().join("register.csv");
     std::fs::write(
         &file,
         format!(
@@ -88,7 +107,7 @@ fn register_import_of_the_same_file_again_changes_nothing() {
     )
     .unwrap();
     let import = || {
-        let output = server(dir.path()).args(["register", "import"]).arg(&file).output().unwrap();
+        let output = data.server().args(["register", "import"]).arg(&file).output().unwrap();
         assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
         String::from_utf8_lossy(&output.stdout).into_owned()
     };
@@ -98,55 +117,57 @@ fn register_import_of_the_same_file_again_changes_nothing() {
 
 #[test]
 fn a_missing_file_is_a_clear_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let output = server(dir.path()).args(["register", "import", "/no/such/file.csv"]).output().unwrap();
+    let data = Data::new();
+    let output = data.server().args(["register", "import", "/no/such/file.csv"]).output().unwrap();
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("cannot read /no/such/file.csv"));
 }
 
 #[test]
 fn org_add_prints_an_access_code_once_and_refuses_a_duplicate_name() {
-    let dir = tempfile::tempdir().unwrap();
-    let output = server(dir.path()).args(["org", "add", "Nettlebury Practice"]).output().unwrap();
+    let data = Data::new();
+    let output = data.server().args(["org", "add", "Nettlebury Practice"]).output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let stdout = String::from_utf8_lossy(&output.stdout);
     let code = stdout.trim().rsplit(' ').next().unwrap();
     assert_eq!(code.len(), 14, "{stdout}");
     assert_eq!(code.matches('-').count(), 2, "{stdout}");
 
-    let again = server(dir.path()).args(["org", "add", "nettlebury practice"]).output().unwrap();
+    let again = data.server().args(["org", "add", "nettlebury practice"]).output().unwrap();
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
 }
 
 #[test]
 fn device_revoke_names_a_device_that_does_not_exist() {
-    let dir = tempfile::tempdir().unwrap();
+    let data = Data::new();
     let id = uuid::Uuid::new_v4().to_string();
-    let output = server(dir.path()).args(["device", "revoke", &id]).output().unwrap();
+    let output = data.server().args(["device", "revoke", &id]).output().unwrap();
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains(&format!("there is no device {id}")));
 }
 
 #[tokio::test]
 async fn org_rotate_code_replaces_the_code_and_disable_withdraws_it() {
-    let dir = tempfile::tempdir().unwrap();
+    let data = Data::new();
     let code_in = |output: std::process::Output| -> String {
         assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
         let stdout = String::from_utf8_lossy(&output.stdout).to_string();
         stdout.split_whitespace().find(|word| word.len() >= 14 && word.matches('-').count() == 2).unwrap().trim_end_matches('.').to_owned()
     };
-    let old = code_in(server(dir.path()).args(["org", "add", "Nettlebury Practice"]).output().unwrap());
-    let new = code_in(server(dir.path()).args(["org", "rotate-code", "Nettlebury Practice"]).output().unwrap());
+    let old = code_in(data.server().args(["org", "add", "Nettlebury Practice"]).output().unwrap());
+    let new = code_in(data.server().args(["org", "rotate-code", "Nettlebury Practice"]).output().unwrap());
     assert_ne!(old, new);
-    let disabled = server(dir.path()).args(["org", "disable", "Nettlebury Practice"]).output().unwrap();
+    let disabled = data.server().args(["org", "disable", "Nettlebury Practice"]).output().unwrap();
     assert!(disabled.status.success());
     assert!(String::from_utf8_lossy(&disabled.stdout).contains("no longer enrols devices"));
-    let unknown = server(dir.path()).args(["org", "disable", "No Such Practice"]).output().unwrap();
+    let unknown = data.server().args(["org", "disable", "No Such Practice"]).output().unwrap();
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("there is no organisation called No Such Practice"));
 
-    let store = server::store::open(&server::settings::Settings::for_data_dir(dir.path())).await.unwrap();
+    let mut settings = server::settings::Settings::for_data_dir(data.dir.path());
+    data.database.point(&mut settings);
+    let store = server::store::open(&settings).await.unwrap();
     for code in [old, new] {
         let hash = server::credentials::hash_secret(&server::credentials::normalise_access_code(&code));
         assert!(store.organisation_by_access_code(&hash).await.unwrap().is_none(), "{code} enrols no one");
@@ -155,10 +176,10 @@ async fn org_rotate_code_replaces_the_code_and_disable_withdraws_it() {
 
 #[test]
 fn a_provider_account_is_added_for_services_in_the_register_only() {
-    let dir = tempfile::tempdir().unwrap();
-    assert!(server(dir.path()).args(["register", "demo"]).output().unwrap().status.success());
+    let data = Data::new();
+    assert!(data.server().args(["register", "demo"]).output().unwrap().status.success());
     let add = |extra: &[&str]| {
-        let mut command = server(dir.path());
+        let mut command = data.server();
         command.args(["user", "add", "--email", "manager@heron.example.org", "--name", "Heron Manager"]).args(extra);
         command.env("CHF_PASSWORD", "correct horse battery staple").output().unwrap()
     };

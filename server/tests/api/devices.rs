@@ -15,8 +15,7 @@ async fn a_professional_enrols_with_their_organisations_code_and_gets_a_token() 
     let token = body["token"].as_str().unwrap();
     assert_eq!(token.len(), 43);
 
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}/chf.db", app.data_dir.path().display())).await.unwrap();
-    let stored: String = sqlx::query_scalar("SELECT token_hash FROM devices").fetch_one(&pool).await.unwrap();
+    let stored: String = app.sql_value("SELECT token_hash FROM devices").await;
     assert_ne!(stored, token, "only the hash is stored");
     assert_eq!(stored, server::credentials::hash_secret(token));
 }

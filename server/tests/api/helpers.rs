@@ -10,6 +10,7 @@ use server::{
     startup::Application,
     store::SharedStore,
 };
+use sqlx::Connection;
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 
@@ -18,7 +19,105 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub store: SharedStore,
     pub data_dir: TempDir,
+    /// Where the app keeps its data; a PostgreSQL one is dropped with the app.
+    pub database: TestDatabase,
     _stop: oneshot::Sender<()>,
+}
+
+/// The database the tests run on. `CHF_TEST_DATABASE=postgres` gives each
+/// app a PostgreSQL database of its own; otherwise it has a SQLite file in
+/// its data folder, as a default installation does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub fn backend() -> Backend {
+    match std::env::var("CHF_TEST_DATABASE").as_deref() {
+        Ok("postgres") => Backend::Postgres,
+        Ok("sqlite") | Err(_) => Backend::Sqlite,
+        Ok(other) => panic!("CHF_TEST_DATABASE={other}: use postgres or sqlite"),
+    }
+}
+
+/// The PostgreSQL server's maintenance database, through which each test's
+/// own database is created and dropped. `CHF_TEST_POSTGRES_URL` names
+/// another server.
+fn postgres_server() -> String {
+    std::env::var("CHF_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// One app's database. For PostgreSQL, `chf_test_<random hex>`, made for one
+/// test and dropped (with any connection still open) when the test ends,
+/// passed or failed; a restarted app keeps it.
+pub struct TestDatabase {
+    /// `None` for SQLite: the file is in the data folder, which goes with the test.
+    postgres: Option<(String, String)>,
+}
+
+impl TestDatabase {
+    pub async fn create() -> Self {
+        if backend() == Backend::Sqlite {
+            return Self { postgres: None };
+        }
+        let name = format!("chf_test_{}", uuid::Uuid::new_v4().simple());
+        let server = postgres_server();
+        let mut admin = sqlx::PgConnection::connect(&server).await.expect("the PostgreSQL server answers");
+        sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("a test database is created");
+        admin.close().await.ok();
+        let (base, _) = server.rsplit_once('/').expect("a URL ending in a database name");
+        Self { postgres: Some((name.clone(), format!("{base}/{name}"))) }
+    }
+
+    /// [`Self::create`] for a caller that cannot await (a plain `#[test]`).
+    pub fn create_blocking() -> Self {
+        std::thread::spawn(|| {
+            tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime").block_on(Self::create())
+        })
+        .join()
+        .expect("a test database")
+    }
+
+    /// The PostgreSQL database's URL; `None` for SQLite, the data folder's default.
+    pub fn url(&self) -> Option<&str> {
+        self.postgres.as_ref().map(|(_, url)| url.as_str())
+    }
+
+    /// Points `settings` at this database (a SQLite one is already the default).
+    pub fn point(&self, settings: &mut Settings) {
+        if let Some((_, url)) = &self.postgres {
+            settings.database_url = Some(url.parse().expect("a database URL"));
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        if self.postgres.is_some() {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let Some((name, _)) = self.postgres.take() else { return };
+        // Drop cannot await, and may run inside the test's runtime, so the
+        // database is dropped from a thread with a runtime of its own.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+            runtime.block_on(async {
+                let mut admin = sqlx::PgConnection::connect(&postgres_server()).await?;
+                sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).await?;
+                admin.close().await
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("the test database could not be dropped: {dropped:?}");
+        }
+    }
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -34,19 +133,19 @@ pub async fn spawn_app_with_demo_register() -> TestApp {
 }
 
 pub async fn spawn_app_in(data_dir: TempDir) -> TestApp {
-    let settings = Settings::for_data_dir(data_dir.path());
-    spawn_app_with_settings(data_dir, settings).await
+    spawn_app_with_settings(data_dir, TestDatabase::create().await, |_| {}).await
 }
 
 /// An app with some settings changed from the defaults.
 pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temporary folder");
-    let mut settings = Settings::for_data_dir(data_dir.path());
-    change(&mut settings);
-    spawn_app_with_settings(data_dir, settings).await
+    spawn_app_with_settings(data_dir, TestDatabase::create().await, change).await
 }
 
-async fn spawn_app_with_settings(data_dir: TempDir, settings: Settings) -> TestApp {
+async fn spawn_app_with_settings(data_dir: TempDir, database: TestDatabase, change: impl FnOnce(&mut Settings)) -> TestApp {
+    let mut settings = Settings::for_data_dir(data_dir.path());
+    database.point(&mut settings);
+    change(&mut settings);
     let app = Application::build(&settings).await.expect("the app starts");
     let address = format!("http://{}", app.address());
     let store = app.store().clone();
@@ -61,17 +160,55 @@ async fn spawn_app_with_settings(data_dir: TempDir, settings: Settings) -> TestA
         .timeout(std::time::Duration::from_secs(60))
         .build()
         .expect("http client");
-    TestApp { address, client, store, data_dir, _stop: stop }
+    TestApp { address, client, store, data_dir, database, _stop: stop }
 }
 
 impl TestApp {
-    /// Stops the app and starts it again on the same data folder, with these settings changed.
+    /// Stops the app and starts it again on the same data folder and
+    /// database, with these settings changed.
     pub async fn restart(self, change: impl FnOnce(&mut Settings)) -> TestApp {
-        let Self { data_dir, _stop, .. } = self;
+        let Self { data_dir, database, _stop, .. } = self;
         drop(_stop);
-        let mut settings = Settings::for_data_dir(data_dir.path());
-        change(&mut settings);
-        spawn_app_with_settings(data_dir, settings).await
+        spawn_app_with_settings(data_dir, database, change).await
+    }
+
+    /// Runs SQL (one statement or several, no parameters) straight on the
+    /// app's database, as someone with a database shell could; the rows it
+    /// changed. The error is the database's own.
+    pub async fn sql(&self, sql: &str) -> Result<u64, sqlx::Error> {
+        match &self.database.postgres {
+            Some((_, url)) => {
+                let mut db = sqlx::PgConnection::connect(url).await?;
+                Ok(sqlx::raw_sql(sql).execute(&mut db).await?.rows_affected())
+            }
+            None => {
+                let mut db = sqlx::SqliteConnection::connect(&self.sqlite_url()).await?;
+                Ok(sqlx::raw_sql(sql).execute(&mut db).await?.rows_affected())
+            }
+        }
+    }
+
+    /// The first column of the one row `sql` returns, read straight from the app's database.
+    pub async fn sql_value<T>(&self, sql: &str) -> T
+    where
+        T: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+        T: for<'r> sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+        T: Send + Unpin,
+    {
+        match &self.database.postgres {
+            Some((_, url)) => {
+                let mut db = sqlx::PgConnection::connect(url).await.expect("the test database answers");
+                sqlx::query_scalar(sql).fetch_one(&mut db).await.expect("one row")
+            }
+            None => {
+                let mut db = sqlx::SqliteConnection::connect(&self.sqlite_url()).await.expect("the test database opens");
+                sqlx::query_scalar(sql).fetch_one(&mut db).await.expect("one row")
+            }
+        }
+    }
+
+    fn sqlite_url(&self) -> String {
+        format!("sqlite://{}", self.data_dir.path().join("chf.db").display())
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

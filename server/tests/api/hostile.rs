@@ -1,8 +1,6 @@
 //! Hostile input and hostile clients (issue 17): each test here failed on the
 //! release before these fixes.
 
-use std::time::Duration;
-
 use app::domain::accounts::Role;
 use reqwest::{header, StatusCode};
 use serde_json::{json, Value};
@@ -98,9 +96,7 @@ async fn failed_logins_are_remembered_across_a_restart() {
     for _ in 0..5 {
         assert_eq!(app.post_login("jo@example.org", "guess").await.status(), 401);
     }
-    let TestApp { data_dir, .. } = app;
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let restarted = crate::helpers::spawn_app_in(data_dir).await;
+    let restarted = app.restart(|_| {}).await;
     assert_eq!(restarted.post_login("jo@example.org", PASSWORD).await.status(), 429);
 }
 
@@ -182,6 +178,31 @@ async fn odd_inputs_get_a_clear_4xx_never_a_500() {
         .await
         .unwrap();
     assert_eq!(wrong_type.status(), 400, "a server function's unreadable argument");
+}
+
+#[tokio::test]
+async fn a_nul_in_a_search_matches_nothing_and_never_fails_on_any_database() {
+    let app = spawn_app_with_demo_register().await;
+    let page = app.search_register_ok("Heron\u{0}").await;
+    assert_eq!((page.services.len(), page.total_matching, page.total_in_register), (0, 0, 109));
+    let jo = app.staff("jo@example.org", "Jo", Role::Commissioner).await;
+    for path in ["/triage?q=staff%00ing", "/api/v1/triage/observations?q=staff%00ing", "/triage/homes?town=Gull%00"] {
+        assert_eq!(app.get_as(Some(&jo.cookie), path).await.status(), 200, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_nul_in_a_note_is_refused_on_its_field_on_any_database() {
+    let app = spawn_app().await;
+    let token = app.enrolled_device().await;
+    let id = app.observation_with(&token, &[]).await;
+    let jo = app.staff("jo@example.org", "Jo", Role::Commissioner).await;
+    let hidden = app.step(&jo, id, &[("step", "note"), ("note", "Rang\u{0}the home")]).await;
+    assert_eq!(hidden.status(), 422);
+    assert!(hidden.text().await.unwrap().contains("must not contain control characters"));
+    assert!(app.store.observation(id).await.unwrap().unwrap().events.is_empty(), "nothing was written");
+    let lines = app.step(&jo, id, &[("step", "note"), ("note", "Rang the home.\r\nNo answer.")]).await;
+    assert_eq!(lines.status(), 303, "line breaks are prose");
 }
 
 #[tokio::test]

@@ -132,8 +132,7 @@ async fn sending_twice_makes_one_observation() {
     let id = to.trim_start_matches("/feedback/sent/").parse().unwrap();
     let stored = app.store.submission(id).await.unwrap().expect("stored");
     assert_eq!(stored.receipt.severity_reason, "Some concerns: staffing");
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}/chf.db", app.data_dir.path().display())).await.unwrap();
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM submissions").fetch_one(&pool).await.unwrap();
+    let count: i64 = app.sql_value("SELECT COUNT(*) FROM submissions").await;
     assert_eq!(count, 1);
 }
 

@@ -20,7 +20,7 @@ use tokio::{
 use uuid::Uuid;
 
 use crate::{
-    helpers::{client_from, feedback, spawn_app_with, TestApp},
+    helpers::{client_from, feedback, spawn_app_with, Backend, TestApp},
     triage::PASSWORD,
 };
 
@@ -194,9 +194,11 @@ async fn a_stored_clock_that_cannot_be_read_breaks_no_page_and_the_migration_rep
     assert_eq!(resent.status(), 200);
     assert!(app.store.submission(id).await.unwrap().unwrap().submitted_at.is_none());
 
-    let database = format!("sqlite://{}", app.data_dir.path().join("chf.db").display());
-    let pool = sqlx::SqlitePool::connect(&database).await.unwrap();
-    sqlx::raw_sql(include_str!("../../migrations/sqlite/20261201000009_readable_clocks.sql")).execute(&pool).await.unwrap();
+    let migration = match app.database.backend() {
+        Backend::Sqlite => include_str!("../../migrations/sqlite/20261201000009_readable_clocks.sql"),
+        Backend::Postgres => include_str!("../../migrations/postgres/20261201000009_readable_clocks.sql"),
+    };
+    app.sql(migration).await.unwrap();
     let repaired = app.store.submission(id).await.unwrap().unwrap();
     assert_eq!(repaired.submitted_at.map(|at| at.timestamp()), Some(repaired.receipt.received_at.timestamp()));
 }

@@ -1,4 +1,6 @@
-//! Black-box tests: each starts the real server on port 0 with a fresh SQLite database.
+//! Black-box tests: each starts the real server on port 0 with a fresh database:
+//! a SQLite file by default, or a PostgreSQL database of its own when
+//! `CHF_TEST_DATABASE=postgres` (see `helpers.rs`).
 
 mod alerts;
 mod authorisation;

@@ -4,20 +4,20 @@ use server::{
     store::OpenError,
 };
 
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, Backend, TestDatabase};
 
 #[tokio::test]
 async fn a_failed_migration_stops_the_start_with_a_clear_message() {
-    let dir = tempfile::tempdir().unwrap();
-    let settings = Settings::for_data_dir(dir.path());
-    let app = Application::build(&settings).await.unwrap();
+    let app = spawn_app().await;
     // Someone edited an applied migration: its checksum no longer matches.
-    sqlx::query("UPDATE _sqlx_migrations SET checksum = x'00'")
-        .execute(&sqlx::SqlitePool::connect(settings.database_url().expose()).await.unwrap())
-        .await
-        .unwrap();
-    drop(app);
+    let edited = match app.database.backend() {
+        Backend::Sqlite => "UPDATE _sqlx_migrations SET checksum = x'00'",
+        Backend::Postgres => "UPDATE _sqlx_migrations SET checksum = '\\x00'::bytea",
+    };
+    app.sql(edited).await.unwrap();
 
+    let mut settings = Settings::for_data_dir(app.data_dir.path());
+    app.database.point(&mut settings);
     let err = Application::build(&settings).await.err().expect("the start is refused");
     assert!(matches!(err, StartError::Database(OpenError::Migrate(_))), "{err:?}");
     assert!(err.to_string().starts_with("database migration failed, so the server will not start"), "{err}");
@@ -45,7 +45,9 @@ async fn a_port_in_use_stops_the_start() {
 #[tokio::test]
 async fn data_survives_a_restart() {
     let dir = tempfile::tempdir().unwrap();
-    let settings = Settings::for_data_dir(dir.path());
+    let database = TestDatabase::create().await;
+    let mut settings = Settings::for_data_dir(dir.path());
+    database.point(&mut settings);
     let first = Application::build(&settings).await.unwrap();
     server::register::demo::load_if_empty(first.store().as_ref()).await.unwrap();
     drop(first);

@@ -496,11 +496,9 @@ async fn the_audit_trail_cannot_be_changed_or_deleted_even_in_the_database() {
     let jo = app.staff("jo@example.org", "Jo", Role::Commissioner).await;
     app.step(&jo, id, &[("step", "note"), ("note", "Original")]).await;
 
-    let url = format!("sqlite://{}", app.data_dir.path().join("chf.db").display());
-    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-    let update = sqlx::query("UPDATE triage_events SET note = 'Rewritten'").execute(&pool).await;
+    let update = app.sql("UPDATE triage_events SET note = 'Rewritten'").await;
     assert!(update.unwrap_err().to_string().contains("the audit trail cannot be changed"));
-    let delete = sqlx::query("DELETE FROM triage_events").execute(&pool).await;
+    let delete = app.sql("DELETE FROM triage_events").await;
     assert!(delete.unwrap_err().to_string().contains("the audit trail cannot be deleted"));
     assert_eq!(app.store.observation(id).await.unwrap().unwrap().events[0].note, "Original");
 }

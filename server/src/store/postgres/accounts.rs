@@ -1,0 +1,98 @@
+//! Staff accounts and sessions in PostgreSQL.
+
+use app::domain::accounts::{Email, Role};
+use chrono::{DateTime, SecondsFormat, Utc};
+use sqlx::{postgres::PgRow, Row};
+
+use super::{corrupt, database, nocase, unique_or_database, PostgresStore};
+use crate::store::{AccountStore, NewSession, NewUser, StaffSession, StoreError, User};
+
+/// One fixed format, so stored times compare correctly as text (the SQLite
+/// backend's, so both store the same values).
+pub(super) fn timestamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+#[async_trait::async_trait]
+impl AccountStore for PostgresStore {
+    async fn add_user(&self, user: &NewUser) -> Result<i64, StoreError> {
+        sqlx::query_scalar("INSERT INTO users (email, name, role, password_hash) VALUES ($1, $2, $3, $4) RETURNING id")
+            .bind(user.email.as_str())
+            .bind(user.name.as_str())
+            .bind(user.role.code())
+            .bind(&user.password_hash)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|err| unique_or_database(err, "a user with this email already exists"))
+    }
+
+    async fn user_by_email(&self, email: &Email) -> Result<Option<(User, String)>, StoreError> {
+        // As SQLite's `COLLATE NOCASE` column compares (the `users_email_nocase` index).
+        let row = sqlx::query("SELECT id, email, name, role, password_hash FROM users WHERE lower(email) = lower($1)")
+            .bind(email.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(database)?;
+        row.map(|row| Ok((user_from_row(&row)?, row.try_get("password_hash").map_err(database)?))).transpose()
+    }
+
+    async fn users(&self) -> Result<Vec<User>, StoreError> {
+        sqlx::query(&format!(
+            "SELECT id, email, name, role FROM users WHERE role IN ('commissioner', 'admin') ORDER BY {}, id",
+            nocase("name")
+        ))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(database)?
+        .iter()
+        .map(user_from_row)
+        .collect()
+    }
+
+    async fn start_session(&self, session: &NewSession) -> Result<(), StoreError> {
+        // Expired sessions are swept here, so the table never grows without bound.
+        sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+            .bind(timestamp(session.created_at))
+            .execute(&self.pool)
+            .await
+            .map_err(database)?;
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(&session.token_hash)
+            .bind(session.user_id)
+            .bind(&session.csrf_token)
+            .bind(timestamp(session.created_at))
+            .bind(timestamp(session.expires_at))
+            .execute(&self.pool)
+            .await
+            .map_err(database)?;
+        Ok(())
+    }
+
+    async fn session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<StaffSession>, StoreError> {
+        let row = sqlx::query(
+            "SELECT u.id, u.email, u.name, u.role, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(timestamp(now))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(database)?;
+        row.map(|row| Ok(StaffSession { user: user_from_row(&row)?, csrf_token: row.try_get("csrf_token").map_err(database)? })).transpose()
+    }
+
+    async fn end_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await.map_err(database)?;
+        Ok(())
+    }
+}
+
+pub(super) fn user_from_row(row: &PgRow) -> Result<User, StoreError> {
+    let role: String = row.try_get("role").map_err(database)?;
+    Ok(User {
+        id: row.try_get("id").map_err(database)?,
+        email: row.try_get("email").map_err(database)?,
+        name: row.try_get("name").map_err(database)?,
+        role: Role::parse(&role).ok_or_else(|| corrupt(format!("role {role}")))?,
+    })
+}

@@ -1,0 +1,279 @@
+//! Concerns in PostgreSQL: `concerns`, the observations in each, and their
+//! trail (migration 16). Grouping reads before it writes, so it locks what it
+//! reads: the observation's row, and the concern's when adding to one.
+
+use std::collections::HashMap;
+
+use app::domain::{
+    concerns::{ConcernStatus, ConcernTitle},
+    register::CqcLocationId,
+};
+use chrono::{DateTime, Utc};
+use sqlx::{postgres::PgRow, PgConnection, Postgres, QueryBuilder, Row};
+use uuid::Uuid;
+
+use super::{
+    accounts::timestamp,
+    corrupt, database, text, time,
+    triage::{event_from_row, item_from_row, ITEM_COLUMNS, ITEM_JOINS},
+    PostgresStore,
+};
+use crate::store::{
+    Concern, ConcernChange, ConcernEventDraft, ConcernStore, ConcernSummary, Grouped, GroupingHint, StepApplied, StoreError, User,
+};
+
+const SUMMARY_COLUMNS: &str = "c.id, c.service_location_id, COALESCE(v.name || ', ' || v.town, c.service_location_id) AS service_name, \
+    c.title, c.status, u.name AS assignee, c.created_at, \
+    (SELECT COUNT(*) FROM concern_observations co WHERE co.concern_id = c.id) AS observations";
+
+const SUMMARY_FROM: &str =
+    " FROM concerns c LEFT JOIN services v ON v.location_id = c.service_location_id LEFT JOIN users u ON u.id = c.assignee_id";
+
+#[async_trait::async_trait]
+impl ConcernStore for PostgresStore {
+    async fn start_concern(&self, observation: Uuid, title: &ConcernTitle, event: &ConcernEventDraft) -> Result<Grouped, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(database)?;
+        let Some(service) = lock_observation(&mut tx, observation).await? else { return Ok(Grouped::NotFound) };
+        if let Some(existing) = concern_holding(&mut tx, observation).await? {
+            return Ok(Grouped::AlreadyInConcern(existing));
+        }
+        let id: i64 = sqlx::query_scalar("INSERT INTO concerns (service_location_id, title, created_at) VALUES ($1, $2, $3) RETURNING id")
+            .bind(&service)
+            .bind(title.as_str())
+            .bind(timestamp(event.at))
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(database)?;
+        write_event(&mut tx, id, event, "started", title.as_str()).await?;
+        include(&mut tx, id, observation, event).await?;
+        tx.commit().await.map_err(database)?;
+        Ok(Grouped::Done(id))
+    }
+
+    async fn add_to_concern(&self, concern: i64, observation: Uuid, event: &ConcernEventDraft) -> Result<Grouped, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(database)?;
+        // The concern first, then the observation: the one order every grouping takes.
+        let found: Option<(String, String)> = sqlx::query_as("SELECT service_location_id, status FROM concerns WHERE id = $1 FOR UPDATE")
+            .bind(concern)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(database)?;
+        let (Some((concern_service, status)), Some(service)) = (found, lock_observation(&mut tx, observation).await?) else {
+            return Ok(Grouped::NotFound);
+        };
+        if let Some(existing) = concern_holding(&mut tx, observation).await? {
+            return Ok(Grouped::AlreadyInConcern(existing));
+        }
+        if service != concern_service {
+            return Ok(Grouped::OtherService);
+        }
+        if status != ConcernStatus::Open.code() {
+            return Ok(Grouped::Closed);
+        }
+        include(&mut tx, concern, observation, event).await?;
+        sqlx::query("UPDATE concerns SET version = version + 1 WHERE id = $1").bind(concern).execute(&mut *tx).await.map_err(database)?;
+        tx.commit().await.map_err(database)?;
+        Ok(Grouped::Done(concern))
+    }
+
+    async fn concern(&self, id: i64) -> Result<Option<Concern>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {SUMMARY_COLUMNS}, c.version, u.id AS assignee_id, u.email AS assignee_email, u.role AS assignee_role{SUMMARY_FROM} \
+             WHERE c.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(database)?;
+        let Some(row) = row else { return Ok(None) };
+        let summary = summary_from_row(&row)?;
+        let assignee = match row.try_get::<Option<i64>, _>("assignee_id").map_err(database)? {
+            Some(id) => Some(User {
+                id,
+                email: row.try_get("assignee_email").map_err(database)?,
+                name: summary.assignee.clone().unwrap_or_default(),
+                role: app::domain::accounts::Role::parse(&text(&row, "assignee_role")?).ok_or_else(|| corrupt("role"))?,
+            }),
+            None => None,
+        };
+        let observations = sqlx::query(&format!(
+            "SELECT {ITEM_COLUMNS}{ITEM_JOINS} JOIN concern_observations co ON co.submission_id = s.id \
+             WHERE co.concern_id = $1 ORDER BY s.received_at"
+        ))
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(database)?
+        .iter()
+        .map(item_from_row)
+        .collect::<Result<_, _>>()?;
+        let events = sqlx::query(
+            "SELECT at, user_name, kind, detail, note, false AS shared_with_visitor FROM concern_events WHERE concern_id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(database)?
+        .iter()
+        .map(event_from_row)
+        .collect::<Result<_, _>>()?;
+        Ok(Some(Concern { summary, assignee, version: row.try_get("version").map_err(database)?, observations, events }))
+    }
+
+    async fn concerns(&self, service: Option<&CqcLocationId>, open_only: bool) -> Result<Vec<ConcernSummary>, StoreError> {
+        let mut query = QueryBuilder::<Postgres>::new(format!("SELECT {SUMMARY_COLUMNS}{SUMMARY_FROM} WHERE 1 = 1"));
+        if let Some(service) = service {
+            query.push(" AND c.service_location_id = ").push_bind(service.as_str().to_owned());
+        }
+        if open_only {
+            query.push(" AND c.status = 'open'");
+        }
+        // The id after the time: concerns started in the same instant keep one order.
+        query.push(" ORDER BY c.status = 'closed', c.created_at DESC, c.id DESC LIMIT 500");
+        query.build().fetch_all(&self.pool).await.map_err(database)?.iter().map(summary_from_row).collect()
+    }
+
+    async fn concern_of(&self, observation: Uuid) -> Result<Option<ConcernSummary>, StoreError> {
+        sqlx::query(&format!(
+            "SELECT {SUMMARY_COLUMNS}{SUMMARY_FROM} JOIN concern_observations o ON o.concern_id = c.id WHERE o.submission_id = $1"
+        ))
+        .bind(observation.to_string())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(database)?
+        .as_ref()
+        .map(summary_from_row)
+        .transpose()
+    }
+
+    async fn apply_concern_step(&self, id: i64, expected_version: i64, change: &ConcernChange) -> Result<StepApplied, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(database)?;
+        // The version check and the change are one statement: of two steps at
+        // once, the second waits for the first's row and then finds it stale.
+        let updated = sqlx::query(
+            "UPDATE concerns SET status = $1, assignee_id = COALESCE($2, assignee_id), version = version + 1 WHERE id = $3 AND version = $4",
+        )
+        .bind(change.status.code())
+        .bind(change.assignee)
+        .bind(id)
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await
+        .map_err(database)?
+        .rows_affected();
+        if updated == 0 {
+            let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM concerns WHERE id = $1)")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(database)?;
+            return Ok(if exists { StepApplied::Stale } else { StepApplied::NotFound });
+        }
+        let event = &change.event;
+        let draft =
+            ConcernEventDraft { at: event.at, user_id: change.user_id, user_name: event.user_name.clone(), note: event.note.clone() };
+        write_event(&mut tx, id, &draft, &event.kind, &event.detail).await?;
+        tx.commit().await.map_err(database)?;
+        Ok(StepApplied::Done(expected_version + 1))
+    }
+
+    async fn grouping_hints(&self, observations: &[Uuid], since: DateTime<Utc>) -> Result<HashMap<Uuid, GroupingHint>, StoreError> {
+        if observations.is_empty() {
+            return Ok(HashMap::new());
+        }
+        // Each amber or red observation in no concern, with its home's newest
+        // open concern and how many other such observations its home had lately.
+        let ids: Vec<String> = observations.iter().map(Uuid::to_string).collect();
+        let rows = sqlx::query(
+            "SELECT s.id, \
+             (SELECT c.id FROM concerns c WHERE c.service_location_id = s.service_location_id AND c.status = 'open' \
+              ORDER BY c.created_at DESC, c.id DESC LIMIT 1) AS concern_id, \
+             (SELECT c.title FROM concerns c WHERE c.service_location_id = s.service_location_id AND c.status = 'open' \
+              ORDER BY c.created_at DESC, c.id DESC LIMIT 1) AS concern_title, \
+             (SELECT COUNT(*) FROM submissions r WHERE r.service_location_id = s.service_location_id AND r.id <> s.id \
+              AND r.severity_rank < 2 AND r.received_at >= $1 \
+              AND NOT EXISTS (SELECT 1 FROM concern_observations x WHERE x.submission_id = r.id)) AS related \
+             FROM submissions s WHERE s.severity_rank < 2 \
+             AND NOT EXISTS (SELECT 1 FROM concern_observations o WHERE o.submission_id = s.id) AND s.id = ANY($2)",
+        )
+        .bind(since.to_rfc3339())
+        .bind(ids)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(database)?;
+        let mut hints = HashMap::new();
+        for row in rows {
+            let id = Uuid::parse_str(&text(&row, "id")?).map_err(corrupt)?;
+            let related: i64 = row.try_get("related").map_err(database)?;
+            let hint = match row.try_get::<Option<i64>, _>("concern_id").map_err(database)? {
+                Some(concern) => Some(GroupingHint::OpenConcern { id: concern, title: row.try_get("concern_title").map_err(database)? }),
+                None if related > 0 => Some(GroupingHint::Related(u32::try_from(related).map_err(corrupt)?)),
+                None => None,
+            };
+            hints.extend(hint.map(|hint| (id, hint)));
+        }
+        Ok(hints)
+    }
+}
+
+/// The observation's home, with its row locked until the transaction ends,
+/// so two groupings of one observation take turns (SQLite's write lock
+/// gives the same): the second then finds it in the first's concern.
+async fn lock_observation(tx: &mut PgConnection, observation: Uuid) -> Result<Option<String>, StoreError> {
+    sqlx::query_scalar("SELECT service_location_id FROM submissions WHERE id = $1 FOR UPDATE")
+        .bind(observation.to_string())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(database)
+}
+
+async fn concern_holding(tx: &mut PgConnection, observation: Uuid) -> Result<Option<i64>, StoreError> {
+    sqlx::query_scalar("SELECT concern_id FROM concern_observations WHERE submission_id = $1")
+        .bind(observation.to_string())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(database)
+}
+
+/// Puts the observation in the concern and says so in the concern's trail.
+async fn include(tx: &mut PgConnection, concern: i64, observation: Uuid, event: &ConcernEventDraft) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO concern_observations (submission_id, concern_id, added_at) VALUES ($1, $2, $3)")
+        .bind(observation.to_string())
+        .bind(concern)
+        .bind(timestamp(event.at))
+        .execute(&mut *tx)
+        .await
+        .map_err(database)?;
+    let reference = app::domain::submission::reference(observation);
+    write_event(tx, concern, event, "added", &format!("Observation {reference} added")).await
+}
+
+async fn write_event(tx: &mut PgConnection, concern: i64, event: &ConcernEventDraft, kind: &str, detail: &str) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO concern_events (concern_id, at, user_id, user_name, kind, detail, note) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(concern)
+        .bind(timestamp(event.at))
+        .bind(event.user_id)
+        .bind(&event.user_name)
+        .bind(kind)
+        .bind(detail)
+        .bind(&event.note)
+        .execute(&mut *tx)
+        .await
+        .map_err(database)?;
+    Ok(())
+}
+
+fn summary_from_row(row: &PgRow) -> Result<ConcernSummary, StoreError> {
+    let status = text(row, "status")?;
+    let observations: i64 = row.try_get("observations").map_err(database)?;
+    Ok(ConcernSummary {
+        id: row.try_get("id").map_err(database)?,
+        service: CqcLocationId::parse(&text(row, "service_location_id")?).map_err(corrupt)?,
+        service_name: text(row, "service_name")?,
+        title: text(row, "title")?,
+        status: ConcernStatus::parse(&status).ok_or_else(|| corrupt(format!("concern status {status}")))?,
+        assignee: row.try_get("assignee").map_err(database)?,
+        observations: u32::try_from(observations).map_err(corrupt)?,
+        created_at: time(row, "created_at")?,
+    })
+}

@@ -1,0 +1,194 @@
+//! All homes at a glance in PostgreSQL: `service_stats` holds each service's
+//! figures, worked out again when triggers mark it stale (migration 15) or
+//! when the window moves on.
+
+use app::domain::triage::{CHARTED_AREAS, CONCERN_RATINGS};
+use sqlx::{postgres::PgRow, Postgres, QueryBuilder, Row};
+
+use super::{
+    accounts::timestamp,
+    corrupt, database, lock, matches_nothing, nocase, optional_time,
+    register::{service_from_row, SERVICE_COLUMNS},
+    triage::escape_like,
+    Lock, PostgresStore,
+};
+use crate::store::{FigureWindows, HomeRow, HomesPage, HomesQuery, HomesSort, HomesStore, StoreError};
+
+#[async_trait::async_trait]
+impl HomesStore for PostgresStore {
+    async fn refresh_home_figures(&self, windows: &FigureWindows, every_service: bool) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(database)?;
+        // One refresh at a time, as under SQLite's write lock.
+        lock(&mut tx, Lock::HomeFigures).await?;
+        // The stale marks are taken (deleted) before the figures are read: an
+        // observation arriving meanwhile marks its service again, so it is
+        // worked out next time (SQLite deletes them after, with no writer between).
+        let stale: Vec<String> =
+            sqlx::query_scalar("DELETE FROM service_stats_stale RETURNING location_id").fetch_all(&mut *tx).await.map_err(database)?;
+        if !every_service && stale.is_empty() {
+            return Ok(0);
+        }
+        let (which, services) =
+            if every_service { ("", "") } else { (" AND s.service_location_id = ANY($6)", " WHERE v.location_id = ANY($6)") };
+        let worst = CHARTED_AREAS
+            .iter()
+            .map(|(area, _)| format!("MAX(CASE WHEN s.received_at >= $1 THEN {} END) AS worst_{area}", rating_rank(area)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let worst_columns = CHARTED_AREAS.iter().map(|(area, _)| format!("worst_{area}")).collect::<Vec<_>>().join(", ");
+        let worst_values = CHARTED_AREAS.iter().map(|(area, _)| format!("w.worst_{area}")).collect::<Vec<_>>().join(", ");
+        let replaced = ["red", "amber", "green", "concerns_before", "pattern", "open_items", "last_observed_at", "computed_at"]
+            .into_iter()
+            .map(str::to_owned)
+            .chain(CHARTED_AREAS.iter().map(|(area, _)| format!("worst_{area}")))
+            .map(|column| format!("{column} = excluded.{column}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        // Received times are stored as `to_rfc3339` writes them, so the windows are bound the same way.
+        let sql = format!(
+            "INSERT INTO service_stats (location_id, red, amber, green, concerns_before, pattern, open_items, \
+             last_observed_at, {worst_columns}, computed_at) \
+             SELECT v.location_id, COALESCE(w.red, 0), COALESCE(w.amber, 0), COALESCE(w.green, 0), COALESCE(w.concerns_before, 0), \
+             COALESCE(w.pattern, 0), \
+             (SELECT COUNT(*) FROM submissions o WHERE o.service_location_id = v.location_id AND o.status <> 'closed'), \
+             (SELECT MAX(l.received_at) FROM submissions l WHERE l.service_location_id = v.location_id), \
+             {worst_values}, $5 \
+             FROM services v LEFT JOIN (\
+             SELECT s.service_location_id AS location_id, \
+             COUNT(*) FILTER (WHERE s.received_at >= $1 AND s.severity_rank = 0) AS red, \
+             COUNT(*) FILTER (WHERE s.received_at >= $1 AND s.severity_rank = 1) AS amber, \
+             COUNT(*) FILTER (WHERE s.received_at >= $1 AND s.severity_rank = 2) AS green, \
+             COUNT(*) FILTER (WHERE s.received_at < $1 AND s.received_at >= $2 AND s.severity_rank < 2) AS concerns_before, \
+             COUNT(*) FILTER (WHERE s.received_at >= $3 AND s.severity_rank < 2) AS pattern, \
+             {worst} \
+             FROM submissions s WHERE s.received_at >= $4{which} GROUP BY s.service_location_id\
+             ) w ON w.location_id = v.location_id{services} \
+             ON CONFLICT (location_id) DO UPDATE SET {replaced}"
+        );
+        let mut query = sqlx::query(&sql)
+            .bind(windows.window_start.to_rfc3339())
+            .bind(windows.before_start.to_rfc3339())
+            .bind(windows.pattern_start.to_rfc3339())
+            .bind(windows.before_start.min(windows.pattern_start).to_rfc3339())
+            .bind(timestamp(windows.now));
+        if !every_service {
+            query = query.bind(stale);
+        }
+        let refreshed = query.execute(&mut *tx).await.map_err(database)?.rows_affected();
+        tx.commit().await.map_err(database)?;
+        Ok(refreshed)
+    }
+
+    async fn homes(&self, query: &HomesQuery) -> Result<HomesPage, StoreError> {
+        let mut count =
+            QueryBuilder::<Postgres>::new("SELECT COUNT(*) FROM services v LEFT JOIN service_stats t ON t.location_id = v.location_id");
+        push_filter(&mut count, query);
+        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await.map_err(database)?;
+
+        let service_columns = SERVICE_COLUMNS.split(", ").map(|c| format!("v.{c}")).collect::<Vec<_>>().join(", ");
+        let worst = CHARTED_AREAS.iter().map(|(area, _)| format!("t.worst_{area}")).collect::<Vec<_>>().join(", ");
+        let mut select = QueryBuilder::<Postgres>::new(format!(
+            "SELECT {service_columns}, COALESCE(t.red, 0) AS red, COALESCE(t.amber, 0) AS amber, COALESCE(t.green, 0) AS green, \
+             COALESCE(t.concerns_before, 0) AS concerns_before, COALESCE(t.pattern, 0) AS pattern, \
+             COALESCE(t.open_items, 0) AS open_items, t.last_observed_at, {worst} \
+             FROM services v LEFT JOIN service_stats t ON t.location_id = v.location_id"
+        ));
+        push_filter(&mut select, query);
+        push_order(&mut select, query);
+        select
+            .push(" LIMIT ")
+            .push_bind(i64::from(query.per_page))
+            .push(" OFFSET ")
+            .push_bind(i64::from(query.page.saturating_sub(1)) * i64::from(query.per_page));
+        let rows = select.build().fetch_all(&self.pool).await.map_err(database)?;
+        Ok(HomesPage { rows: rows.iter().map(home_from_row).collect::<Result<_, _>>()?, total: u64::try_from(total).map_err(corrupt)? })
+    }
+}
+
+/// A rating answer's rank, worst highest: 1 good, 2 some concerns, 3 serious
+/// concerns (not observed and unanswered are NULL). `area` is one of the
+/// charted areas, never anything typed.
+fn rating_rank(area: &str) -> String {
+    let [some, serious] = CONCERN_RATINGS;
+    format!("CASE (s.answers::json #>> '{{{area},value,value}}') WHEN 'good' THEN 1 WHEN '{some}' THEN 2 WHEN '{serious}' THEN 3 END")
+}
+
+fn push_filter(query: &mut QueryBuilder<'_, Postgres>, homes: &HomesQuery) {
+    query.push(" WHERE 1 = 1");
+    if let Some(kind) = homes.kind {
+        query.push(" AND v.kind = ").push_bind(kind.code());
+    }
+    match &homes.town {
+        Some(town) if matches_nothing(town) => {
+            query.push(" AND false");
+        }
+        Some(town) => {
+            // ILIKE: SQLite's LIKE ignores the case of ASCII letters.
+            query.push(" AND v.town ILIKE ").push_bind(format!("{}%", escape_like(town))).push(" ESCAPE '\\'");
+        }
+        None => {}
+    }
+    if homes.flagged_only {
+        query.push(" AND t.pattern >= ").push_bind(i64::from(homes.pattern_threshold));
+    }
+}
+
+fn push_order(query: &mut QueryBuilder<'_, Postgres>, homes: &HomesQuery) {
+    let threshold = i64::from(homes.pattern_threshold);
+    let (name, town) = (nocase("v.name"), nocase("v.town"));
+    match homes.sort {
+        HomesSort::Risk => {
+            query
+                .push(" ORDER BY COALESCE(t.pattern, 0) >= ")
+                .push_bind(threshold)
+                .push(format!(" DESC, COALESCE(t.red, 0) DESC, COALESCE(t.amber, 0) DESC, COALESCE(t.open_items, 0) DESC, {name}"));
+        }
+        HomesSort::Name => {
+            query.push(format!(" ORDER BY {name}, {town}"));
+        }
+        HomesSort::Town => {
+            query.push(format!(" ORDER BY {town}, {name}"));
+        }
+        HomesSort::Red => {
+            query.push(format!(" ORDER BY COALESCE(t.red, 0) DESC, COALESCE(t.amber, 0) DESC, {name}"));
+        }
+        HomesSort::Open => {
+            query.push(format!(" ORDER BY COALESCE(t.open_items, 0) DESC, COALESCE(t.red, 0) DESC, {name}"));
+        }
+        HomesSort::LastObserved => {
+            // Never observed first: nobody has looked there at all.
+            query.push(format!(" ORDER BY t.last_observed_at IS NOT NULL, t.last_observed_at, {name}"));
+        }
+        HomesSort::Trend => {
+            query.push(format!(
+                " ORDER BY COALESCE(t.red, 0) + COALESCE(t.amber, 0) - COALESCE(t.concerns_before, 0) DESC, \
+                 COALESCE(t.red, 0) DESC, {name}"
+            ));
+        }
+    }
+    // Services of one name keep one order from page to page.
+    query.push(", v.location_id");
+}
+
+fn home_from_row(row: &PgRow) -> Result<HomeRow, StoreError> {
+    let count =
+        |column: &str| -> Result<u32, StoreError> { u32::try_from(row.try_get::<i64, _>(column).map_err(database)?).map_err(corrupt) };
+    let worst = |area: &str| -> Result<Option<u8>, StoreError> {
+        row.try_get::<Option<i64>, _>(format!("worst_{area}").as_str())
+            .map_err(database)?
+            .map(|rank| u8::try_from(rank).map_err(corrupt))
+            .transpose()
+    };
+    let [a, b, c, d] = CHARTED_AREAS.map(|(area, _)| area);
+    Ok(HomeRow {
+        service: service_from_row(row)?,
+        red: count("red")?,
+        amber: count("amber")?,
+        green: count("green")?,
+        concerns_before: count("concerns_before")?,
+        pattern: count("pattern")?,
+        open_items: count("open_items")?,
+        last_observed_at: optional_time(row, "last_observed_at")?,
+        worst: [worst(a)?, worst(b)?, worst(c)?, worst(d)?],
+    })
+}

@@ -1,0 +1,164 @@
+//! The register of services in PostgreSQL.
+
+use app::domain::register::{CqcLocationId, CqcRating, CqcRatings, RegisterPage, RegisterQuery, Service, ServiceKind, ServiceName, Town};
+use sqlx::{postgres::PgRow, Row};
+
+use super::{corrupt, database, lock, matches_nothing, nocase, triage::escape_like, Lock, PostgresStore};
+use crate::store::{RegisterStore, StoreError, UpsertSummary};
+
+pub(super) const SERVICE_COLUMNS: &str = "location_id, name, kind, town, rating_overall, rating_safe, \
+    rating_effective, rating_caring, rating_responsive, rating_well_led, rated_on";
+
+/// `LIKE` treats % and _ as wildcards; a search for "100%" means the characters.
+fn like_pattern(text: &str) -> String {
+    format!("%{}%", escape_like(text))
+}
+
+fn rating_code(rating: Option<CqcRating>) -> Option<&'static str> {
+    rating.map(CqcRating::code)
+}
+
+pub(super) fn service_from_row(row: &PgRow) -> Result<Service, StoreError> {
+    let text = |column: &str| -> Result<String, StoreError> { row.try_get(column).map_err(database) };
+    let optional = |column: &str| -> Result<String, StoreError> {
+        row.try_get::<Option<String>, _>(column).map(Option::unwrap_or_default).map_err(database)
+    };
+    let rating =
+        |column: &str| -> Result<Option<CqcRating>, StoreError> { CqcRating::parse_optional(column, &optional(column)?).map_err(corrupt) };
+    Ok(Service {
+        location_id: CqcLocationId::parse(&text("location_id")?).map_err(corrupt)?,
+        name: ServiceName::parse(&text("name")?).map_err(corrupt)?,
+        kind: ServiceKind::parse(&text("kind")?).map_err(corrupt)?,
+        town: Town::parse(&text("town")?).map_err(corrupt)?,
+        ratings: CqcRatings {
+            overall: rating("rating_overall")?,
+            safe: rating("rating_safe")?,
+            effective: rating("rating_effective")?,
+            caring: rating("rating_caring")?,
+            responsive: rating("rating_responsive")?,
+            well_led: rating("rating_well_led")?,
+            rated_on: CqcRatings::parse_rated_on(&optional("rated_on")?).map_err(corrupt)?,
+        },
+    })
+}
+
+#[async_trait::async_trait]
+impl RegisterStore for PostgresStore {
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(database)?;
+        Ok(())
+    }
+
+    async fn register_size(&self) -> Result<u32, StoreError> {
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM services").fetch_one(&self.pool).await.map_err(database)?;
+        Ok(u32::try_from(count).unwrap_or(u32::MAX))
+    }
+
+    async fn upsert_services(&self, services: &[Service]) -> Result<UpsertSummary, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(database)?;
+        // One import at a time, as SQLite's write lock gives: each service is
+        // read, compared and written with no other import in between, so two
+        // imports of a new service never both insert it, and the summary is exact.
+        lock(&mut tx, Lock::RegisterImport).await?;
+        let mut summary = UpsertSummary::default();
+        for service in services {
+            let existing = sqlx::query(&format!("SELECT {SERVICE_COLUMNS} FROM services WHERE location_id = $1"))
+                .bind(service.location_id.as_str())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(database)?;
+            let sql = match existing.as_ref().map(service_from_row).transpose()? {
+                Some(stored) if stored == *service => {
+                    summary.unchanged += 1;
+                    continue;
+                }
+                Some(_) => {
+                    summary.updated += 1;
+                    "UPDATE services SET name = $2, kind = $3, town = $4, rating_overall = $5, \
+                     rating_safe = $6, rating_effective = $7, rating_caring = $8, rating_responsive = $9, \
+                     rating_well_led = $10, rated_on = $11, updated_at = utc_now_text() WHERE location_id = $1"
+                }
+                None => {
+                    summary.added += 1;
+                    "INSERT INTO services (location_id, name, kind, town, rating_overall, rating_safe, \
+                     rating_effective, rating_caring, rating_responsive, rating_well_led, rated_on) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+                }
+            };
+            let ratings = &service.ratings;
+            sqlx::query(sql)
+                .bind(service.location_id.as_str())
+                .bind(service.name.as_str())
+                .bind(service.kind.code())
+                .bind(service.town.as_str())
+                .bind(rating_code(ratings.overall))
+                .bind(rating_code(ratings.safe))
+                .bind(rating_code(ratings.effective))
+                .bind(rating_code(ratings.caring))
+                .bind(rating_code(ratings.responsive))
+                .bind(rating_code(ratings.well_led))
+                .bind(ratings.rated_on.map(|date| date.format("%Y-%m-%d").to_string()))
+                .execute(&mut *tx)
+                .await
+                .map_err(database)?;
+        }
+        tx.commit().await.map_err(database)?;
+        Ok(summary)
+    }
+
+    async fn service(&self, location_id: &CqcLocationId) -> Result<Option<Service>, StoreError> {
+        sqlx::query(&format!("SELECT {SERVICE_COLUMNS} FROM services WHERE location_id = $1"))
+            .bind(location_id.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(database)?
+            .as_ref()
+            .map(service_from_row)
+            .transpose()
+    }
+
+    async fn search_register(&self, query: &RegisterQuery, limit: u32) -> Result<RegisterPage, StoreError> {
+        if matches_nothing(query.text()) {
+            return Ok(RegisterPage {
+                query: query.text().to_owned(),
+                services: Vec::new(),
+                total_matching: 0,
+                total_in_register: self.register_size().await?,
+            });
+        }
+        let pattern = like_pattern(query.text());
+        // ILIKE: SQLite's LIKE ignores the case of ASCII letters.
+        let filter = "name ILIKE $1 ESCAPE '\\' OR town ILIKE $1 ESCAPE '\\' OR location_id ILIKE $1 ESCAPE '\\'";
+        let rows = sqlx::query(&format!(
+            "SELECT {SERVICE_COLUMNS} FROM services WHERE {filter} ORDER BY {}, location_id COLLATE \"C\" LIMIT $2",
+            nocase("name")
+        ))
+        .bind(&pattern)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(database)?;
+        let (matching, total): (i64, i64) =
+            sqlx::query_as(&format!("SELECT (SELECT COUNT(*) FROM services WHERE {filter}), (SELECT COUNT(*) FROM services)"))
+                .bind(&pattern)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(database)?;
+        Ok(RegisterPage {
+            query: query.text().to_owned(),
+            services: rows.iter().map(service_from_row).collect::<Result<_, _>>()?,
+            total_matching: u32::try_from(matching).unwrap_or(u32::MAX),
+            total_in_register: u32::try_from(total).unwrap_or(u32::MAX),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like_pattern;
+
+    #[test]
+    fn like_wildcards_in_search_text_are_escaped() {
+        assert_eq!(like_pattern("100%_a\\"), "%100\\%\\_a\\\\%");
+    }
+}

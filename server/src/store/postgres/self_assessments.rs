@@ -1,0 +1,98 @@
+//! Care homes' self-assessments in PostgreSQL (`self_assessments`, migration 18).
+//! Every read is by the asking home's services, as for shared observations.
+
+use app::domain::register::CqcLocationId;
+use chrono::{DateTime, Utc};
+use sqlx::{postgres::PgRow, Row};
+use uuid::Uuid;
+
+use super::{accounts::timestamp, corrupt, database, optional_time, providers::service_ids, text, time, PostgresStore};
+use crate::store::{NewSelfAssessment, SelfAssessment, SelfAssessmentStore, StoreError};
+
+const COLUMNS: &str = "a.id, a.service_location_id, COALESCE(v.name || ', ' || v.town, a.service_location_id) AS service_name, \
+    a.user_name, a.form_id, a.form_version, a.answers, a.created_at, a.shared_at \
+    FROM self_assessments a LEFT JOIN services v ON v.location_id = a.service_location_id";
+
+#[async_trait::async_trait]
+impl SelfAssessmentStore for PostgresStore {
+    async fn add_self_assessment(&self, assessment: &NewSelfAssessment) -> Result<(), StoreError> {
+        let answers = serde_json::to_string(&assessment.answers).map_err(corrupt)?;
+        sqlx::query(
+            "INSERT INTO self_assessments (id, service_location_id, user_id, user_name, form_id, form_version, answers, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(assessment.id.to_string())
+        .bind(assessment.service.as_str())
+        .bind(assessment.user_id)
+        .bind(&assessment.user_name)
+        .bind(&assessment.form_id)
+        .bind(i64::from(assessment.form_version))
+        .bind(answers)
+        .bind(timestamp(assessment.created_at))
+        .execute(&self.pool)
+        .await
+        .map_err(database)?;
+        Ok(())
+    }
+
+    async fn self_assessments(&self, services: &[CqcLocationId], shared_only: bool) -> Result<Vec<SelfAssessment>, StoreError> {
+        if services.is_empty() {
+            return Ok(Vec::new());
+        }
+        let shared = if shared_only { " AND a.shared_at IS NOT NULL" } else { "" };
+        sqlx::query(&format!("SELECT {COLUMNS} WHERE a.service_location_id = ANY($1){shared} ORDER BY a.created_at DESC LIMIT 200"))
+            .bind(service_ids(services))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(database)?
+            .iter()
+            .map(from_row)
+            .collect()
+    }
+
+    async fn self_assessment(&self, id: Uuid, services: &[CqcLocationId]) -> Result<Option<SelfAssessment>, StoreError> {
+        if services.is_empty() {
+            return Ok(None);
+        }
+        sqlx::query(&format!("SELECT {COLUMNS} WHERE a.id = $1 AND a.service_location_id = ANY($2)"))
+            .bind(id.to_string())
+            .bind(service_ids(services))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(database)?
+            .as_ref()
+            .map(from_row)
+            .transpose()
+    }
+
+    async fn share_self_assessment(&self, id: Uuid, services: &[CqcLocationId], at: DateTime<Utc>) -> Result<bool, StoreError> {
+        if services.is_empty() {
+            return Ok(false);
+        }
+        let shared =
+            sqlx::query("UPDATE self_assessments SET shared_at = COALESCE(shared_at, $1) WHERE id = $2 AND service_location_id = ANY($3)")
+                .bind(timestamp(at))
+                .bind(id.to_string())
+                .bind(service_ids(services))
+                .execute(&self.pool)
+                .await
+                .map_err(database)?;
+        Ok(shared.rows_affected() == 1)
+    }
+}
+
+fn from_row(row: &PgRow) -> Result<SelfAssessment, StoreError> {
+    let service = text(row, "service_location_id")?;
+    let version: i64 = row.try_get("form_version").map_err(database)?;
+    Ok(SelfAssessment {
+        id: Uuid::parse_str(&text(row, "id")?).map_err(corrupt)?,
+        service: CqcLocationId::parse(&service).map_err(|_| corrupt(format!("location {service}")))?,
+        service_name: text(row, "service_name")?,
+        user_name: text(row, "user_name")?,
+        form_id: text(row, "form_id")?,
+        form_version: u32::try_from(version).map_err(corrupt)?,
+        answers: serde_json::from_str(&text(row, "answers")?).map_err(corrupt)?,
+        created_at: time(row, "created_at")?,
+        shared_at: optional_time(row, "shared_at")?,
+    })
+}
