@@ -2,6 +2,7 @@
 //! One module per backend (SQLite, PostgreSQL); each has its own migrations
 //! folder, with the same file names so the two histories line up.
 
+mod columns;
 pub mod postgres;
 pub mod sqlite;
 

@@ -28,6 +28,7 @@ use sqlx::{
     PgConnection, PgPool, Row,
 };
 
+use super::columns::{corrupt, database, optional_time, time, unique_or_database};
 use super::{OpenError, StoreError};
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -75,36 +76,6 @@ const LOCK_CLASS: i32 = 0x0043_4846;
 async fn lock(tx: &mut PgConnection, lock: Lock) -> Result<(), StoreError> {
     sqlx::query("SELECT pg_advisory_xact_lock($1, $2)").bind(LOCK_CLASS).bind(lock as i32).execute(&mut *tx).await.map_err(database)?;
     Ok(())
-}
-
-fn database(err: sqlx::Error) -> StoreError {
-    StoreError::Database(Box::new(err))
-}
-
-/// A unique constraint that failed becomes a conflict naming what was taken.
-fn unique_or_database(err: sqlx::Error, taken: &str) -> StoreError {
-    match &err {
-        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(taken.to_owned()),
-        _ => database(err),
-    }
-}
-
-fn corrupt(err: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(err.to_string())
-}
-
-/// A time stored as RFC 3339 text.
-fn time(row: &PgRow, column: &str) -> Result<chrono::DateTime<chrono::Utc>, StoreError> {
-    let text: String = row.try_get(column).map_err(database)?;
-    Ok(chrono::DateTime::parse_from_rfc3339(&text).map_err(corrupt)?.with_timezone(&chrono::Utc))
-}
-
-/// A time stored as RFC 3339 text, or NULL.
-fn optional_time(row: &PgRow, column: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, StoreError> {
-    match row.try_get::<Option<String>, _>(column).map_err(database)? {
-        Some(text) => Ok(Some(chrono::DateTime::parse_from_rfc3339(&text).map_err(corrupt)?.with_timezone(&chrono::Utc))),
-        None => Ok(None),
-    }
 }
 
 /// A text column of the row.

@@ -25,7 +25,8 @@ use sqlx::{
     SqlitePool,
 };
 
-use super::{OpenError, StoreError};
+use super::columns::{corrupt, database, optional_time, time, unique_or_database};
+use super::OpenError;
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -89,35 +90,3 @@ async fn checkpoint_while(alive: std::sync::Weak<()>, pool: SqlitePool) {
 // reads first and then writes fails at once with "database is locked" when
 // another connection (the submission writer, say) is writing, instead of
 // waiting its turn.
-
-fn database(err: sqlx::Error) -> StoreError {
-    StoreError::Database(Box::new(err))
-}
-
-/// A unique constraint that failed becomes a conflict naming what was taken.
-fn unique_or_database(err: sqlx::Error, taken: &str) -> StoreError {
-    match &err {
-        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(taken.to_owned()),
-        _ => database(err),
-    }
-}
-
-fn corrupt(err: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(err.to_string())
-}
-
-/// A time stored as RFC 3339 text.
-fn time(row: &sqlx::sqlite::SqliteRow, column: &str) -> Result<chrono::DateTime<chrono::Utc>, StoreError> {
-    use sqlx::Row;
-    let text: String = row.try_get(column).map_err(database)?;
-    Ok(chrono::DateTime::parse_from_rfc3339(&text).map_err(corrupt)?.with_timezone(&chrono::Utc))
-}
-
-/// A time stored as RFC 3339 text, or NULL.
-fn optional_time(row: &sqlx::sqlite::SqliteRow, column: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, StoreError> {
-    use sqlx::Row;
-    match row.try_get::<Option<String>, _>(column).map_err(database)? {
-        Some(text) => Ok(Some(chrono::DateTime::parse_from_rfc3339(&text).map_err(corrupt)?.with_timezone(&chrono::Utc))),
-        None => Ok(None),
-    }
-}

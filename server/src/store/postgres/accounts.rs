@@ -1,17 +1,12 @@
 //! Staff accounts and sessions in PostgreSQL.
 
 use app::domain::accounts::{Email, Role};
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::{postgres::PgRow, Row};
 
 use super::{corrupt, database, nocase, unique_or_database, PostgresStore};
+pub(super) use crate::store::columns::timestamp;
 use crate::store::{AccountStore, NewSession, NewUser, StaffSession, StoreError, User};
-
-/// One fixed format, so stored times compare correctly as text (the SQLite
-/// backend's, so both store the same values).
-pub(super) fn timestamp(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Micros, true)
-}
 
 #[async_trait::async_trait]
 impl AccountStore for PostgresStore {

@@ -4,7 +4,7 @@
 //! home never reaches another's observation, even by its id.
 
 use app::domain::{forms::Severity, providers::NewAction, register::CqcLocationId};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::{postgres::PgRow, Row};
 use uuid::Uuid;
 
@@ -14,6 +14,7 @@ use super::{
     submissions::{stored_from_row, COLUMNS},
     text, time, PostgresStore,
 };
+use crate::store::columns::day;
 use crate::store::{Action, ActionDone, DoneMarked, NewReply, ProviderStore, Reply, SharedItem, SharedObservation, StoreError};
 
 const SHARED_COLUMNS: &str = "s.id, s.service_location_id, COALESCE(v.name || ', ' || v.town, s.service_location_id) AS service_name, \
@@ -180,10 +181,6 @@ impl ProviderStore for PostgresStore {
 /// A provider's services as one bound array, for `= ANY($n)`.
 pub(super) fn service_ids(services: &[CqcLocationId]) -> Vec<String> {
     services.iter().map(|service| service.as_str().to_owned()).collect()
-}
-
-fn day(text: &str) -> Result<NaiveDate, StoreError> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(corrupt)
 }
 
 fn shared_item_from_row(row: &PgRow) -> Result<SharedItem, StoreError> {

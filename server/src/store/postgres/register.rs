@@ -3,20 +3,12 @@
 use app::domain::register::{CqcLocationId, CqcRating, CqcRatings, RegisterPage, RegisterQuery, Service, ServiceKind, ServiceName, Town};
 use sqlx::{postgres::PgRow, Row};
 
-use super::{corrupt, database, lock, matches_nothing, nocase, triage::escape_like, Lock, PostgresStore};
+use super::{corrupt, database, lock, matches_nothing, nocase, Lock, PostgresStore};
+use crate::store::columns::{like_pattern, rating_code};
 use crate::store::{RegisterStore, StoreError, UpsertSummary};
 
 pub(super) const SERVICE_COLUMNS: &str = "location_id, name, kind, town, rating_overall, rating_safe, \
     rating_effective, rating_caring, rating_responsive, rating_well_led, rated_on";
-
-/// `LIKE` treats % and _ as wildcards; a search for "100%" means the characters.
-fn like_pattern(text: &str) -> String {
-    format!("%{}%", escape_like(text))
-}
-
-fn rating_code(rating: Option<CqcRating>) -> Option<&'static str> {
-    rating.map(CqcRating::code)
-}
 
 pub(super) fn service_from_row(row: &PgRow) -> Result<Service, StoreError> {
     let text = |column: &str| -> Result<String, StoreError> { row.try_get(column).map_err(database) };
@@ -150,15 +142,5 @@ impl RegisterStore for PostgresStore {
             total_matching: u32::try_from(matching).unwrap_or(u32::MAX),
             total_in_register: u32::try_from(total).unwrap_or(u32::MAX),
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::like_pattern;
-
-    #[test]
-    fn like_wildcards_in_search_text_are_escaped() {
-        assert_eq!(like_pattern("100%_a\\"), "%100\\%\\_a\\\\%");
     }
 }

@@ -5,11 +5,12 @@
 use std::collections::{HashMap, HashSet};
 
 use app::domain::{forms::Severity, register::CqcLocationId, submission::Receipt};
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::{postgres::PgRow, PgConnection, Postgres, QueryBuilder, Row};
 use uuid::Uuid;
 
 use super::{accounts::timestamp, corrupt, database, text, time, PostgresStore};
+use crate::store::columns::readable_clock;
 use crate::store::{FormVersion, NewSubmission, ReceivedRange, Recorded, StoreError, StoredSubmission, SubmissionStore};
 
 pub(super) const COLUMNS: &str = "id, device_id, form_id, form_version, service_location_id, answers, content_hash, \
@@ -256,17 +257,6 @@ pub(super) fn stored_from_row(row: &PgRow) -> Result<StoredSubmission, StoreErro
         answers: serde_json::from_str(&text(row, "answers")?).map_err(corrupt)?,
         submitted_at: readable_clock(&text(row, "submitted_at")?, id_text),
     })
-}
-
-/// The phone's clock as stored, or `None` (logged) when it cannot be read: it
-/// is the one column a device chooses freely, and older releases stored
-/// years that chrono writes but will not read back (`+10000-…`).
-fn readable_clock(stored: &str, id: &str) -> Option<DateTime<FixedOffset>> {
-    let parsed = DateTime::<FixedOffset>::parse_from_rfc3339(stored).ok();
-    if parsed.is_none() {
-        tracing::warn!(submission = id, "stored submitted_at is not a readable date");
-    }
-    parsed
 }
 
 #[cfg(test)]

@@ -1,16 +1,12 @@
 //! Staff accounts and sessions in SQLite.
 
 use app::domain::accounts::{Email, Role};
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::{sqlite::SqliteRow, Row};
 
 use super::{corrupt, database, unique_or_database, SqliteStore};
+pub(super) use crate::store::columns::timestamp;
 use crate::store::{AccountStore, NewSession, NewUser, StaffSession, StoreError, User};
-
-/// One fixed format, so stored times compare correctly as text.
-pub(super) fn timestamp(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Micros, true)
-}
 
 #[async_trait::async_trait]
 impl AccountStore for SqliteStore {

@@ -4,7 +4,7 @@
 //! home never reaches another's observation, even by its id.
 
 use app::domain::{forms::Severity, providers::NewAction, register::CqcLocationId};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::{sqlite::SqliteRow, QueryBuilder, Row, Sqlite};
 use uuid::Uuid;
 
@@ -14,6 +14,7 @@ use super::{
     submissions::{stored_from_row, COLUMNS},
     time, SqliteStore,
 };
+use crate::store::columns::day;
 use crate::store::{Action, ActionDone, DoneMarked, NewReply, ProviderStore, Reply, SharedItem, SharedObservation, StoreError};
 
 const SHARED_COLUMNS: &str = "s.id, s.service_location_id, COALESCE(v.name || ', ' || v.town, s.service_location_id) AS service_name, \
@@ -177,10 +178,6 @@ pub(super) fn push_services(query: &mut QueryBuilder<'_, Sqlite>, services: &[Cq
         list.push_bind(service.as_str().to_owned());
     }
     query.push(")");
-}
-
-fn day(text: &str) -> Result<NaiveDate, StoreError> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(corrupt)
 }
 
 fn shared_item_from_row(row: &SqliteRow) -> Result<SharedItem, StoreError> {

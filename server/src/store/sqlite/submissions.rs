@@ -1,11 +1,12 @@
 //! Submissions in SQLite: one row per device-generated id, written once.
 
 use app::domain::{forms::Severity, register::CqcLocationId, submission::Receipt};
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::{sqlite::SqliteRow, QueryBuilder, Row, Sqlite};
 use uuid::Uuid;
 
 use super::{corrupt, database, time, SqliteStore};
+use crate::store::columns::readable_clock;
 use crate::store::{FormVersion, NewSubmission, ReceivedRange, Recorded, StoreError, StoredSubmission, SubmissionStore};
 
 pub(super) const COLUMNS: &str = "id, device_id, form_id, form_version, service_location_id, answers, content_hash, \
@@ -95,15 +96,4 @@ pub(super) fn stored_from_row(row: &SqliteRow) -> Result<StoredSubmission, Store
         answers: serde_json::from_str(&text("answers")?).map_err(corrupt)?,
         submitted_at: readable_clock(&text("submitted_at")?, id_text),
     })
-}
-
-/// The phone's clock as stored, or `None` (logged) when it cannot be read: it
-/// is the one column a device chooses freely, and older releases stored
-/// years that chrono writes but will not read back (`+10000-…`).
-fn readable_clock(stored: &str, id: &str) -> Option<DateTime<FixedOffset>> {
-    let parsed = DateTime::<FixedOffset>::parse_from_rfc3339(stored).ok();
-    if parsed.is_none() {
-        tracing::warn!(submission = id, "stored submitted_at is not a readable date");
-    }
-    parsed
 }

@@ -4,7 +4,7 @@ use app::domain::{
     forms::Severity,
     register::CqcLocationId,
     submission::looks_like_reference,
-    triage::{Outcome, Status, CONCERN_RATINGS},
+    triage::{Outcome, CONCERN_RATINGS},
 };
 use chrono::{DateTime, Duration, Utc};
 use sqlx::{sqlite::SqliteRow, QueryBuilder, Row, Sqlite};
@@ -16,6 +16,7 @@ use super::{
     submissions::{stored_from_row, COLUMNS},
     time, SqliteStore,
 };
+pub(super) use crate::store::columns::{escape_like, parse_status, severity_rank};
 use crate::store::{
     AreaMonth, Device, ExportRow, InboxCounts, InboxFilter, InboxItem, InboxPage, Observation, OverdueCutoffs, Sharing, StepApplied,
     StoreError, TriageChange, TriageEvent, TriageStore, User,
@@ -354,24 +355,6 @@ fn push_filter(query: &mut QueryBuilder<'_, Sqlite>, filter: &InboxFilter) {
 fn area_with_concerns(area: &'static str) -> String {
     let ratings = CONCERN_RATINGS.map(|rating| format!("'{rating}'")).join(", ");
     format!(" AND json_extract(s.answers, '$.{area}.value.value') IN ({ratings})")
-}
-
-/// The generated `severity_rank` column's value (see the triage migration).
-fn severity_rank(severity: Severity) -> i64 {
-    match severity {
-        Severity::Red => 0,
-        Severity::Amber => 1,
-        Severity::Green => 2,
-    }
-}
-
-/// `%` and `_` typed in a search are meant literally.
-pub(super) fn escape_like(word: &str) -> String {
-    word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
-}
-
-pub(super) fn parse_status(code: &str) -> Result<Status, StoreError> {
-    Status::parse(code).ok_or_else(|| corrupt(format!("status {code}")))
 }
 
 pub(super) fn item_from_row(row: &SqliteRow) -> Result<InboxItem, StoreError> {
