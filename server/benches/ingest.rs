@@ -17,7 +17,7 @@ mod server_process;
 
 use std::{process::Command, str::FromStr, time::Instant};
 
-use server_process::{peak_memory, start, stop};
+use server_process::{peak_memory, start, stop, BenchDatabase};
 
 use app::domain::{device::OrganisationName, forms, submission::SubmissionRequest};
 use server::{
@@ -34,11 +34,12 @@ async fn main() {
     let seconds: u32 = args.first().and_then(|a| a.parse().ok()).unwrap_or(10);
     let dir = tempfile::tempdir().expect("temporary folder");
     let binary = std::env::var("CHF_BENCH_SERVER").unwrap_or_else(|_| env!("CARGO_BIN_EXE_server").to_owned());
-    let code = prepare_with_cli(&binary, dir.path());
-    let (mut server, address) = start(&binary, dir.path());
+    let database = BenchDatabase::create().await;
+    let code = prepare_with_cli(&binary, dir.path(), &database);
+    let (mut server, address) = start(&binary, dir.path(), &database);
     let token = enrol(&address, &code).await;
 
-    println!("== ingest through /api/v1/sync ({binary}, wrk -t1, {seconds} s per run, synchronous=FULL)");
+    println!("== ingest through /api/v1/sync on {} ({binary}, wrk -t1, {seconds} s per run)", database.label());
     println!("{:>6} {:>6} {:>14} {:>10} {:>10} {:>8}", "batch", "conns", "submissions/s", "p50 ms", "p99 ms", "failed");
     let today = chrono::Utc::now().date_naive().to_string();
     let mut run = 0;
@@ -57,6 +58,11 @@ async fn main() {
     }
     println!("server peak memory (VmHWM) after ingest: {}", peak_memory(&server));
     stop(&mut server);
+    database.drop_now().await;
+    if std::env::var("CHF_BENCH_DATABASE").as_deref() == Ok("postgres") {
+        // The raw inserts and the login flood are SQLite's figures; run without it for them.
+        return;
+    }
 
     println!();
     println!("== raw SQLite inserts of the same rows (same schema and settings, one connection, no HTTP)");
@@ -79,9 +85,16 @@ async fn prepare(dir: &std::path::Path) {
 }
 
 /// The demo register and an organisation, through the server's own commands; its access code.
-fn prepare_with_cli(binary: &str, dir: &std::path::Path) -> String {
+fn prepare_with_cli(binary: &str, dir: &std::path::Path, database: &BenchDatabase) -> String {
     let run = |args: &[&str]| {
-        let output = Command::new(binary).arg("--data-dir").arg(dir).args(args).env("RUST_LOG", "error").output().expect("server runs");
+        let output = Command::new(binary)
+            .arg("--data-dir")
+            .arg(dir)
+            .args(database.args())
+            .args(args)
+            .env("RUST_LOG", "error")
+            .output()
+            .expect("server runs");
         assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
         String::from_utf8_lossy(&output.stdout).trim().to_owned()
     };
@@ -202,8 +215,9 @@ fn bench_request(n: usize, today: chrono::NaiveDate) -> SubmissionRequest {
 /// a password check: the server's peak memory shows the checks are bounded.
 async fn failed_logins(binary: &str) {
     let dir = tempfile::tempdir().unwrap();
-    prepare_with_cli(binary, dir.path());
-    let (mut server, address) = start(binary, dir.path());
+    let database = BenchDatabase::create().await;
+    prepare_with_cli(binary, dir.path(), &database);
+    let (mut server, address) = start(binary, dir.path(), &database);
     let clients: Vec<reqwest::Client> = (0..50)
         .map(|n| {
             reqwest::Client::builder()

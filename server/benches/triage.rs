@@ -46,7 +46,22 @@ async fn main() {
     let size = std::fs::metadata(dir.path().join("chf.db")).map(|m| m.len()).unwrap_or(0);
     println!("database file: {} MB", size / 1_000_000);
 
-    let (mut child, address) = server_process::start(env!("CARGO_BIN_EXE_server"), dir.path());
+    // On PostgreSQL the seeded SQLite database is moved up as a unit would move
+    // (`server migrate-data`), which times that too.
+    let database = server_process::BenchDatabase::create().await;
+    if let Some(url) = database.url() {
+        let started = Instant::now();
+        let sqlite = format!("sqlite://{}", dir.path().join("chf.db").display());
+        let copies = server::migrate_data::migrate(&sqlite, url).await.expect("migrate-data");
+        assert!(copies.iter().all(|copy| copy.agrees()), "the copy agrees table by table");
+        let rows: i64 = copies.iter().map(|copy| copy.target_rows).sum();
+        println!(
+            "moved to PostgreSQL with migrate-data: {rows} rows in {:.1} s, counts and content checked",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    println!("serving from {}", database.label());
+    let (mut child, address) = server_process::start(env!("CARGO_BIN_EXE_server"), dir.path(), &database);
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let login = client
         .post(format!("{address}/login"))
@@ -100,6 +115,7 @@ async fn main() {
     }
     println!("server peak memory (VmHWM): {} (target 150 MB)", server_process::peak_memory(&child));
     server_process::stop(&mut child);
+    database.drop_now().await;
 }
 
 /// Writes observations straight into the database in large transactions: the

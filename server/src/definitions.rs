@@ -10,6 +10,7 @@ use app::domain::{
 
 use crate::{
     credentials::hash_secret,
+    relay::Relay,
     store::{NewDefinition, Published, SharedStore, StoreError},
 };
 
@@ -50,9 +51,18 @@ pub async fn load(store: &SharedStore) -> Result<usize, StoreError> {
             ),
         }
     }
+    refresh(store).await
+}
+
+/// Makes every stored version known to the form engine, including those
+/// another server published since this one started; how many are stored.
+pub async fn refresh(store: &SharedStore) -> Result<usize, StoreError> {
     let stored = store.published_definitions().await?;
     let count = stored.len();
     for published in stored {
+        if forms::find(&published.form_id, published.version).is_some() {
+            continue;
+        }
         let definition: FormDefinition = serde_json::from_str(&published.json)
             .map_err(|err| StoreError::Corrupt(format!("{} v{}: {err}", published.form_id, published.version)))?;
         forms::register(definition);
@@ -61,8 +71,8 @@ pub async fn load(store: &SharedStore) -> Result<usize, StoreError> {
 }
 
 /// Checks a definition file and, if it is a new version with no problems,
-/// stores it and makes it known at once.
-pub async fn publish(store: &SharedStore, file: &str, admin: i64) -> Result<PublishOutcome, PublishError> {
+/// stores it and makes it known at once, here and on every other server.
+pub async fn publish(store: &SharedStore, relay: &Relay, file: &str, admin: i64) -> Result<PublishOutcome, PublishError> {
     let definition: FormDefinition = serde_json::from_str(file).map_err(|err| {
         PublishError::Invalid(vec![FieldError::new(
             "definition",
@@ -91,6 +101,7 @@ pub async fn publish(store: &SharedStore, file: &str, admin: i64) -> Result<Publ
         Published::New => {
             tracing::info!(form = new.form_id, version = new.version, admin, "form definition published");
             forms::register(definition);
+            relay.tell_published(&new.form_id, new.version).await;
             Ok(PublishOutcome { form_id: new.form_id, version: new.version, new: true })
         }
         Published::AlreadyPublished => Ok(PublishOutcome { form_id: new.form_id, version: new.version, new: false }),

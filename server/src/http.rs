@@ -77,6 +77,8 @@ pub struct AppState {
     pub attempts: Attempts,
     /// Announces new observations to open inboxes.
     pub arrivals: Arrivals,
+    /// Tells the other servers on the database what this one published.
+    pub relay: crate::relay::Relay,
     /// Where a red observation's alert is queued to go.
     pub alert_channels: crate::intake::AlertChannels,
     /// Test-only fault injection; zero outside tests.

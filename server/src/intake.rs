@@ -76,14 +76,15 @@ pub async fn take_in(
     let (store, arrivals, device_id) = (store.clone(), arrivals.clone(), device.id);
     let stored = tokio::spawn(async move {
         let recorded = store.record_submissions(valid).await?;
-        let new = recorded.iter().filter_map(|r| if let Recorded::New(receipt) = r { Some(receipt.id) } else { None });
-        let mut accepted = 0;
-        for id in new {
-            arrivals.announce(id);
-            accepted += 1;
-        }
-        if accepted > 0 {
-            tracing::info!(device = %device_id, accepted, "submissions recorded");
+        let new: Vec<_> = recorded.iter().filter_map(|r| if let Recorded::New(receipt) = r { Some(receipt.id) } else { None }).collect();
+        if !new.is_empty() {
+            tracing::info!(device = %device_id, accepted = new.len(), "submissions recorded");
+            // The phone's reply need not wait for inboxes to hear.
+            tokio::spawn(async move {
+                for id in new {
+                    arrivals.announce(id).await;
+                }
+            });
         }
         Ok::<_, StoreError>(recorded)
     })

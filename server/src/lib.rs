@@ -6,6 +6,7 @@
 #![recursion_limit = "256"]
 
 pub mod alerts;
+pub mod backups;
 pub mod cli;
 mod connections;
 pub mod credentials;
@@ -14,7 +15,9 @@ pub mod demo;
 pub mod homes;
 pub mod http;
 pub mod intake;
+pub mod migrate_data;
 pub mod register;
+pub mod relay;
 pub mod settings;
 pub mod startup;
 pub mod store;

@@ -44,6 +44,21 @@ pub enum Command {
         #[command(subcommand)]
         action: UserCommand,
     },
+    /// Copy the SQLite database to FILE while the server runs (a consistent
+    /// copy as of the moment it starts). For PostgreSQL, use pg_dump.
+    Backup { file: PathBuf },
+    /// Put a backup made by `backup` in place in an empty data folder.
+    Restore { file: PathBuf },
+    /// Copy everything from a SQLite database into an empty PostgreSQL one,
+    /// then compare every table's rows and content.
+    MigrateData {
+        /// The SQLite database to copy, such as sqlite://data/chf.db.
+        #[arg(long)]
+        from: DatabaseUrl,
+        /// The empty PostgreSQL database to copy into, such as postgres://chf@db/chf.
+        #[arg(long)]
+        to: DatabaseUrl,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -32,12 +32,13 @@ pub enum StartError {
 }
 
 pub struct Application {
-    listener: TcpListener,
+    tcp: TcpListener,
     header_timeout: std::time::Duration,
     address: SocketAddr,
     router: axum::Router,
     store: SharedStore,
     arrivals: http::Arrivals,
+    listener: crate::relay::Listener,
     alerting: Alerting,
     pattern_rule: app::domain::triage::PatternRule,
 }
@@ -47,7 +48,8 @@ impl Application {
     pub async fn build(settings: &Settings) -> Result<Self, StartError> {
         let store = store::open(settings).await?;
         crate::definitions::load(&store).await.map_err(StartError::Definitions)?;
-        let arrivals = http::Arrivals::default();
+        let (relay, listener) = crate::relay::open(settings).await?;
+        let arrivals = http::Arrivals::new(relay.clone());
         let site_files = http::SiteFiles::beside_binary();
         // Every page, Leptos's and the unit's, names the stylesheet as this build did.
         let _ = app::STYLESHEET_HREF.set(site_files.stylesheet_href());
@@ -73,6 +75,7 @@ impl Application {
             max_body_bytes: settings.max_body_bytes,
             device_token_lifetime: http::DeviceTokenLifetime(chrono::Duration::days(settings.device_token_days.into())),
             arrivals: arrivals.clone(),
+            relay,
             alert_channels: crate::intake::AlertChannels(alerting.channels()),
             lost_replies: http::LostReplies(std::sync::Arc::new(settings.test_lose_sync_replies.into())),
         };
@@ -80,9 +83,9 @@ impl Application {
         let router = http::router(state, body_timeout);
         let header_timeout = std::time::Duration::from_secs(settings.header_timeout_secs.into());
         let bind_error = |source| StartError::Bind { addr: settings.addr, source };
-        let listener = TcpListener::bind(settings.addr).await.map_err(bind_error)?;
-        let address = listener.local_addr().map_err(bind_error)?;
-        Ok(Self { listener, header_timeout, address, router, store, arrivals, alerting, pattern_rule })
+        let tcp = TcpListener::bind(settings.addr).await.map_err(bind_error)?;
+        let address = tcp.local_addr().map_err(bind_error)?;
+        Ok(Self { tcp, header_timeout, address, router, store, arrivals, listener, alerting, pattern_rule })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -106,6 +109,8 @@ impl Application {
     pub async fn run_until(self, signal: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         tracing::info!(address = %self.address, "listening");
         let arrivals = self.arrivals;
+        // News from the other servers on the database, when there are any.
+        let relayed = tokio::spawn(self.listener.listen(arrivals.clone(), self.store.clone()));
         let signal = async move {
             signal.await;
             arrivals.shut_down();
@@ -113,9 +118,10 @@ impl Application {
         // Alerts are sent while the server runs; one cut short is taken again after the hold.
         let sender = tokio::spawn(self.alerting.run(self.store.clone()));
         let figures = tokio::spawn(crate::homes::keep_figures_current(self.store.clone(), self.pattern_rule));
-        let served = connections::serve(self.listener, self.router, self.header_timeout, signal).await;
+        let served = connections::serve(self.tcp, self.router, self.header_timeout, signal).await;
         sender.abort();
         figures.abort();
+        relayed.abort();
         served?;
         tracing::info!("stopped");
         Ok(())

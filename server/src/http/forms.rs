@@ -66,7 +66,7 @@ async fn upload(
     }
     staff.check_post(&headers, &csrf)?;
     let Staff(staff) = staff;
-    let (status, problems) = match definitions::publish(&state.store, &file, staff.user.id).await {
+    let (status, problems) = match definitions::publish(&state.store, &state.relay, &file, staff.user.id).await {
         Ok(outcome) => {
             let what = format!("{} version {}", outcome.form_id, outcome.version);
             let query = serde_urlencoded::to_string([("published", what)]).unwrap_or_default();
@@ -129,7 +129,7 @@ pub async fn publish(
     if !is_json {
         return Err(AppError::NotJson);
     }
-    let outcome = definitions::publish(&state.store, &file, staff.0.user.id).await.map_err(publish_error)?;
+    let outcome = definitions::publish(&state.store, &state.relay, &file, staff.0.user.id).await.map_err(publish_error)?;
     let status = if outcome.new { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(PublishedVersion { form_id: outcome.form_id, version: outcome.version })))
 }

@@ -30,6 +30,11 @@ use super::OpenError;
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 
+/// The schema versions this release knows, oldest first.
+pub fn schema_versions() -> impl Iterator<Item = i64> {
+    MIGRATOR.iter().map(|migration| migration.version)
+}
+
 pub struct SqliteStore {
     pool: SqlitePool,
     /// Every submission is written through it (group commit).

@@ -11,7 +11,7 @@ use crate::{
 };
 
 impl TestApp {
-    async fn publish(&self, staff: Option<&Staff>, definition: &str) -> (u16, Value) {
+    pub async fn publish(&self, staff: Option<&Staff>, definition: &str) -> (u16, Value) {
         let mut request = self
             .client
             .post(format!("{}/api/v1/forms", self.address))
@@ -25,7 +25,7 @@ impl TestApp {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
-    async fn known_versions(&self, form_id: &str) -> Vec<u64> {
+    pub async fn known_versions(&self, form_id: &str) -> Vec<u64> {
         let body: Value = self.get("/api/v1/forms").await.json().await.unwrap();
         body["definitions"].as_array().unwrap().iter().filter(|d| d["id"] == form_id).map(|d| d["version"].as_u64().unwrap()).collect()
     }
@@ -33,7 +33,7 @@ impl TestApp {
 
 /// The feedback form under a form id of its own, so that tests running at
 /// once in this process never see each other's versions.
-fn own_form(version: u32) -> (String, Value) {
+pub fn own_form(version: u32) -> (String, Value) {
     let id = format!("test-{}", uuid::Uuid::new_v4().simple());
     let mut definition = serde_json::to_value(forms::find(forms::PROFESSIONAL_FEEDBACK, 1).unwrap()).unwrap();
     definition["id"] = json!(id);
@@ -56,7 +56,7 @@ fn with_staff_count_question(mut definition: Value) -> Value {
     definition
 }
 
-fn submission_on(form_id: &str, version: u32, extra: &[(&str, Value)]) -> Value {
+pub fn submission_on(form_id: &str, version: u32, extra: &[(&str, Value)]) -> Value {
     let mut body = feedback(extra);
     body["form_id"] = json!(form_id);
     body["form_version"] = json!(version);

@@ -11,6 +11,7 @@ use server::{
     store::SharedStore,
 };
 use sqlx::Connection;
+use std::sync::Arc;
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 
@@ -18,10 +19,12 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub store: SharedStore,
-    pub data_dir: TempDir,
-    /// Where the app keeps its data; a PostgreSQL one is dropped with the app.
-    pub database: TestDatabase,
-    _stop: oneshot::Sender<()>,
+    pub data_dir: Arc<TempDir>,
+    /// Where the app keeps its data; a PostgreSQL one is dropped with the
+    /// last app on it.
+    pub database: Arc<TestDatabase>,
+    /// Stops the app when dropped; `None` for a server this test did not start.
+    _stop: Option<oneshot::Sender<()>>,
 }
 
 /// The database the tests run on. `CHF_TEST_DATABASE=postgres` gives each
@@ -133,16 +136,16 @@ pub async fn spawn_app_with_demo_register() -> TestApp {
 }
 
 pub async fn spawn_app_in(data_dir: TempDir) -> TestApp {
-    spawn_app_with_settings(data_dir, TestDatabase::create().await, |_| {}).await
+    spawn_app_with_settings(Arc::new(data_dir), Arc::new(TestDatabase::create().await), |_| {}).await
 }
 
 /// An app with some settings changed from the defaults.
 pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temporary folder");
-    spawn_app_with_settings(data_dir, TestDatabase::create().await, change).await
+    spawn_app_with_settings(Arc::new(data_dir), Arc::new(TestDatabase::create().await), change).await
 }
 
-async fn spawn_app_with_settings(data_dir: TempDir, database: TestDatabase, change: impl FnOnce(&mut Settings)) -> TestApp {
+async fn spawn_app_with_settings(data_dir: Arc<TempDir>, database: Arc<TestDatabase>, change: impl FnOnce(&mut Settings)) -> TestApp {
     let mut settings = Settings::for_data_dir(data_dir.path());
     database.point(&mut settings);
     change(&mut settings);
@@ -153,14 +156,18 @@ async fn spawn_app_with_settings(data_dir: TempDir, database: TestDatabase, chan
     tokio::spawn(app.run_until(async {
         let _ = stopped.await;
     }));
+    TestApp { address, client: test_client(), store, data_dir, database, _stop: Some(stop) }
+}
+
+/// A client that shows redirects rather than following them.
+fn test_client() -> reqwest::Client {
     // A request that never completes fails its test within a minute, rather
     // than holding the whole run until CI's time limit.
-    let client = reqwest::Client::builder()
+    reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(std::time::Duration::from_secs(60))
         .build()
-        .expect("http client");
-    TestApp { address, client, store, data_dir, database, _stop: stop }
+        .expect("http client")
 }
 
 impl TestApp {
@@ -170,6 +177,19 @@ impl TestApp {
         let Self { data_dir, database, _stop, .. } = self;
         drop(_stop);
         spawn_app_with_settings(data_dir, database, change).await
+    }
+
+    /// The same database served by another server at `address`: the same
+    /// requests, sent there instead.
+    pub fn served_at(&self, address: String) -> TestApp {
+        TestApp {
+            address,
+            client: test_client(),
+            store: self.store.clone(),
+            data_dir: self.data_dir.clone(),
+            database: self.database.clone(),
+            _stop: None,
+        }
     }
 
     /// Runs SQL (one statement or several, no parameters) straight on the
@@ -324,4 +344,43 @@ pub fn feedback(answers: &[(&str, Value)]) -> Value {
         "answers": all,
         "submitted_at": chrono::Utc::now().to_rfc3339()
     })
+}
+
+/// The `server` binary serving `database_url` from a process of its own, its
+/// requests sent as `like`'s are; stopped when dropped.
+pub struct OtherServer {
+    child: std::process::Child,
+    pub app: TestApp,
+    /// Kept open: a closed pipe would fail the server's next line of output.
+    _output: std::io::BufReader<std::process::ChildStdout>,
+    _data_dir: TempDir,
+}
+
+impl Drop for OtherServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn other_server(like: &TestApp, database_url: &str) -> OtherServer {
+    use std::io::BufRead;
+    let data_dir = tempfile::tempdir().expect("temporary folder");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(["--database-url", database_url, "serve", "--addr", "127.0.0.1:0"])
+        .arg("--data-dir")
+        .arg(data_dir.path())
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("the server binary starts");
+    let mut stdout = std::io::BufReader::new(child.stdout.take().expect("its output"));
+    let address = loop {
+        let mut line = String::new();
+        assert!(stdout.read_line(&mut line).expect("its output") > 0, "the other server exited early");
+        if let Some(address) = line.trim().strip_prefix("Care Home Feedback is running at ") {
+            break address.to_owned();
+        }
+    };
+    OtherServer { child, app: like.served_at(address), _output: stdout, _data_dir: data_dir }
 }

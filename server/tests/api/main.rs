@@ -4,6 +4,7 @@
 
 mod alerts;
 mod authorisation;
+mod backups;
 mod cli;
 mod concerns;
 mod devices;
@@ -19,6 +20,7 @@ mod offline;
 mod providers;
 mod register;
 mod security;
+mod servers;
 mod startup;
 mod submissions;
 mod sync;

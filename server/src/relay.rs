@@ -1,0 +1,119 @@
+//! Several servers on one PostgreSQL database hear each other's news through
+//! LISTEN/NOTIFY: a new observation (so an inbox open on any server shows
+//! it) and a newly published form version (so every server takes it). On
+//! SQLite there is one server, so the news stays in its own process.
+//!
+//! Every server, the sender included, hears a notification through its
+//! listener, so news takes one path whichever server it started on. A
+//! listener that loses its connection reconnects, then catches up: open
+//! inboxes fetch everything, and the published versions are read again.
+
+use std::time::Duration;
+
+use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
+use uuid::Uuid;
+
+use crate::{
+    http::Arrivals,
+    settings::Settings,
+    store::{OpenError, SharedStore},
+};
+
+/// New observations, by id.
+const ARRIVED: &str = "chf_arrived";
+/// Form versions published, as `form-id version` (for the log; every
+/// listener reads all stored versions again).
+const PUBLISHED: &str = "chf_published";
+
+/// Where this server tells its news: nowhere beyond itself on SQLite, the
+/// database's notification channels on PostgreSQL.
+#[derive(Clone, Default)]
+pub struct Relay(Option<PgPool>);
+
+/// What hears the other servers' news; [`Relay::listen`] runs it.
+pub struct Listener(Option<PgListener>);
+
+/// Connects to the database's channels when the database is PostgreSQL.
+/// The listener is listening when this returns, so nothing sent after the
+/// server has started is missed.
+pub async fn open(settings: &Settings) -> Result<(Relay, Listener), OpenError> {
+    let url = settings.database_url();
+    if !matches!(url.scheme(), "postgres" | "postgresql") {
+        return Ok((Relay(None), Listener(None)));
+    }
+    // One connection listens, one sends; a third spares a send waiting on a reconnect.
+    let pool = PgPoolOptions::new()
+        .max_connections(3)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect(url.expose())
+        .await
+        .map_err(OpenError::Connect)?;
+    let mut listener = PgListener::connect_with(&pool).await.map_err(OpenError::Connect)?;
+    listener.listen_all([ARRIVED, PUBLISHED]).await.map_err(OpenError::Connect)?;
+    Ok((Relay(Some(pool)), Listener(Some(listener))))
+}
+
+impl Relay {
+    /// Whether news goes through the database rather than staying in process.
+    pub fn is_shared(&self) -> bool {
+        self.0.is_some()
+    }
+
+    /// Tells every server (this one included) of a new observation.
+    pub async fn tell_arrived(&self, id: Uuid) {
+        self.notify(ARRIVED, &id.to_string()).await;
+    }
+
+    /// Tells every server that a form version was published.
+    pub async fn tell_published(&self, form_id: &str, version: u32) {
+        self.notify(PUBLISHED, &format!("{form_id} {version}")).await;
+    }
+
+    async fn notify(&self, channel: &str, payload: &str) {
+        let Some(pool) = &self.0 else { return };
+        // The observation is stored whether or not this works; an inbox that
+        // misses the news shows it at its next fetch.
+        if let Err(err) = sqlx::query("SELECT pg_notify($1, $2)").bind(channel).bind(payload).execute(pool).await {
+            tracing::warn!(channel, error = %err, "cannot tell the other servers");
+        }
+    }
+}
+
+impl Listener {
+    /// Passes each notification on until the server stops: observations to
+    /// this server's open inboxes, published versions to its form engine.
+    pub async fn listen(self, arrivals: Arrivals, store: SharedStore) {
+        let Some(mut listener) = self.0 else { return };
+        loop {
+            match listener.try_recv().await {
+                Ok(Some(notification)) => match notification.channel() {
+                    ARRIVED => match notification.payload().parse() {
+                        Ok(id) => arrivals.announce_here(id),
+                        Err(_) => tracing::warn!(payload = notification.payload(), "an arrival that is not an id"),
+                    },
+                    _ => {
+                        tracing::info!(version = notification.payload(), "a form version was published on another server");
+                        refresh_definitions(&store).await;
+                    }
+                },
+                // The connection was lost; the next call reconnects. Whatever
+                // was sent meanwhile is caught up on.
+                Ok(None) => {
+                    tracing::warn!("lost the database's notifications; reconnecting");
+                    arrivals.announce_here(Uuid::nil());
+                    refresh_definitions(&store).await;
+                }
+                Err(err) => {
+                    tracing::warn!(error = %err, "cannot reach the database's notifications; trying again in 1 s");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+        }
+    }
+}
+
+async fn refresh_definitions(store: &SharedStore) {
+    if let Err(err) = crate::definitions::refresh(store).await {
+        tracing::warn!(error = %err, "cannot read the published form versions");
+    }
+}

@@ -1,0 +1,95 @@
+//! Several servers on one PostgreSQL database behave as one. Server A runs in
+//! the test's process; server B is the `server` binary in a process of its
+//! own, so nothing held in one process's memory (the form engine's versions,
+//! the inbox's announcements) can carry news between them: only the database.
+//! On SQLite (one server by design) these tests say so and pass.
+
+use std::time::{Duration, Instant};
+
+use app::domain::accounts::Role;
+use reqwest::StatusCode;
+
+use crate::{
+    forms::{own_form, submission_on},
+    helpers::{feedback, other_server, read_events_until, spawn_app, OtherServer, TestApp},
+    triage::{serious_staffing, PASSWORD},
+};
+
+/// Starts server B on `a`'s database, or `None` on SQLite.
+fn second_server(a: &TestApp) -> Option<OtherServer> {
+    let Some(url) = a.database.url() else {
+        eprintln!("skipped: several servers share a PostgreSQL database only (CHF_TEST_DATABASE=postgres)");
+        return None;
+    };
+    Some(other_server(a, url))
+}
+
+#[tokio::test]
+async fn an_observation_sent_to_one_server_reaches_an_inbox_open_on_the_other_within_2_s() {
+    let a = spawn_app().await;
+    let Some(b) = second_server(&a) else { return };
+    let token = a.enrolled_device().await;
+    // Logged in on A, the session works on B too: it is in the database.
+    let jo = a.staff("jo@example.org", "Jo", Role::Commissioner).await;
+    let mut events = b.app.get_as(Some(&jo.cookie), "/triage/events").await;
+    assert_eq!(events.status(), 200, "A's session is good on B");
+
+    let sent = Instant::now();
+    let id = a.observation_with(&token, &serious_staffing()).await;
+    let heard = tokio::time::timeout(Duration::from_secs(2), read_events_until(&mut events, |heard| heard.contains(&id.to_string())))
+        .await
+        .expect("B's inbox hears of A's observation within 2 s");
+    assert!(heard.contains(&format!("event: observation\ndata: {id}")), "{heard}");
+    eprintln!("A's observation reached B's inbox {} ms after it was sent", sent.elapsed().as_millis());
+}
+
+#[tokio::test]
+async fn fifty_sends_of_one_id_at_once_spread_across_two_servers_store_one_row() {
+    let a = spawn_app().await;
+    let Some(b) = second_server(&a) else { return };
+    let token = a.enrolled_device().await;
+    let submission = feedback(&[]);
+    let sends = (0..50).map(|i| {
+        let server = if i % 2 == 0 { &a } else { &b.app };
+        let (token, submission) = (&token, &submission);
+        async move { server.submit(token, submission).await.status() }
+    });
+    let statuses = futures::future::join_all(sends).await;
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::CREATED).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == StatusCode::CREATED || *s == StatusCode::OK), "the rest: already received; {statuses:?}");
+    let id = submission["id"].as_str().unwrap();
+    let rows: i64 = a.sql_value(&format!("SELECT COUNT(*) FROM submissions WHERE id = '{id}'")).await;
+    assert_eq!(rows, 1);
+}
+
+#[tokio::test]
+async fn five_failed_logins_spread_across_two_servers_pause_further_guesses() {
+    let a = spawn_app().await;
+    let Some(b) = second_server(&a) else { return };
+    a.add_user("jo@example.org", "Jo", Role::Commissioner).await;
+    for attempt in 0..5 {
+        let server = if attempt % 2 == 0 { &a } else { &b.app };
+        assert_eq!(server.post_login("jo@example.org", "a wrong guess").await.status(), 401, "guess {attempt}");
+    }
+    assert_eq!(a.post_login("jo@example.org", PASSWORD).await.status(), 429, "paused on A");
+    assert_eq!(b.app.post_login("jo@example.org", PASSWORD).await.status(), 429, "paused on B");
+}
+
+#[tokio::test]
+async fn a_form_version_published_on_one_server_is_served_and_accepted_by_the_other() {
+    let a = spawn_app().await;
+    let Some(b) = second_server(&a) else { return };
+    let token = a.enrolled_device().await;
+    let ada = a.staff("ada@example.org", "Ada", Role::Admin).await;
+    let (form_id, definition) = own_form(1);
+    assert_eq!(b.app.known_versions(&form_id).await, Vec::<u64>::new(), "B has not heard of the form");
+
+    assert_eq!(a.publish(Some(&ada), &definition.to_string()).await.0, 201);
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while b.app.known_versions(&form_id).await != [1] {
+        assert!(Instant::now() < deadline, "B serves the version A published within 2 s");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let response = b.app.submit(&token, &submission_on(&form_id, 1, &[])).await;
+    assert_eq!(response.status(), 201, "B validates against the new version: {}", response.text().await.unwrap());
+}
