@@ -1,8 +1,9 @@
 import { defineConfig, devices } from "@playwright/test";
-import { baseURL, dataDir, port, root, serverBin } from "./tests/server";
+import { baseURL, database, dataDir, port, root, serverBin } from "./tests/server";
 
 // The release server, on a port scripts/test picked as free, with a fresh
-// database in the folder scripts/test made, and the demo register loaded.
+// database (in the folder scripts/test made, or with E2E_DATABASE=postgres the
+// PostgreSQL database it made), and the demo register loaded.
 
 const chromium = {
   executablePath: "/usr/bin/chromium",
@@ -37,7 +38,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `${serverBin} serve --demo --addr 127.0.0.1:${port} --data-dir ${dataDir}`,
+    command: [serverBin, ...database.serverArgs, "serve", "--demo", "--addr", `127.0.0.1:${port}`, "--data-dir", dataDir].join(" "),
     cwd: root,
     url: `${baseURL}/readyz`,
     timeout: 60_000,
