@@ -310,13 +310,7 @@ fn postgres_cells(row: &PgRow, columns: &[Column]) -> anyhow::Result<Vec<Cell>> 
 /// Rows and the order-free digest of a SQLite table's content.
 async fn sqlite_digest(source: &mut SqliteConnection, table: &str, columns: &[Column]) -> anyhow::Result<(i64, u128)> {
     let select = format!("SELECT {} FROM {table}", column_list(columns));
-    let mut rows = sqlx::query(&select).fetch(&mut *source);
-    let (mut count, mut sum) = (0_i64, 0_u128);
-    while let Some(row) = rows.try_next().await? {
-        count += 1;
-        sum = sum.wrapping_add(row_digest(&sqlite_cells(&row, columns)?));
-    }
-    Ok((count, sum))
+    digest(sqlx::query(&select).fetch(&mut *source), |row| sqlite_cells(row, columns)).await
 }
 
 async fn postgres_digest(target: &mut PgConnection, table: &str, columns: &[Column]) -> anyhow::Result<(i64, u128)> {
@@ -331,11 +325,18 @@ async fn postgres_digest(target: &mut PgConnection, table: &str, columns: &[Colu
         .collect::<Vec<_>>()
         .join(", ");
     let select = format!("SELECT {list} FROM {table}");
-    let mut rows = sqlx::query(&select).fetch(&mut *target);
+    digest(sqlx::query(&select).fetch(&mut *target), |row| postgres_cells(row, columns)).await
+}
+
+/// Counts the rows and sums their digests.
+async fn digest<R>(
+    mut rows: impl futures::Stream<Item = Result<R, sqlx::Error>> + Unpin,
+    cells: impl Fn(&R) -> anyhow::Result<Vec<Cell>>,
+) -> anyhow::Result<(i64, u128)> {
     let (mut count, mut sum) = (0_i64, 0_u128);
     while let Some(row) = rows.try_next().await? {
         count += 1;
-        sum = sum.wrapping_add(row_digest(&postgres_cells(&row, columns)?));
+        sum = sum.wrapping_add(row_digest(&cells(&row)?));
     }
     Ok((count, sum))
 }

@@ -93,3 +93,16 @@ async fn a_form_version_published_on_one_server_is_served_and_accepted_by_the_ot
     let response = b.app.submit(&token, &submission_on(&form_id, 1, &[])).await;
     assert_eq!(response.status(), 201, "B validates against the new version: {}", response.text().await.unwrap());
 }
+
+#[tokio::test]
+async fn wrong_access_codes_spread_across_two_servers_pause_the_guesser_on_both() {
+    let a = spawn_app().await;
+    let Some(b) = second_server(&a) else { return };
+    let right = a.add_organisation("Puddlecombe Surgery").await;
+    for guess in 0..10 {
+        let server = if guess % 2 == 0 { &a } else { &b.app };
+        assert_eq!(server.enrol("Dr Guess", "gp", "AAAA-BBBB-CCCC").await.status(), 422, "guess {guess}");
+    }
+    assert_eq!(a.enrol("Dr Guess", "gp", &right).await.status(), 429, "paused on A, even with the right code");
+    assert_eq!(b.app.enrol("Dr Guess", "gp", &right).await.status(), 429, "paused on B");
+}
