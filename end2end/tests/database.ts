@@ -2,8 +2,8 @@
 // data folder (the default), or, with E2E_DATABASE=postgres, a PostgreSQL
 // database of its own on the machine's server (127.0.0.1:5432). Tests read
 // and change it as someone with a database shell would: python's sqlite3 for
-// SQLite, psql for PostgreSQL. scripts/test drops every chf_e2e_* database
-// when the run ends.
+// SQLite, psql for PostgreSQL. Their names start with E2E_DATABASE_PREFIX,
+// which scripts/test makes for its run and drops by when the run ends.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
@@ -26,7 +26,7 @@ export class Database {
   /** A new one for a server of a test's own. */
   static fresh(dataDir: string): Database {
     if (!onPostgres) return new Database(dataDir, null);
-    const name = `chf_e2e_${randomBytes(8).toString("hex")}`;
+    const name = `${process.env.E2E_DATABASE_PREFIX ?? "chf_e2e_"}${randomBytes(8).toString("hex")}`;
     execFileSync("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", `${postgresServer}/postgres`, "-c", `CREATE DATABASE ${name}`]);
     return new Database(dataDir, `${postgresServer}/${name}`);
   }

@@ -47,7 +47,7 @@ pub async fn back_up(settings: &Settings, file: &Path) -> anyhow::Result<Content
     let contents = check(&partial).await.inspect_err(|_| {
         let _ = std::fs::remove_file(&partial);
     })?;
-    std::fs::rename(&partial, file).with_context(|| format!("cannot name the backup {}", file.display()))?;
+    put_in_place(&partial, file).with_context(|| format!("cannot name the backup {}", file.display()))?;
     Ok(contents)
 }
 
@@ -60,6 +60,10 @@ pub async fn restore(settings: &Settings, file: &Path) -> anyhow::Result<Content
         "{} already holds a database; restore into an empty data folder, so nothing is overwritten",
         database.display()
     );
+    // A log left beside it would be replayed into the restored database.
+    for leftover in [sibling(&database, "-wal"), sibling(&database, "-shm")] {
+        ensure!(!leftover.exists(), "{} is left from an earlier database; restore into an empty data folder", leftover.display());
+    }
     let contents = check(file).await?;
     if let Some(folder) = database.parent() {
         std::fs::create_dir_all(folder).with_context(|| format!("cannot create {}", folder.display()))?;
@@ -67,7 +71,10 @@ pub async fn restore(settings: &Settings, file: &Path) -> anyhow::Result<Content
     let partial = partial_path(&database);
     std::fs::copy(file, &partial).with_context(|| format!("cannot copy {} into {}", file.display(), partial.display()))?;
     std::fs::File::open(&partial)?.sync_all()?;
-    std::fs::rename(&partial, &database)?;
+    if database.exists() {
+        std::fs::remove_file(&database)?; // the empty file checked above
+    }
+    put_in_place(&partial, &database)?;
     // Opening applies the migrations of this release, as a start would.
     crate::store::sqlite::SqliteStore::open(&format!("sqlite://{}", database.display())).await?;
     Ok(contents)
@@ -128,7 +135,22 @@ async fn connect(file: &Path, access: Access) -> anyhow::Result<SqliteConnection
 }
 
 fn partial_path(file: &Path) -> PathBuf {
+    sibling(file, ".partial")
+}
+
+/// `file` with `suffix` added to its name.
+fn sibling(file: &Path, suffix: &str) -> PathBuf {
     let mut name = file.file_name().unwrap_or_default().to_os_string();
-    name.push(".partial");
+    name.push(suffix);
     file.with_file_name(name)
+}
+
+/// Gives the whole file at `partial` its name, never replacing a file that
+/// appeared meanwhile (a link fails if the name is taken), and makes the new
+/// name durable.
+fn put_in_place(partial: &Path, file: &Path) -> std::io::Result<()> {
+    std::fs::hard_link(partial, file)?;
+    std::fs::remove_file(partial)?;
+    let folder = file.parent().filter(|folder| !folder.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::File::open(folder)?.sync_all()
 }

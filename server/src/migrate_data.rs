@@ -3,11 +3,12 @@
 //! audit trail, published form versions, sessions, the throttle's counts).
 //!
 //! Both databases are brought to this release's schema first, and the target
-//! must be empty. Tables are copied in the order their foreign keys allow,
-//! in one transaction, so a failure leaves the target as empty as it was;
-//! ids are kept and each identity column continues after the highest. At the
-//! end every table's row count and content are compared: a digest of each
-//! row, summed so the order rows come back in does not matter.
+//! must be empty. Tables are copied from one snapshot of the source, in the
+//! order their foreign keys allow, in one transaction, with triggers off;
+//! ids are kept and each identity column continues after the highest. Before
+//! the commit every table's row count and content are compared (a digest of
+//! each row, summed so the order rows come back in does not matter), so a
+//! copy that differs, or fails, leaves the target as empty as it was.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -69,15 +70,18 @@ enum Cell {
 }
 
 /// Copies every table from the SQLite database at `from` into the empty
-/// PostgreSQL database at `to`, then compares them table by table.
+/// PostgreSQL database at `to`, then compares them table by table. The copy
+/// is committed only if every table agrees; otherwise the target stays empty.
 pub async fn migrate(from: &str, to: &str) -> anyhow::Result<Vec<TableCopy>> {
     ensure!(from.starts_with("sqlite:"), "--from must be a sqlite:// URL");
     ensure!(to.starts_with("postgres:") || to.starts_with("postgresql:"), "--to must be a postgres:// URL");
+    let options: SqliteConnectOptions = from.parse()?;
+    // Opening would create a missing file, and an empty copy would "succeed".
+    ensure!(options.get_filename().is_file(), "there is no SQLite database at {}", options.get_filename().display());
     // Opening applies this release's migrations to each, so their tables match.
     SqliteStore::open(from).await.context("the SQLite database (--from)")?;
     PostgresStore::open(to).await.context("the PostgreSQL database (--to)")?;
-    let options: SqliteConnectOptions = from.parse()?;
-    let mut source = options.create_if_missing(false).connect().await?;
+    let mut source = options.connect().await?;
     let mut target = PgConnection::connect(to).await?;
 
     let tables = copy_order(&mut target).await?;
@@ -88,27 +92,52 @@ pub async fn migrate(from: &str, to: &str) -> anyhow::Result<Vec<TableCopy>> {
         bail!("the target database is not empty ({table} has {rows} rows); migrate into a new, empty database");
     }
 
+    // One snapshot of the source for the copy and the comparison, even if a
+    // server is still writing to it.
+    let mut snapshot = source.begin().await?;
     let mut tx = target.begin().await?;
+    // Triggers would add rows of their own (an observation queues its home's
+    // figures) to tables already copied; the copy is the original, as it was.
+    set_triggers(&mut tx, &tables, "DISABLE").await?;
     for table in &tables {
-        // An earlier table's trigger may have filled this one (the homes'
-        // figures' queue); the copy replaces what it made with the original.
-        if first_non_empty(&mut tx, std::slice::from_ref(table)).await?.is_some() {
-            sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *tx).await?;
-        }
-        copy_table(&mut source, &mut tx, table, &columns[table]).await.with_context(|| format!("copying {table}"))?;
+        copy_table(&mut snapshot, &mut tx, table, &columns[table]).await.with_context(|| format!("copying {table}"))?;
         continue_identities(&mut tx, table).await?;
     }
-    tx.commit().await?;
-    // The query planner's statistics, which a bulk load leaves stale until autovacuum comes round.
-    sqlx::query("ANALYZE").execute(&mut target).await?;
+    set_triggers(&mut tx, &tables, "ENABLE").await?;
 
     let mut copies = Vec::with_capacity(tables.len());
     for table in &tables {
-        let (source_rows, source_digest) = sqlite_digest(&mut source, table, &columns[table]).await?;
-        let (target_rows, target_digest) = postgres_digest(&mut target, table, &columns[table]).await?;
+        let (source_rows, source_digest) = sqlite_digest(&mut snapshot, table, &columns[table]).await?;
+        let (target_rows, target_digest) = postgres_digest(&mut tx, table, &columns[table]).await?;
         copies.push(TableCopy { table: table.clone(), source_rows, target_rows, same_content: source_digest == target_digest });
     }
+    let differing: Vec<String> = copies
+        .iter()
+        .filter(|copy| !copy.agrees())
+        .map(|copy| format!("{} ({} rows -> {})", copy.table, copy.source_rows, copy.target_rows))
+        .collect();
+    if !differing.is_empty() {
+        tx.rollback().await?;
+        bail!("the copy differs from the original in {}; nothing was kept, the target is empty", differing.join(", "));
+    }
+    tx.commit().await?;
+    snapshot.rollback().await?;
+    // The query planner's statistics, which a bulk load leaves stale until autovacuum comes round.
+    sqlx::query("ANALYZE").execute(&mut target).await?;
     Ok(copies)
+}
+
+/// Turns the user-defined triggers of every table off or on, inside the copy's transaction.
+async fn set_triggers(tx: &mut PgConnection, tables: &[String], state: &str) -> anyhow::Result<()> {
+    for table in tables {
+        sqlx::query(&format!("ALTER TABLE {} {state} TRIGGER USER", quoted(table))).execute(&mut *tx).await?;
+    }
+    Ok(())
+}
+
+/// An identifier as both databases read it, whatever it holds.
+fn quoted(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 /// The target's tables, each after every table its foreign keys point to.
@@ -198,7 +227,7 @@ async fn check_source_has(source: &mut SqliteConnection, columns: &BTreeMap<Stri
 
 async fn first_non_empty(target: &mut PgConnection, tables: &[String]) -> anyhow::Result<Option<(String, i64)>> {
     for table in tables {
-        let rows: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&mut *target).await?;
+        let rows: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {}", quoted(table))).fetch_one(&mut *target).await?;
         if rows > 0 {
             return Ok(Some((table.clone(), rows)));
         }
@@ -209,7 +238,7 @@ async fn first_non_empty(target: &mut PgConnection, tables: &[String]) -> anyhow
 async fn copy_table(source: &mut SqliteConnection, target: &mut PgConnection, table: &str, columns: &[Column]) -> anyhow::Result<()> {
     let list = column_list(columns);
     let per_insert = (PARAMETERS_PER_INSERT / columns.len().max(1)).max(1);
-    let select = format!("SELECT {list} FROM {table}");
+    let select = format!("SELECT {list} FROM {}", quoted(table));
     let mut rows = sqlx::query(&select).fetch(&mut *source);
     let mut batch: Vec<Vec<Cell>> = Vec::with_capacity(per_insert);
     while let Some(row) = rows.try_next().await? {
@@ -226,7 +255,7 @@ async fn copy_table(source: &mut SqliteConnection, target: &mut PgConnection, ta
 }
 
 async fn insert(target: &mut PgConnection, table: &str, list: &str, columns: &[Column], rows: &[Vec<Cell>]) -> anyhow::Result<()> {
-    let mut insert = QueryBuilder::new(format!("INSERT INTO {table} ({list}) "));
+    let mut insert = QueryBuilder::new(format!("INSERT INTO {} ({list}) ", quoted(table)));
     insert.push_values(rows, |mut values, row| {
         for (cell, column) in row.iter().zip(columns) {
             match (cell, column.kind) {
@@ -259,8 +288,12 @@ async fn continue_identities(target: &mut PgConnection, table: &str) -> anyhow::
     .await?;
     for column in identities {
         sqlx::query(&format!(
-            "SELECT setval(pg_get_serial_sequence('{table}', '{column}'), COALESCE(MAX({column}), 0) + 1, false) FROM {table}"
+            "SELECT setval(pg_get_serial_sequence($1, $2), COALESCE(MAX({}), 0) + 1, false) FROM {}",
+            quoted(&column),
+            quoted(table)
         ))
+        .bind(quoted(table))
+        .bind(&column)
         .execute(&mut *target)
         .await?;
     }
@@ -309,7 +342,7 @@ fn postgres_cells(row: &PgRow, columns: &[Column]) -> anyhow::Result<Vec<Cell>> 
 
 /// Rows and the order-free digest of a SQLite table's content.
 async fn sqlite_digest(source: &mut SqliteConnection, table: &str, columns: &[Column]) -> anyhow::Result<(i64, u128)> {
-    let select = format!("SELECT {} FROM {table}", column_list(columns));
+    let select = format!("SELECT {} FROM {}", column_list(columns), quoted(table));
     digest(sqlx::query(&select).fetch(&mut *source), |row| sqlite_cells(row, columns)).await
 }
 
@@ -318,13 +351,13 @@ async fn postgres_digest(target: &mut PgConnection, table: &str, columns: &[Colu
     let list = columns
         .iter()
         .map(|c| match c.kind {
-            Kind::Integer => format!("{}::bigint", c.name),
-            Kind::Real => format!("{}::double precision", c.name),
-            _ => c.name.clone(),
+            Kind::Integer => format!("{}::bigint", quoted(&c.name)),
+            Kind::Real => format!("{}::double precision", quoted(&c.name)),
+            _ => quoted(&c.name),
         })
         .collect::<Vec<_>>()
         .join(", ");
-    let select = format!("SELECT {list} FROM {table}");
+    let select = format!("SELECT {list} FROM {}", quoted(table));
     digest(sqlx::query(&select).fetch(&mut *target), |row| postgres_cells(row, columns)).await
 }
 
@@ -374,7 +407,7 @@ fn row_digest(cells: &[Cell]) -> u128 {
 }
 
 fn column_list(columns: &[Column]) -> String {
-    columns.iter().map(|column| column.name.as_str()).collect::<Vec<_>>().join(", ")
+    columns.iter().map(|column| quoted(&column.name)).collect::<Vec<_>>().join(", ")
 }
 
 #[cfg(test)]

@@ -30,8 +30,8 @@ const PUBLISHED: &str = "chf_published";
 #[derive(Clone, Default)]
 pub struct Relay(Option<PgPool>);
 
-/// What hears the other servers' news; [`Relay::listen`] runs it.
-pub struct Listener(Option<PgListener>);
+/// What hears the other servers' news; [`Listener::listen`] runs it.
+pub struct Listener(Option<(PgListener, PgPool)>);
 
 /// Connects to the database's channels when the database is PostgreSQL.
 /// The listener is listening when this returns, so nothing sent after the
@@ -48,9 +48,15 @@ pub async fn open(settings: &Settings) -> Result<(Relay, Listener), OpenError> {
         .connect(url.expose())
         .await
         .map_err(OpenError::Connect)?;
-    let mut listener = PgListener::connect_with(&pool).await.map_err(OpenError::Connect)?;
-    listener.listen_all([ARRIVED, PUBLISHED]).await.map_err(OpenError::Connect)?;
-    Ok((Relay(Some(pool)), Listener(Some(listener))))
+    let listener = listening(&pool).await.map_err(OpenError::Connect)?;
+    Ok((Relay(Some(pool.clone())), Listener(Some((listener, pool)))))
+}
+
+/// A new connection listening on every channel.
+async fn listening(pool: &PgPool) -> Result<PgListener, sqlx::Error> {
+    let mut listener = PgListener::connect_with(pool).await?;
+    listener.listen_all([ARRIVED, PUBLISHED]).await?;
+    Ok(listener)
 }
 
 impl Relay {
@@ -83,7 +89,7 @@ impl Listener {
     /// Passes each notification on until the server stops: observations to
     /// this server's open inboxes, published versions to its form engine.
     pub async fn listen(self, arrivals: Arrivals, store: SharedStore) {
-        let Some(mut listener) = self.0 else { return };
+        let Some((mut listener, pool)) = self.0 else { return };
         loop {
             match listener.try_recv().await {
                 Ok(Some(notification)) => match notification.channel() {
@@ -96,20 +102,34 @@ impl Listener {
                         refresh_definitions(&store).await;
                     }
                 },
-                // The connection was lost; the next call reconnects. Whatever
-                // was sent meanwhile is caught up on.
+                // The connection was lost and is back: whatever was sent
+                // meanwhile is caught up on.
                 Ok(None) => {
-                    tracing::warn!("lost the database's notifications; reconnecting");
-                    arrivals.announce_here(Uuid::nil());
-                    refresh_definitions(&store).await;
+                    tracing::warn!("lost the database's notifications for a moment; catching up");
+                    catch_up(&arrivals, &store).await;
                 }
+                // Lost, and perhaps still held (sqlx keeps a connection that
+                // failed in some ways): a new one, once one can be had.
                 Err(err) => {
-                    tracing::warn!(error = %err, "cannot reach the database's notifications; trying again in 1 s");
-                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    tracing::warn!(error = %err, "cannot hear the database's notifications; trying again every second");
+                    listener = loop {
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        if let Ok(listener) = listening(&pool).await {
+                            break listener;
+                        }
+                    };
+                    tracing::info!("hearing the database's notifications again");
+                    catch_up(&arrivals, &store).await;
                 }
             }
         }
     }
+}
+
+/// After a gap: open inboxes fetch everything, and the published versions are read again.
+async fn catch_up(arrivals: &Arrivals, store: &SharedStore) {
+    arrivals.announce_here(Uuid::nil());
+    refresh_definitions(store).await;
 }
 
 async fn refresh_definitions(store: &SharedStore) {

@@ -47,8 +47,9 @@ impl Application {
     /// Opens the database (applying migrations) and binds the listener.
     pub async fn build(settings: &Settings) -> Result<Self, StartError> {
         let store = store::open(settings).await?;
-        crate::definitions::load(&store).await.map_err(StartError::Definitions)?;
+        // Listening first, so a version another server publishes while this one reads is not missed.
         let (relay, listener) = crate::relay::open(settings).await?;
+        crate::definitions::load(&store).await.map_err(StartError::Definitions)?;
         let arrivals = http::Arrivals::new(relay.clone());
         let site_files = http::SiteFiles::beside_binary();
         // Every page, Leptos's and the unit's, names the stylesheet as this build did.

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use app::domain::accounts::Role;
 use reqwest::StatusCode;
+use sqlx::Connection;
 
 use crate::{
     forms::{own_form, submission_on},
@@ -105,4 +106,36 @@ async fn wrong_access_codes_spread_across_two_servers_pause_the_guesser_on_both(
     }
     assert_eq!(a.enrol("Dr Guess", "gp", &right).await.status(), 429, "paused on A, even with the right code");
     assert_eq!(b.app.enrol("Dr Guess", "gp", &right).await.status(), 429, "paused on B");
+}
+
+#[tokio::test]
+async fn a_server_whose_notifications_are_cut_catches_up_and_hears_again() {
+    let a = spawn_app().await;
+    let Some(b) = second_server(&a) else { return };
+    let token = a.enrolled_device().await;
+    let jo = a.staff("jo@example.org", "Jo", Role::Commissioner).await;
+    let mut events = b.app.get_as(Some(&jo.cookie), "/triage/events").await;
+    assert_eq!(events.status(), 200);
+
+    // As a database restart would: every listening connection ends, and for
+    // a few seconds no new one can be made.
+    let (server, name) = a.database.url().unwrap().rsplit_once('/').unwrap();
+    let mut admin = sqlx::PgConnection::connect(&format!("{server}/postgres")).await.unwrap();
+    sqlx::raw_sql(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false")).execute(&mut admin).await.unwrap();
+    let cut: i64 =
+        sqlx::query_scalar("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1 AND query LIKE 'LISTEN%'")
+            .bind(name)
+            .fetch_one(&mut admin)
+            .await
+            .unwrap();
+    assert_eq!(cut, 2, "A's listener and B's");
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    sqlx::raw_sql(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true")).execute(&mut admin).await.unwrap();
+
+    // B's inbox is told to fetch everything it may have missed, then hears news again.
+    let caught_up = format!("data: {}", uuid::Uuid::nil());
+    read_events_until(&mut events, |heard| heard.contains(&caught_up)).await;
+
+    let id = a.observation_with(&token, &serious_staffing()).await;
+    read_events_until(&mut events, |heard| heard.contains(&id.to_string())).await;
 }
