@@ -27,6 +27,8 @@ async fn main() {
     let observations: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
     let requests: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(200);
     let dir = tempfile::tempdir().expect("temporary folder");
+    // Made first, so a database that cannot be made stops the bench before the long seeding.
+    let database = server_process::BenchDatabase::create().await;
 
     let store = server::store::open(&Settings::for_data_dir(dir.path())).await.expect("database");
     server::register::demo::load_if_empty(store.as_ref()).await.expect("demo register");
@@ -48,7 +50,6 @@ async fn main() {
 
     // On PostgreSQL the seeded SQLite database is moved up as a unit would move
     // (`server migrate-data`), which times that too.
-    let database = server_process::BenchDatabase::create().await;
     if let Some(url) = database.url() {
         let started = Instant::now();
         let sqlite = format!("sqlite://{}", dir.path().join("chf.db").display());

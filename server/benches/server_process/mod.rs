@@ -57,10 +57,12 @@ impl BenchDatabase {
         let server = std::env::var("CHF_BENCH_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned());
         let name = format!("chf_bench_{}", std::process::id());
         let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&format!("{server}/postgres")).await.expect("PostgreSQL answers");
-        sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE); CREATE DATABASE {name}"))
+        // One statement each: two in one string run as one transaction, which DROP DATABASE refuses.
+        sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
             .execute(&mut admin)
             .await
-            .expect("a bench database");
+            .expect("an old bench database dropped");
+        sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("a bench database");
         Self { postgres: Some((format!("{server}/postgres"), format!("{server}/{name}"))) }
     }
 
