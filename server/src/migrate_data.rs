@@ -122,8 +122,11 @@ pub async fn migrate(from: &str, to: &str) -> anyhow::Result<Vec<TableCopy>> {
     }
     tx.commit().await?;
     snapshot.rollback().await?;
-    // The query planner's statistics, which a bulk load leaves stale until autovacuum comes round.
-    sqlx::query("ANALYZE").execute(&mut target).await?;
+    // A bulk load leaves the planner's statistics stale and the visibility map
+    // empty until autovacuum comes round; until then the inbox's counts read
+    // every row (at a million observations, 470 ms a count instead of 75 ms).
+    // VACUUM cannot run inside the copy's transaction, so it runs after.
+    sqlx::query("VACUUM (ANALYZE)").execute(&mut target).await?;
     Ok(copies)
 }
 
