@@ -79,12 +79,7 @@ pub async fn take_in(
         let new: Vec<_> = recorded.iter().filter_map(|r| if let Recorded::New(receipt) = r { Some(receipt.id) } else { None }).collect();
         if !new.is_empty() {
             tracing::info!(device = %device_id, accepted = new.len(), "submissions recorded");
-            // The phone's reply need not wait for inboxes to hear.
-            tokio::spawn(async move {
-                for id in new {
-                    arrivals.announce(id).await;
-                }
-            });
+            arrivals.announce(&new);
         }
         Ok::<_, StoreError>(recorded)
     })

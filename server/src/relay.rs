@@ -11,6 +11,7 @@
 use std::time::Duration;
 
 use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
+use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use crate::{
@@ -19,8 +20,11 @@ use crate::{
     store::{OpenError, SharedStore},
 };
 
-/// New observations, by id.
+/// New observations, by id, separated by spaces.
 const ARRIVED: &str = "chf_arrived";
+/// Ids told in one notification at most: 37 bytes each stays well inside
+/// PostgreSQL's 8,000-byte payload.
+const IDS_PER_NOTIFICATION: usize = 200;
 /// Form versions published, as `form-id version` (for the log; every
 /// listener reads all stored versions again).
 const PUBLISHED: &str = "chf_published";
@@ -28,7 +32,14 @@ const PUBLISHED: &str = "chf_published";
 /// Where this server tells its news: nowhere beyond itself on SQLite, the
 /// database's notification channels on PostgreSQL.
 #[derive(Clone, Default)]
-pub struct Relay(Option<PgPool>);
+pub struct Relay(Option<Shared>);
+
+#[derive(Clone)]
+struct Shared {
+    pool: PgPool,
+    /// To the task that tells arrivals (see [`tell_arrivals`]).
+    arrived: mpsc::UnboundedSender<Uuid>,
+}
 
 /// What hears the other servers' news; [`Listener::listen`] runs it.
 pub struct Listener(Option<(PgListener, PgPool)>);
@@ -49,7 +60,21 @@ pub async fn open(settings: &Settings) -> Result<(Relay, Listener), OpenError> {
         .await
         .map_err(OpenError::Connect)?;
     let listener = listening(&pool).await.map_err(OpenError::Connect)?;
-    Ok((Relay(Some(pool.clone())), Listener(Some((listener, pool)))))
+    let (arrived, waiting) = mpsc::unbounded_channel();
+    tokio::spawn(tell_arrivals(pool.clone(), waiting));
+    Ok((Relay(Some(Shared { pool: pool.clone(), arrived })), Listener(Some((listener, pool)))))
+}
+
+/// Tells new observations in as few notifications as keep up: whatever
+/// arrived while the last one was being sent goes in the next. Each
+/// notification is a commit that takes its turn at the database's one
+/// notification queue, so one per observation would hold intake back.
+async fn tell_arrivals(pool: PgPool, mut waiting: mpsc::UnboundedReceiver<Uuid>) {
+    let mut ids = Vec::with_capacity(IDS_PER_NOTIFICATION);
+    while waiting.recv_many(&mut ids, IDS_PER_NOTIFICATION).await > 0 {
+        let payload = ids.drain(..).map(|id| id.to_string()).collect::<Vec<_>>().join(" ");
+        notify(&pool, ARRIVED, &payload).await;
+    }
 }
 
 /// A new connection listening on every channel.
@@ -65,23 +90,28 @@ impl Relay {
         self.0.is_some()
     }
 
-    /// Tells every server (this one included) of a new observation.
-    pub async fn tell_arrived(&self, id: Uuid) {
-        self.notify(ARRIVED, &id.to_string()).await;
+    /// Tells every server (this one included) of new observations, soon:
+    /// the phone's reply need not wait for inboxes to hear.
+    pub fn tell_arrived(&self, ids: &[Uuid]) {
+        let Some(shared) = &self.0 else { return };
+        for id in ids {
+            // Fails only once the server is stopping, when no inbox is open.
+            let _ = shared.arrived.send(*id);
+        }
     }
 
     /// Tells every server that a form version was published.
     pub async fn tell_published(&self, form_id: &str, version: u32) {
-        self.notify(PUBLISHED, &format!("{form_id} {version}")).await;
+        let Some(shared) = &self.0 else { return };
+        notify(&shared.pool, PUBLISHED, &format!("{form_id} {version}")).await;
     }
+}
 
-    async fn notify(&self, channel: &str, payload: &str) {
-        let Some(pool) = &self.0 else { return };
-        // The observation is stored whether or not this works; an inbox that
-        // misses the news shows it at its next fetch.
-        if let Err(err) = sqlx::query("SELECT pg_notify($1, $2)").bind(channel).bind(payload).execute(pool).await {
-            tracing::warn!(channel, error = %err, "cannot tell the other servers");
-        }
+async fn notify(pool: &PgPool, channel: &str, payload: &str) {
+    // The observation is stored whether or not this works; an inbox that
+    // misses the news shows it at its next fetch.
+    if let Err(err) = sqlx::query("SELECT pg_notify($1, $2)").bind(channel).bind(payload).execute(pool).await {
+        tracing::warn!(channel, error = %err, "cannot tell the other servers");
     }
 }
 
@@ -93,10 +123,14 @@ impl Listener {
         loop {
             match listener.try_recv().await {
                 Ok(Some(notification)) => match notification.channel() {
-                    ARRIVED => match notification.payload().parse() {
-                        Ok(id) => arrivals.announce_here(id),
-                        Err(_) => tracing::warn!(payload = notification.payload(), "an arrival that is not an id"),
-                    },
+                    ARRIVED => {
+                        for word in notification.payload().split_whitespace() {
+                            match word.parse() {
+                                Ok(id) => arrivals.announce_here(id),
+                                Err(_) => tracing::warn!(payload = word, "an arrival that is not an id"),
+                            }
+                        }
+                    }
                     _ => {
                         tracing::info!(version = notification.payload(), "a form version was published on another server");
                         refresh_definitions(&store).await;

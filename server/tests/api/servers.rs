@@ -45,6 +45,36 @@ async fn an_observation_sent_to_one_server_reaches_an_inbox_open_on_the_other_wi
 }
 
 #[tokio::test]
+async fn a_batch_of_observations_is_told_to_the_other_servers_in_one_notification_not_one_each() {
+    let a = spawn_app().await;
+    let Some(url) = a.database.url() else {
+        eprintln!("skipped: notifications are PostgreSQL's (CHF_TEST_DATABASE=postgres)");
+        return;
+    };
+    // Listening as another server would.
+    let mut listener = sqlx::postgres::PgListener::connect(url).await.unwrap();
+    listener.listen("chf_arrived").await.unwrap();
+    let token = a.enrolled_device().await;
+    let items: Vec<_> = (0..25).map(|_| feedback(&[])).collect();
+    let ids: Vec<String> = items.iter().map(|item| item["id"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(a.post_json("/api/v1/sync", &serde_json::json!({ "items": items }), Some(&token)).await.status(), 200);
+
+    let mut notifications = Vec::new();
+    let mut heard = String::new();
+    while !ids.iter().all(|id| heard.contains(id.as_str())) {
+        let notification =
+            tokio::time::timeout(Duration::from_secs(5), listener.recv()).await.expect("every id is told within 5 s").unwrap();
+        heard.push_str(notification.payload());
+        heard.push(' ');
+        notifications.push(notification.payload().to_owned());
+    }
+    // Each notification is a commit that waits its turn at the database's one
+    // notification queue; one per observation held intake back (the ingest
+    // bench on PostgreSQL: 11,105 a second in batches of 25, 12,680 with one).
+    assert!(notifications.len() <= 2, "25 observations told in {} notifications: {notifications:?}", notifications.len());
+}
+
+#[tokio::test]
 async fn fifty_sends_of_one_id_at_once_spread_across_two_servers_store_one_row() {
     let a = spawn_app().await;
     let Some(b) = second_server(&a) else { return };

@@ -41,12 +41,12 @@ impl Arrivals {
         Self { here: broadcast::channel(256).0, relay }
     }
 
-    /// Announces a new observation to every open inbox, on every server.
-    pub async fn announce(&self, id: Uuid) {
+    /// Announces new observations to every open inbox, on every server.
+    pub fn announce(&self, ids: &[Uuid]) {
         match self.relay.is_shared() {
             // Comes back to this server through its listener, as to the others.
-            true => self.relay.tell_arrived(id).await,
-            false => self.announce_here(id),
+            true => self.relay.tell_arrived(ids),
+            false => ids.iter().for_each(|id| self.announce_here(*id)),
         }
     }
 
