@@ -4,7 +4,7 @@
 // (or its error summary) and axe on every screen.
 import { test, expect, Locator, Page } from "@playwright/test";
 import { AppServer } from "./app-server";
-import { axe, installAndEnrol, openPhone } from "./phone";
+import { appReady, axe, installAndEnrol, openPhone } from "./phone";
 
 test.describe.configure({ timeout: 180_000 });
 
@@ -98,6 +98,37 @@ test("the shortest feedback form at 360×740: fewer taps and screens than before
   // The role and organisation page was passed by, and is one "Change" away on the check page.
   expect(titles.some((title) => title.startsWith("Your role"))).toBe(false);
   expect(errors).toEqual([]);
+  await context.close();
+});
+
+test("a first visit to the app: nothing on the page moves when the app takes over from the server's page", async () => {
+  server = await AppServer.start();
+  const { context } = await openPhone(server, 360);
+  const page = context.pages()[0] ?? (await context.newPage());
+  // Every layout shift from the first paint on, as Lighthouse counts them (CLS).
+  await page.addInitScript(() => {
+    (window as unknown as { shifts: number[] }).shifts = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as unknown as { value: number; hadRecentInput: boolean }[]) {
+        if (!entry.hadRecentInput) (window as unknown as { shifts: number[] }).shifts.push(entry.value);
+      }
+    }).observe({ type: "layout-shift", buffered: true });
+    // As a slow phone answers: whether the browser keeps what is stored comes after the page is drawn.
+    const persisted = navigator.storage.persisted.bind(navigator.storage);
+    navigator.storage.persisted = () => new Promise((resolve) => setTimeout(() => resolve(persisted()), 500));
+  });
+  await page.goto("/app");
+  await appReady(page);
+  await expect(page.getByRole("button", { name: "Enrol this device" })).toBeVisible();
+  // The app's look at the phone's storage (how full, whether kept) answers a moment later.
+  await page.evaluate(() => Promise.all([navigator.storage.estimate(), navigator.storage.persisted()]));
+  await page.waitForTimeout(500);
+  const shifts = await page.evaluate(() => (window as unknown as { shifts: number[] }).shifts);
+  const total = shifts.reduce((sum, value) => sum + value, 0);
+  expect(total, `layout shifts ${JSON.stringify(shifts)}`).toBeLessThan(0.01);
+  // What the page says before the wasm runs stays where it was: before enrolment the
+  // phone keeps nothing, so nothing is said yet about the browser keeping it.
+  await expect(page.getByTestId("storage-risk")).toHaveCount(0);
   await context.close();
 });
 

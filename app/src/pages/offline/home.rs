@@ -38,7 +38,11 @@ pub fn Home() -> impl IntoView {
         <UpdateNotice/>
         <StorageProblem/>
         <h1>"Tell us what you saw"</h1>
-        <StorageRisk/>
+        // Before enrolment the phone keeps nothing the browser could evict; said
+        // then, it would also push down what the page showed before the app ran.
+        <Show when=keeps_anything>
+            <StorageRisk/>
+        </Show>
         <EnrolmentStatus/>
         // The one thing most visits come for, first and above the fold.
         <Show when=can_start>
