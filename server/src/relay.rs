@@ -95,7 +95,7 @@ impl Relay {
     pub fn tell_arrived(&self, ids: &[Uuid]) {
         let Some(shared) = &self.0 else { return };
         for id in ids {
-            // Fails only once the server is stopping, when no inbox is open.
+            // Cannot fail while this sender lives: the task ends only when every sender is gone.
             let _ = shared.arrived.send(*id);
         }
     }

@@ -59,13 +59,10 @@ async fn a_batch_of_observations_is_told_to_the_other_servers_in_one_notificatio
     let ids: Vec<String> = items.iter().map(|item| item["id"].as_str().unwrap().to_owned()).collect();
     assert_eq!(a.post_json("/api/v1/sync", &serde_json::json!({ "items": items }), Some(&token)).await.status(), 200);
 
-    let mut notifications = Vec::new();
-    let mut heard = String::new();
-    while !ids.iter().all(|id| heard.contains(id.as_str())) {
+    let mut notifications: Vec<String> = Vec::new();
+    while !ids.iter().all(|id| notifications.iter().any(|payload| payload.contains(id.as_str()))) {
         let notification =
             tokio::time::timeout(Duration::from_secs(5), listener.recv()).await.expect("every id is told within 5 s").unwrap();
-        heard.push_str(notification.payload());
-        heard.push(' ');
         notifications.push(notification.payload().to_owned());
     }
     // Each notification is a commit that waits its turn at the database's one
