@@ -22,7 +22,7 @@ use leptos_router::{
 
 use pages::{
     feedback::{EnrolPage, QuestionPage, SentPage, StartPage},
-    offline::OfflineApp,
+    offline::AppPage,
     register::RegisterPage,
 };
 
@@ -38,7 +38,7 @@ const ISLAND_PAGES: [&str; 1] = ["/app"];
 /// own hydration scripts (see `use_page_nonce`), and the server's security
 /// layer sends the policy naming it, so no other inline script can run.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let scripts = page_has_islands().then(|| view! { <HydrationScripts options islands=true/> });
+    let scripts = page_has_islands().then(|| app_scripts(options));
     view! {
         <!DOCTYPE html>
         <html lang="en-GB">
@@ -52,6 +52,21 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// The island page's scripts. Leptos's hydration scripts would fetch the wasm
+/// at once; they wait inert in a `<template>` until the loader decides the
+/// app should run (at once when opened from the service worker's cache, or
+/// once the worker has fetched it on a first visit), so a first visit
+/// downloads only the page the server drew.
+fn app_scripts(options: LeptosOptions) -> impl IntoView {
+    let nonce = leptos::nonce::use_nonce();
+    view! {
+        <template id="chf-app-scripts">
+            <HydrationScripts options islands=true/>
+        </template>
+        <script nonce=nonce>{include_str!("pages/offline/loader.js")}</script>
     }
 }
 
@@ -149,7 +164,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=RegisterPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("enrol") view=EnrolPage ssr=SsrMode::Async/>
                     // The offline app: one cached shell, screens chosen in the browser.
-                    <Route path=StaticSegment("app") view=OfflineApp ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("app") view=AppPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("feedback") view=StartPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("feedback"), StaticSegment("sent"), ParamSegment("id")) view=SentPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("feedback"), ParamSegment("slug")) view=QuestionPage ssr=SsrMode::Async/>

@@ -132,6 +132,51 @@ test("a first visit to the app: nothing on the page moves when the app takes ove
   await context.close();
 });
 
+test("a first visit to the app: the server's start page works before any wasm, which a tap on Give feedback then fetches", async () => {
+  server = await AppServer.start();
+  const { context } = await openPhone(server, 360);
+  const page = context.pages()[0] ?? (await context.newPage());
+  // Enrolled on the server's own page, as the access-code letter says; the app not opened yet.
+  const code = server.addOrganisation(`Puddlecombe Surgery ${Math.random().toString(36).slice(2, 8)}`);
+  await page.goto("/enrol?next=app");
+  await page.getByLabel("Your name").fill("Dr A Example");
+  await page.getByLabel("GP", { exact: true }).check();
+  await page.getByLabel("Access code").fill(code);
+  // The service worker, which would fetch the app in the background, never gets going here.
+  await page.addInitScript(() => {
+    navigator.serviceWorker.register = () => new Promise(() => {});
+  });
+  const wasm: string[] = [];
+  page.on("request", (request) => {
+    if (new URL(request.url()).pathname.endsWith(".wasm")) wasm.push(new URL(request.url()).pathname);
+  });
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  await page.getByRole("button", { name: "Enrol this device" }).click();
+  await expect(page).toHaveURL(/\/app$/);
+  await expect(page.getByText("Enrolled as Dr A Example")).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  await page.waitForTimeout(1_000);
+  expect(wasm, "no wasm before the page needs it").toEqual([]);
+  await axe(page);
+
+  await page.getByRole("button", { name: "Give feedback about a care home" }).click();
+  await expect(page.getByText("Opening the form…")).toBeVisible();
+  await expect(page.getByRole("heading", { name: /Which service did you visit/ })).toBeVisible({ timeout: 30_000 });
+  expect(wasm.length, "the tap fetched the app").toBeGreaterThan(0);
+  // The address is the draft's first page: Back goes to the start, not to another new draft.
+  expect(page.url()).toMatch(/\/app#\/draft\/[0-9a-f-]{36}\/[a-z-]+$/);
+  await page.goBack();
+  await expect(page.getByTestId("draft-count")).toHaveText("1 draft");
+  // And again from the app's own start page.
+  await page.getByRole("button", { name: "Give feedback about a care home" }).click();
+  await expect(page.getByRole("heading", { name: /Which service did you visit/ })).toBeVisible();
+  expect(errors).toEqual([]);
+  await context.close();
+});
+
 test("the app's start page puts the form first and, with no signal, says calmly what waits, by home", async () => {
   server = await AppServer.start();
   const { context } = await openPhone(server, 320);

@@ -9,12 +9,15 @@
 const VERSION = "__VERSION__";
 const CACHE = "chf-" + VERSION;
 const APP = "/app";
+// The server's copy of the app's page for everyone: it names no one, since
+// the caches are not sealed as IndexedDB is. Found under APP (ignoreSearch).
+const APP_SHELL = APP + "?shell";
 const REGISTER = "/api/v1/register";
 // Every built file under /pkg (the script, the stylesheet, the wasm and the
 // pieces split from it), as the server found them at start.
 const PKG_FILES = __PKG_FILES__;
 const SHELL = [
-  APP,
+  APP_SHELL,
   ...PKG_FILES,
   "/manifest.webmanifest",
   "/favicon.svg",

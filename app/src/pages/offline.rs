@@ -3,8 +3,14 @@
 //! once the wasm runs, everything comes from the phone: the form definitions
 //! compiled in, drafts and the outbox sealed in IndexedDB, the register cached.
 //! Screens follow the address's `#` part, which never reaches the server:
-//! `#/`, `#/draft/{id}/{page}`, `#/draft/{id}/{page}/change`,
+//! `#/`, `#/new/{form}`, `#/draft/{id}/{page}`, `#/draft/{id}/{page}/change`,
 //! `#/draft/{id}/check` and `#/done/{id}`.
+//!
+//! On a phone's first visit the server draws the start page itself
+//! (`first.rs`) and the wasm waits: the page's loader starts it once the
+//! service worker has fetched the app, or at once when a start link is
+//! followed (see `lib.rs`, `loader.js`). Opened again, the app comes from the
+//! worker's cache and runs at once.
 //!
 //! The server-rendered journey (`/feedback`) stays for phones without
 //! JavaScript; both use the same definitions, validation and components.
@@ -18,6 +24,7 @@ mod cipher;
 mod clock;
 mod disk;
 mod done;
+mod first;
 mod home;
 mod leave;
 mod network;
@@ -41,15 +48,28 @@ use wasm_bindgen::JsCast;
 
 use crate::domain::{device::ENROLLED_COOKIE, forms, register::Service, submission::reference, sync::DeviceProfile};
 
+pub use first::AppPage;
 pub use sync::retry_delay_ms;
 
 /// Which screen the address shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Screen {
     Home,
-    Step { draft: Uuid, slug: String, change: bool },
-    Check { draft: Uuid },
-    Done { id: Uuid },
+    /// A new draft of this form, started as soon as the app knows who the phone is enrolled as.
+    New {
+        form: String,
+    },
+    Step {
+        draft: Uuid,
+        slug: String,
+        change: bool,
+    },
+    Check {
+        draft: Uuid,
+    },
+    Done {
+        id: Uuid,
+    },
     Unknown,
 }
 
@@ -59,6 +79,7 @@ fn screen_of(hash: &str) -> Screen {
     let id = |raw: &str| Uuid::parse_str(raw).ok();
     match parts.as_slice() {
         [""] => Screen::Home,
+        ["new", form] if !form.is_empty() => Screen::New { form: (*form).to_owned() },
         ["draft", draft, "check"] => id(draft).map_or(Screen::Unknown, |draft| Screen::Check { draft }),
         ["draft", draft, slug] => {
             id(draft).map_or(Screen::Unknown, |draft| Screen::Step { draft, slug: (*slug).to_owned(), change: false })
@@ -72,6 +93,10 @@ fn screen_of(hash: &str) -> Screen {
 }
 
 /// Addresses of the app's screens.
+fn new_href(form_id: &str) -> String {
+    format!("/app#/new/{form_id}")
+}
+
 fn step_href(draft: Uuid, slug: &str) -> String {
     format!("/app#/draft/{draft}/{slug}")
 }
@@ -124,24 +149,31 @@ pub fn OfflineApp() -> impl IntoView {
                 state.load(opened);
                 worker::register(state);
                 sync::start(state);
-                spawn_local(check_enrolment(state));
+                spawn_local(async move {
+                    check_enrolment(state).await;
+                    state.enrolment_asked.set(true);
+                });
                 spawn_local(refresh_register(state));
                 spawn_local(sync::refresh_forms(state));
                 ready.set(true);
+                first::step_aside();
                 crate::mark_hydrated();
             });
         });
     });
     let hash = address::use_hash();
     let screen = Memo::new(move |_| screen_of(&hash.get()));
+    start_new_drafts(state, screen, ready);
     // In the browser an island has its own head context, without the page's formatter.
     let title_formatter = view! { <Title formatter=crate::page_title/> };
     let screen_view = move || {
         if !ready.get() {
-            return EitherOf5::A(view! { <Opening/> });
+            // The server's page stands until the app is ready.
+            return EitherOf5::A(None);
         }
         match screen.get() {
             Screen::Home => EitherOf5::B(view! { <home::Home/> }),
+            Screen::New { .. } => EitherOf5::A(Some(view! { <StartingForm/> })),
             form @ (Screen::Step { .. } | Screen::Check { .. }) => EitherOf5::C(Suspend::new(form_screen(form))),
             Screen::Done { id } => EitherOf5::D(view! { <done::DonePage id/> }),
             Screen::Unknown => EitherOf5::E(view! { <home::Missing/> }),
@@ -169,24 +201,47 @@ fn form_screen(screen: Screen) -> AnyView {
     }
 }
 
-/// What the server draws, and what shows for the moment the wasm takes to
-/// start: on a first visit (slow signal, nothing cached) that is the time to
-/// read what the app is for, which the start page repeats until enrolment.
+/// `#/new/{form}`: starts a draft of the form once the phone's enrolment is
+/// known (a first visit learns it from the server a moment after the app
+/// starts), and swaps the address for the draft's first page, so Back does
+/// not start another; without an enrolment, back to the start page.
+fn start_new_drafts(state: OfflineState, screen: Memo<Screen>, ready: RwSignal<bool>) {
+    // Set once this visit to `#/new/…` is dealt with, so a later change of
+    // enrolment (the server's answer arriving) cannot start a second draft.
+    let handled = StoredValue::new(false);
+    Effect::new(move || {
+        let Screen::New { form } = screen.get() else {
+            handled.set_value(false);
+            return;
+        };
+        if !ready.get() || handled.get_value() {
+            return;
+        }
+        let enrolled = state.profile.with(Option::is_some) && state.enrolment.get() != Enrolment::Revoked;
+        if !enrolled && !state.enrolment_asked.get() {
+            return;
+        }
+        handled.set_value(true);
+        let started = if enrolled { untrack(|| home::start_draft(state, &form)) } else { None };
+        match started {
+            Some((draft, slug)) => address::replace(&step_href(draft, &slug)),
+            None => address::replace(HOME_HREF),
+        }
+    });
+}
+
+/// For the moment between following a start link and the form's first page.
 #[component]
-fn Opening() -> impl IntoView {
+fn StartingForm() -> impl IntoView {
     view! {
-        <Title text="Care Home Feedback app"/>
         <h1>"Tell us what you saw"</h1>
-        <AppPurpose/>
-        <p data-testid="app-opening">"Opening the app…"</p>
-        <p>"If it does not open, your phone may have JavaScript turned off. You can still "
-            <a href="/feedback">"give feedback with the online form"</a>"."</p>
+        <p role="status">"Opening the form…"</p>
     }
 }
 
 /// What the app is for, to someone who has not enrolled yet.
 #[component]
-fn AppPurpose() -> impl IntoView {
+pub fn AppPurpose() -> impl IntoView {
     view! {
         <p class="nhsuk-body-l">"Tell the integrated commissioning unit what you saw on a visit to a care home, so the home \
             gets support when it needs it. The app works with no signal: what you write stays on this phone, sealed, until \
@@ -269,6 +324,8 @@ mod tests {
         assert_eq!(screen_of(&hash(change_href(id, "visit"))), Screen::Step { draft: id, slug: "visit".into(), change: true });
         assert_eq!(screen_of(&hash(check_href(id))), Screen::Check { draft: id });
         assert_eq!(screen_of(&hash(done_href(id))), Screen::Done { id });
+        assert_eq!(screen_of(&hash(new_href("quis"))), Screen::New { form: "quis".into() });
+        assert_eq!(screen_of("#/new/"), Screen::Unknown);
         assert_eq!(screen_of("#/draft/not-an-id/visit"), Screen::Unknown);
         assert_eq!(screen_of("#/elsewhere"), Screen::Unknown);
     }

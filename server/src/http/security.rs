@@ -27,9 +27,11 @@ const ALWAYS: [(&str, &str); 5] = [
 const HSTS: &str = "max-age=31536000";
 
 /// Paths whose responses may hold personal or staff-only data: never kept in
-/// a browser's or a proxy's cache. The app shell, scripts, styles and the
-/// register page are not personal and keep their own caching.
-const PERSONAL_PREFIXES: [&str; 6] = ["/triage", "/api/", "/login", "/logout", "/enrol", "/feedback"];
+/// a browser's or a proxy's cache. `/app` names the enrolled person on a
+/// first visit (pages/offline/first.rs); the service worker keeps its own
+/// copy that names no one. Scripts, styles and the register page are not
+/// personal and keep their own caching.
+const PERSONAL_PREFIXES: [&str; 7] = ["/triage", "/api/", "/login", "/logout", "/enrol", "/feedback", "/app"];
 
 /// Adds the security headers to every response of `router`; HSTS when it is served over TLS.
 pub fn with_headers<S: Clone + Send + Sync + 'static>(router: Router<S>, tls: bool) -> Router<S> {

@@ -233,7 +233,7 @@ async fn personal_responses_are_never_cached_and_refusals_carry_the_security_hea
     let app = spawn_app().await;
     let token = app.enrolled_device().await;
     let jo = app.staff("jo@example.org", "Jo", Role::Commissioner).await;
-    for path in ["/triage", "/triage/export.csv", "/api/v1/triage/observations", "/login"] {
+    for path in ["/triage", "/triage/export.csv", "/api/v1/triage/observations", "/login", "/app"] {
         let response = app.get_as(Some(&jo.cookie), path).await;
         assert_eq!(response.headers().get(header::CACHE_CONTROL).map(|v| v.to_str().unwrap()), Some("no-store"), "{path}");
     }

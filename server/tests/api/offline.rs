@@ -60,10 +60,31 @@ async fn a_phone_leaving_ends_its_own_enrolment_and_cookie() {
 }
 
 #[tokio::test]
-async fn the_app_shell_is_the_same_for_everyone_and_names_the_manifest() {
+async fn the_app_shell_the_worker_keeps_is_the_same_for_everyone_and_names_the_manifest() {
     let app = spawn_app().await;
-    let html = app.get_html("/app").await;
-    assert!(html.contains("Opening the app"));
-    assert!(html.contains("/manifest.webmanifest"));
-    assert!(html.contains("href=\"/feedback\""), "a way in without JavaScript");
+    let token = app.enrolled_device().await;
+    let shell = app.client.get(format!("{}/app?shell", app.address)).bearer_auth(&token).send().await.unwrap().text().await.unwrap();
+    assert!(shell.contains("Opening the app"));
+    assert!(!shell.contains("Dr Test"), "the cached copy names no one");
+    assert!(shell.contains("/manifest.webmanifest"));
+    assert!(shell.contains("href=\"/feedback\""), "a way in without JavaScript");
+    let script = app.get("/sw.js").await.text().await.unwrap();
+    assert!(script.contains(r#"const APP_SHELL = APP + "?shell";"#), "the worker keeps that copy");
+}
+
+/// A first visit shows the start page before any wasm runs: the hydration
+/// scripts wait in a template, so the page asks for nothing more yet.
+#[tokio::test]
+async fn a_first_visit_to_the_app_is_a_start_page_drawn_by_the_server() {
+    let app = spawn_app().await;
+    let token = app.enrolled_device().await;
+    let html = app.client.get(format!("{}/app", app.address)).bearer_auth(&token).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Enrolled as Dr Test"), "{html}");
+    assert!(html.contains(r#"href="/app#/new/professional-feedback""#), "the form starts from a link");
+    let (before, template) = html.split_once(r#"<template id="chf-app-scripts">"#).expect("the scripts wait in a template");
+    assert!(!before.contains(".wasm") && !before.contains("modulepreload"), "nothing fetches the wasm before the loader says so");
+    assert!(template.split_once("</template>").unwrap().0.contains(".wasm"));
+
+    let stranger = app.get_html("/app").await;
+    assert!(stranger.contains("Enrol this device") && !stranger.contains("Opening the app"));
 }

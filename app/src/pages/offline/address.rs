@@ -65,3 +65,9 @@ pub fn go(href: &str) {
     let hash = href.split_once('#').map_or("", |(_, hash)| hash);
     let _ = window().location().set_hash(hash);
 }
+
+/// Shows another screen in place of this one in the history, so Back skips it.
+pub fn replace(href: &str) {
+    let hash = href.split_once('#').map_or("", |(_, hash)| hash);
+    let _ = window().location().replace(&format!("#{hash}"));
+}

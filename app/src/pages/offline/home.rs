@@ -2,13 +2,14 @@
 //! about a care home" first, then what is waiting to be sent, the drafts to
 //! carry on with, and the checklists for this person's role.
 
-use leptos::{either::EitherOf3, prelude::*};
+use leptos::{either::EitherOf3, ev::MouseEvent, prelude::*};
 use leptos_meta::Title;
 use uuid::Uuid;
 
 use super::{
     address, check_href, clock,
     leave::LeavePhone,
+    new_href,
     outbox::{OutboxStatus, StorageProblem, StorageRisk, UpdateNotice},
     phone::{self, LocalDraft, DAY_MS},
     sent::SentList,
@@ -24,11 +25,6 @@ const WARN_DAYS_BEFORE_EXPIRY: i64 = 3;
 #[component]
 pub fn Home() -> impl IntoView {
     let state = expect_context::<OfflineState>();
-    let start = move |_| {
-        if let Some((id, slug)) = start_draft(state, PROFESSIONAL_FEEDBACK) {
-            address::go(&step_href(id, &slug));
-        }
-    };
     Effect::new(super::mark_interactive);
     let keeps_anything =
         move || state.profile.with(Option::is_some) || state.drafts.with(|d| !d.is_empty()) || state.outbox.with(|o| !o.is_empty());
@@ -46,7 +42,7 @@ pub fn Home() -> impl IntoView {
         <EnrolmentStatus/>
         // The one thing most visits come for, first and above the fold.
         <Show when=can_start>
-            <button class="nhsuk-button" type="button" on:click=start>"Give feedback about a care home"</button>
+            <StartFeedback start=starts(state, PROFESSIONAL_FEEDBACK.to_owned())/>
         </Show>
         <OutboxStatus/>
         <Drafts/>
@@ -64,22 +60,96 @@ pub fn Home() -> impl IntoView {
 fn EnrolmentStatus() -> impl IntoView {
     let state = expect_context::<OfflineState>();
     move || match (state.enrolment.get(), state.profile.get()) {
-        (Enrolment::Revoked, _) => EitherOf3::A(view! {
-            <div class="nhsuk-warning-callout" role="alert">
-                <h2 class="nhsuk-warning-callout__label">"Enrolment withdrawn"</h2>
-                <p>"This device's enrolment was withdrawn. Enrol it again with a new access code."</p>
-                <a href="/enrol?next=app">"Enrol this device"</a>
-            </div>
-        }),
-        (Enrolment::NotEnrolled, _) | (Enrolment::Unconfirmed | Enrolment::Confirmed, None) => EitherOf3::B(view! {
-            <super::AppPurpose/>
-            <p>"Before your first form, enrol this phone with the access code your organisation gave you. You only do this once, and you need a signal for it."</p>
-            <a class="nhsuk-button" href="/enrol?next=app" role="button" draggable="false" rel="external">"Enrol this device"</a>
-        }),
-        (_, Some(profile)) => EitherOf3::C(view! {
-            <p class="nhsuk-hint" data-testid="enrolled-as">{format!("Enrolled as {}, {}.", profile.name, profile.organisation)}</p>
-        }),
+        (Enrolment::Revoked, _) => EitherOf3::A(view! { <EnrolmentWithdrawn/> }),
+        (Enrolment::NotEnrolled, _) | (Enrolment::Unconfirmed | Enrolment::Confirmed, None) => EitherOf3::B(view! { <EnrolFirst/> }),
+        (_, Some(profile)) => EitherOf3::C(view! { <EnrolledAs name=profile.name organisation=profile.organisation/> }),
     }
+}
+
+// The pieces below are drawn by the server too, before the app runs
+// (`first.rs`), so the page does not change where the two agree.
+
+#[component]
+pub fn EnrolmentWithdrawn() -> impl IntoView {
+    view! {
+        <div class="nhsuk-warning-callout" role="alert">
+            <h2 class="nhsuk-warning-callout__label">"Enrolment withdrawn"</h2>
+            <p>"This device's enrolment was withdrawn. Enrol it again with a new access code."</p>
+            <a href="/enrol?next=app">"Enrol this device"</a>
+        </div>
+    }
+}
+
+#[component]
+pub fn EnrolFirst() -> impl IntoView {
+    view! {
+        <super::AppPurpose/>
+        <p>"Before your first form, enrol this phone with the access code your organisation gave you. You only do this once, and you need a signal for it."</p>
+        <a class="nhsuk-button" href="/enrol?next=app" role="button" draggable="false" rel="external">"Enrol this device"</a>
+    }
+}
+
+#[component]
+pub fn EnrolledAs(name: String, organisation: String) -> impl IntoView {
+    view! { <p class="nhsuk-hint" data-testid="enrolled-as">{format!("Enrolled as {name}, {organisation}.")}</p> }
+}
+
+/// The one thing most visits come for. A link to `#/new/…`, so it works
+/// from the server's page too: following it there starts the app, which then
+/// starts the draft. In the running app, `start` starts it at once.
+#[component]
+pub fn StartFeedback(#[prop(optional)] start: Option<Callback<MouseEvent>>) -> impl IntoView {
+    view! {
+        <a class="nhsuk-button" href=new_href(PROFESSIONAL_FEEDBACK) role="button" draggable="false" on:click=move |ev| run(start, ev)>
+            "Give feedback about a care home"
+        </a>
+    }
+}
+
+#[component]
+pub fn ChecklistItem(id: String, title: String, description: String, #[prop(optional)] start: Option<Callback<MouseEvent>>) -> impl IntoView {
+    view! {
+        <li class="checklists__item">
+            <a class="nhsuk-button nhsuk-button--secondary" href=new_href(&id) role="button" draggable="false" on:click=move |ev| run(start, ev)>
+                {format!("Start: {title}")}
+            </a>
+            <p class="nhsuk-hint">{description}</p>
+        </li>
+    }
+}
+
+fn run(start: Option<Callback<MouseEvent>>, ev: MouseEvent) {
+    if let Some(start) = start {
+        start.run(ev);
+    }
+}
+
+/// Starts a draft of the form and shows its first page, in place of
+/// following the link (which would pass through `#/new/…`).
+fn starts(state: OfflineState, form_id: String) -> Callback<MouseEvent> {
+    Callback::new(move |ev: MouseEvent| {
+        ev.prevent_default();
+        if let Some((id, slug)) = start_draft(state, &form_id) {
+            address::go(&step_href(id, &slug));
+        }
+    })
+}
+
+/// The observation checklists offered to a role (by id, version, title and
+/// description): every form but the feedback form, newest version of each,
+/// including those published since this release.
+pub fn checklists_for(role: &str) -> Vec<(String, u32, String, String)> {
+    let mut ids: Vec<&str> = Vec::new();
+    for form in forms::definitions() {
+        if !ids.contains(&form.id.as_str()) {
+            ids.push(form.id.as_str());
+        }
+    }
+    ids.into_iter()
+        .filter(|id| *id != PROFESSIONAL_FEEDBACK && forms::checklist_offered_to(id, role))
+        .filter_map(forms::latest)
+        .map(|form| (form.id.as_str().to_owned(), form.version, form.title.clone(), form.description.clone().unwrap_or_default()))
+        .collect()
 }
 
 #[component]
@@ -156,25 +226,15 @@ fn resume_href(draft: &LocalDraft) -> String {
     }
 }
 
-/// The observation checklists: every form but the feedback form, newest
-/// version of each, including those the phone picked up at its last sync.
+/// The observation checklists offered to this person's role, including
+/// those the phone picked up at its last sync.
 #[component]
 fn Checklists() -> impl IntoView {
     let state = expect_context::<OfflineState>();
     let checklists = Memo::new(move |_| {
         state.forms_changed.track();
         let role = state.profile.with(|profile| profile.as_ref().map(|p| p.role.clone())).unwrap_or_default();
-        let mut ids: Vec<&str> = Vec::new();
-        for form in forms::definitions() {
-            if !ids.contains(&form.id.as_str()) {
-                ids.push(form.id.as_str());
-            }
-        }
-        ids.into_iter()
-            .filter(|id| *id != PROFESSIONAL_FEEDBACK && forms::checklist_offered_to(id, &role))
-            .filter_map(forms::latest)
-            .map(|form| (form.id.as_str(), form.version, form.title.clone(), form.description.clone().unwrap_or_default()))
-            .collect::<Vec<_>>()
+        checklists_for(&role)
     });
     let any = move || checklists.with(|list| !list.is_empty());
     view! {
@@ -183,22 +243,8 @@ fn Checklists() -> impl IntoView {
         </Show>
         <ul class="nhsuk-list checklists">
             // Keyed by version too: a newly published version replaces its row.
-            <For each=move || checklists.get() key=|(id, version, _, _)| (*id, *version) let:((id, _version, title, description))>
-                {
-                    let start = move |_| {
-                        if let Some((draft, slug)) = start_draft(state, id) {
-                            address::go(&step_href(draft, &slug));
-                        }
-                    };
-                    view! {
-                        <li class="checklists__item">
-                            <button class="nhsuk-button nhsuk-button--secondary" type="button" on:click=start>
-                                {format!("Start: {title}")}
-                            </button>
-                            <p class="nhsuk-hint">{description}</p>
-                        </li>
-                    }
-                }
+            <For each=move || checklists.get() key=|(id, version, _, _)| (id.clone(), *version) let:((id, _version, title, description))>
+                <ChecklistItem start=starts(state, id.clone()) id title description/>
             </For>
         </ul>
     }
@@ -207,7 +253,7 @@ fn Checklists() -> impl IntoView {
 /// A new draft of the newest version of a form, with the role, organisation
 /// and contact (where the form asks them) from the forms sent before on this
 /// phone, or else from its enrolment.
-fn start_draft(state: OfflineState, form_id: &str) -> Option<(Uuid, String)> {
+pub fn start_draft(state: OfflineState, form_id: &str) -> Option<(Uuid, String)> {
     let form = forms::latest(form_id)?;
     let remembered = phone::remembered();
     let profile = state.profile.get_untracked();

@@ -35,6 +35,8 @@ pub struct OfflineState {
     pub next_retry: RwSignal<Option<f64>>,
     pub profile: RwSignal<Option<DeviceProfile>>,
     pub enrolment: RwSignal<Enrolment>,
+    /// The server was asked about the enrolment (answered or not) since the app started.
+    pub enrolment_asked: RwSignal<bool>,
     pub register: RwSignal<Vec<Service>>,
     /// A new version of the app is installed and will be used next time.
     pub update_ready: RwSignal<bool>,
@@ -60,6 +62,7 @@ impl OfflineState {
             next_retry: RwSignal::new(None),
             profile: RwSignal::new(None),
             enrolment: RwSignal::new(Enrolment::Unconfirmed),
+            enrolment_asked: RwSignal::new(false),
             register: RwSignal::new(Vec::new()),
             update_ready: RwSignal::new(false),
             storage_error: RwSignal::new(None),
