@@ -48,7 +48,7 @@ export async function continueOn(page: Page) {
 export async function installAndEnrol(page: Page, server: AppServer, { name = "Nurse B Example", role = "District or community nurse" } = {}) {
   const code = server.addOrganisation(`Puddlecombe Surgery ${Math.random().toString(36).slice(2, 8)}`);
   await page.goto("/app");
-  await appReady(page);
+  // Not enrolled yet: the server's page says how; the app itself waits for the enrolment.
   await page.getByRole("button", { name: "Enrol this device" }).click();
   await expect(page).toHaveURL(/\/enrol\?next=app$/);
   await page.getByLabel("Your name").fill(name);

@@ -149,12 +149,16 @@ pub fn OfflineApp() -> impl IntoView {
                 state.load(opened);
                 worker::register(state);
                 sync::start(state);
-                spawn_local(async move {
-                    check_enrolment(state).await;
-                    state.enrolment_asked.set(true);
-                });
                 spawn_local(refresh_register(state));
                 spawn_local(sync::refresh_forms(state));
+                // A first visit after enrolment: the server's page names the person
+                // already, so the app waits for the same answer rather than show
+                // "Enrol this device" for a moment.
+                if state.profile.with_untracked(Option::is_none) && enrolled_here() {
+                    ask_about_enrolment(state).await;
+                } else {
+                    spawn_local(ask_about_enrolment(state));
+                }
                 ready.set(true);
                 first::step_aside();
                 crate::mark_hydrated();
@@ -289,6 +293,11 @@ async fn check_enrolment(state: OfflineState) {
         _ => Enrolment::Unconfirmed,
     };
     state.enrolment.set(enrolment);
+}
+
+async fn ask_about_enrolment(state: OfflineState) {
+    check_enrolment(state).await;
+    state.enrolment_asked.set(true);
 }
 
 /// Whether this browser holds the marker set beside the device cookie at enrolment.

@@ -45,6 +45,13 @@ pub fn AppPage() -> impl IntoView {
 
 #[component]
 fn FirstScreen(visitor: Visitor) -> impl IntoView {
+    // Read by loader.js: only an enrolled phone has a use for the app yet.
+    let kind = match &visitor {
+        Visitor::Shell => "shell",
+        Visitor::NotEnrolled => "not-enrolled",
+        Visitor::Withdrawn => "withdrawn",
+        Visitor::Enrolled { .. } => "enrolled",
+    };
     let body = match visitor {
         Visitor::Shell => view! {
             <p data-testid="app-starting">"Opening the app…"</p>
@@ -75,7 +82,7 @@ fn FirstScreen(visitor: Visitor) -> impl IntoView {
     };
     view! {
         <Title text="Tell us what you saw"/>
-        <div id=FIRST_SCREEN_ID data-testid="app-opening">
+        <div id=FIRST_SCREEN_ID data-testid="app-opening" data-visitor=kind>
             <h1>"Tell us what you saw"</h1>
             {body}
         </div>

@@ -34,11 +34,6 @@ pub fn Home() -> impl IntoView {
         <UpdateNotice/>
         <StorageProblem/>
         <h1>"Tell us what you saw"</h1>
-        // Before enrolment the phone keeps nothing the browser could evict; said
-        // then, it would also push down what the page showed before the app ran.
-        <Show when=keeps_anything>
-            <StorageRisk/>
-        </Show>
         <EnrolmentStatus/>
         // The one thing most visits come for, first and above the fold.
         <Show when=can_start>
@@ -52,6 +47,12 @@ pub fn Home() -> impl IntoView {
         <SentList/>
         <Show when=keeps_anything>
             <LeavePhone/>
+        </Show>
+        // Before enrolment the phone keeps nothing the browser could evict. Last:
+        // the browser answers a moment after the page is drawn, and said higher
+        // up it would push down what was already there.
+        <Show when=keeps_anything>
+            <StorageRisk/>
         </Show>
     }
 }
