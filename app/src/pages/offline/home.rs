@@ -108,7 +108,12 @@ pub fn StartFeedback(#[prop(optional)] start: Option<Callback<MouseEvent>>) -> i
 }
 
 #[component]
-pub fn ChecklistItem(id: String, title: String, description: String, #[prop(optional)] start: Option<Callback<MouseEvent>>) -> impl IntoView {
+pub fn ChecklistItem(
+    id: String,
+    title: String,
+    description: String,
+    #[prop(optional)] start: Option<Callback<MouseEvent>>,
+) -> impl IntoView {
     view! {
         <li class="checklists__item">
             <a class="nhsuk-button nhsuk-button--secondary" href=new_href(&id) role="button" draggable="false" on:click=move |ev| run(start, ev)>
