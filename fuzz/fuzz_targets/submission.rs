@@ -1,40 +1,8 @@
 //! Any bytes, as a phone's submission or as the answers to each form: the
-//! server's parsing, clock check, validation and severity never panic, and
-//! whatever they accept reads back exactly as the store would write it.
+//! invariants in `app::domain::submission::invariants`, under libFuzzer.
 
 #![no_main]
 
-use app::domain::{
-    forms::{self, Answers, RawAnswers},
-    submission::SubmissionRequest,
-};
-use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
-    let now = Utc.with_ymd_and_hms(2026, 12, 1, 12, 0, 0).unwrap();
-    let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
-    if let Ok(request) = serde_json::from_slice::<SubmissionRequest>(data) {
-        if request.check_clock(now).is_ok() {
-            let stored = request.submitted_at.to_rfc3339();
-            assert!(DateTime::<FixedOffset>::parse_from_rfc3339(&stored).is_ok(), "an accepted clock must read back: {stored}");
-        }
-        if let Some(form) = forms::find(&request.form_id, request.form_version) {
-            check_answers(form, &request.answers, today);
-        }
-    }
-    if let Ok(raw) = serde_json::from_slice::<RawAnswers>(data) {
-        for form in forms::built_in() {
-            check_answers(form, &raw, today);
-        }
-    }
-});
-
-fn check_answers(form: &forms::FormDefinition, raw: &RawAnswers, today: NaiveDate) {
-    let Ok(answers) = form.validate(raw, today) else { return };
-    let assessment = form.assess(&answers);
-    assert!(!assessment.reason.is_empty(), "every severity says why");
-    let stored = serde_json::to_string(&answers).expect("valid answers serialise");
-    let read_back: Answers = serde_json::from_str(&stored).expect("stored answers read back");
-    assert_eq!(read_back, answers, "answers round-trip through the store's JSON");
-}
+fuzz_target!(|data: &[u8]| app::domain::submission::invariants::check_any_bytes(data));

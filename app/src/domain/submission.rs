@@ -9,6 +9,8 @@ use super::{
     FieldError,
 };
 
+pub mod invariants;
+
 /// The earliest device clock the server stores: no phone that runs this app
 /// is set before it, and it keeps every stored year four digits long.
 const EARLIEST_CLOCK_YEAR: i32 = 2000;
