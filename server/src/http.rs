@@ -25,10 +25,10 @@ pub use extract::DeviceTokenLifetime;
 pub use offline::ServiceWorker;
 pub use site::SiteFiles;
 pub use sync::LostReplies;
-pub use triage::Arrivals;
 
 pub use error::AppError;
 
+use crate::arrivals::Arrivals;
 use axum::{extract::DefaultBodyLimit, extract::FromRef, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};

@@ -13,8 +13,8 @@ use app::domain::{
 use chrono::{NaiveDate, Utc};
 
 use crate::{
+    arrivals::Arrivals,
     credentials::hash_secret,
-    http::Arrivals,
     store::{AlertChannel, Device, NewSubmission, Recorded, SharedStore, StoreError},
 };
 

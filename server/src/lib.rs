@@ -6,6 +6,7 @@
 #![recursion_limit = "256"]
 
 pub mod alerts;
+pub mod arrivals;
 pub mod backups;
 pub mod cli;
 mod connections;
@@ -20,5 +21,6 @@ pub mod register;
 pub mod relay;
 pub mod settings;
 pub mod startup;
+pub mod steps;
 pub mod store;
 pub mod telemetry;

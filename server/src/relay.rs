@@ -8,17 +8,13 @@
 //! listener that loses its connection reconnects, then catches up: open
 //! inboxes fetch everything, and the published versions are read again.
 
-use std::time::Duration;
+use std::{future::Future, time::Duration};
 
 use sqlx::postgres::{PgListener, PgPool, PgPoolOptions};
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-use crate::{
-    http::Arrivals,
-    settings::Settings,
-    store::{OpenError, SharedStore},
-};
+use crate::{settings::Settings, store::OpenError};
 
 /// New observations, by id, separated by spaces.
 const ARRIVED: &str = "chf_arrived";
@@ -115,10 +111,19 @@ async fn notify(pool: &PgPool, channel: &str, payload: &str) {
     }
 }
 
+/// What a server does with what it hears (wired in `crate::startup`): the
+/// relay only carries the news, so it depends on none of its hearers.
+pub trait News: Send + Sync + 'static {
+    /// An observation was stored (the nil id: "fetch everything").
+    fn arrived(&self, id: Uuid);
+    /// A form version was published (or may have been, after a gap).
+    fn published(&self) -> impl Future<Output = ()> + Send;
+}
+
 impl Listener {
     /// Passes each notification on until the server stops: observations to
     /// this server's open inboxes, published versions to its form engine.
-    pub async fn listen(self, arrivals: Arrivals, store: SharedStore) {
+    pub async fn listen(self, news: impl News) {
         let Some((mut listener, pool)) = self.0 else { return };
         loop {
             match listener.try_recv().await {
@@ -126,21 +131,21 @@ impl Listener {
                     ARRIVED => {
                         for word in notification.payload().split_whitespace() {
                             match word.parse() {
-                                Ok(id) => arrivals.announce_here(id),
+                                Ok(id) => news.arrived(id),
                                 Err(_) => tracing::warn!(payload = word, "an arrival that is not an id"),
                             }
                         }
                     }
                     _ => {
                         tracing::info!(version = notification.payload(), "a form version was published on another server");
-                        refresh_definitions(&store).await;
+                        news.published().await;
                     }
                 },
                 // The connection was lost and is back: whatever was sent
                 // meanwhile is caught up on.
                 Ok(None) => {
                     tracing::warn!("lost the database's notifications for a moment; catching up");
-                    catch_up(&arrivals, &store).await;
+                    catch_up(&news).await;
                 }
                 // Lost, and perhaps still held (sqlx keeps a connection that
                 // failed in some ways): a new one, once one can be had.
@@ -153,7 +158,7 @@ impl Listener {
                         }
                     };
                     tracing::info!("hearing the database's notifications again");
-                    catch_up(&arrivals, &store).await;
+                    catch_up(&news).await;
                 }
             }
         }
@@ -161,13 +166,7 @@ impl Listener {
 }
 
 /// After a gap: open inboxes fetch everything, and the published versions are read again.
-async fn catch_up(arrivals: &Arrivals, store: &SharedStore) {
-    arrivals.announce_here(Uuid::nil());
-    refresh_definitions(store).await;
-}
-
-async fn refresh_definitions(store: &SharedStore) {
-    if let Err(err) = crate::definitions::refresh(store).await {
-        tracing::warn!(error = %err, "cannot read the published form versions");
-    }
+async fn catch_up(news: &impl News) {
+    news.arrived(Uuid::nil());
+    news.published().await;
 }

@@ -8,6 +8,7 @@ use tokio::net::TcpListener;
 
 use crate::{
     alerts::Alerting,
+    arrivals::Arrivals,
     connections,
     http::{self, AppState},
     settings::Settings,
@@ -37,7 +38,7 @@ pub struct Application {
     address: SocketAddr,
     router: axum::Router,
     store: SharedStore,
-    arrivals: http::Arrivals,
+    arrivals: Arrivals,
     listener: crate::relay::Listener,
     alerting: Alerting,
     pattern_rule: app::domain::triage::PatternRule,
@@ -50,7 +51,7 @@ impl Application {
         // Listening first, so a version another server publishes while this one reads is not missed.
         let (relay, listener) = crate::relay::open(settings).await?;
         crate::definitions::load(&store).await.map_err(StartError::Definitions)?;
-        let arrivals = http::Arrivals::new(relay.clone());
+        let arrivals = Arrivals::new(relay.clone());
         let site_files = http::SiteFiles::beside_binary();
         // Every page, Leptos's and the unit's, names the stylesheet as this build did.
         let _ = app::STYLESHEET_HREF.set(site_files.stylesheet_href());
@@ -111,7 +112,7 @@ impl Application {
         tracing::info!(address = %self.address, "listening");
         let arrivals = self.arrivals;
         // News from the other servers on the database, when there are any.
-        let relayed = tokio::spawn(self.listener.listen(arrivals.clone(), self.store.clone()));
+        let relayed = tokio::spawn(self.listener.listen(Hearers { arrivals: arrivals.clone(), store: self.store.clone() }));
         let signal = async move {
             signal.await;
             arrivals.shut_down();
@@ -161,5 +162,23 @@ async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => tracing::info!("Ctrl-C received; shutting down"),
         () = terminate => tracing::info!("SIGTERM received; shutting down"),
+    }
+}
+
+/// Who on this server hears the other servers' news: its open inboxes and its form engine.
+struct Hearers {
+    arrivals: Arrivals,
+    store: SharedStore,
+}
+
+impl crate::relay::News for Hearers {
+    fn arrived(&self, id: uuid::Uuid) {
+        self.arrivals.announce_here(id);
+    }
+
+    async fn published(&self) {
+        if let Err(err) = crate::definitions::refresh(&self.store).await {
+            tracing::warn!(error = %err, "cannot read the published form versions");
+        }
     }
 }

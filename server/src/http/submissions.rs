@@ -8,9 +8,10 @@ use axum::{extract::State, http::StatusCode, routing::post, Json, Router};
 use super::{
     error::AppError,
     extract::{ApiJson, EnrolledDevice},
-    AppState, Arrivals,
+    AppState,
 };
 use crate::{
+    arrivals::Arrivals,
     intake::{take_in, AlertChannels, Intake, Refusal},
     store::{Device, SharedStore},
 };

@@ -13,9 +13,10 @@ use axum::{extract::State, http::StatusCode, response::IntoResponse, routing::po
 use super::{
     error::AppError,
     extract::{ApiJson, EnrolledDevice},
-    AppState, Arrivals,
+    AppState,
 };
 use crate::{
+    arrivals::Arrivals,
     intake::{take_in, AlertChannels, Intake, Refusal},
     store::{Device, SharedStore},
 };

@@ -18,8 +18,6 @@ mod schema;
 mod services;
 mod steps;
 
-pub use live::Arrivals;
-
 use axum::{
     routing::{get, post},
     Router,
