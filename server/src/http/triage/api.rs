@@ -26,7 +26,6 @@ use super::{
         AnswerInWords, AreaRatings, ChecklistSummary, Filters, Me, ObservationDetail, ObservationList, ObservationSummary, Officer,
         ServicePicture, StepBody, StepTaken, TimelineEntry, Visitor,
     },
-    steps::{apply_step, StepField, StepRefused, StepRequest},
 };
 use crate::http::{
     error::{AppError, ErrorBody},
@@ -34,6 +33,7 @@ use crate::http::{
     staff::{Staff, CSRF_HEADER},
     AppState,
 };
+use crate::steps::{apply_step, StepField, StepRefused, StepRequest};
 
 pub mod concerns;
 
@@ -163,7 +163,7 @@ pub(crate) async fn step(
         note: body.note,
         share_with_visitor: body.share_with_visitor,
     };
-    match apply_step(&state, &staff.0, id, Some(body.version), &request).await? {
+    match apply_step(&state.store, state.reply_window_days, &staff.0, id, Some(body.version), &request).await? {
         Ok((version, status)) => Ok(Json(StepTaken { version, status })),
         Err(StepRefused::NotFound) => Err(not_found()),
         Err(StepRefused::Unknown(message)) => Err(AppError::BadRequest(message.to_owned())),

@@ -20,10 +20,11 @@ use uuid::Uuid;
 use super::{
     observations::{render_observation, Done, Shown},
     pages::{self, StepProblem},
-    steps::{StepField, StepRefused},
+    steps::refusal_on_page,
 };
 use crate::{
     http::{error::AppError, staff::Staff, AppState},
+    steps::{StepField, StepRefused},
     store::{ConcernChange, ConcernEventDraft, Grouped, StaffSession, StepApplied, TriageEvent},
 };
 
@@ -291,7 +292,7 @@ pub async fn take_step(
     let request = &ConcernStepRequest { step: post.step, officer: post.officer, note: post.note };
     let (status, problem) = match apply_concern_step(&state, &staff, number, post.version.parse().ok(), request).await? {
         Ok(_) => return Ok(Redirect::to(&format!("/triage/concerns/{number}?done=1#trail")).into_response()),
-        Err(refused) => refused.on_page(&request.step, &request.note),
+        Err(refused) => refusal_on_page(refused, &request.step, &request.note),
     };
     render_concern(&state, &staff, &id, problem, false, status).await
 }

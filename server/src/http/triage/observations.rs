@@ -14,10 +14,11 @@ use uuid::Uuid;
 
 use super::{
     pages::{self, StepProblem},
-    steps::{apply_step, StepRequest},
+    steps::refusal_on_page,
 };
 use crate::{
     http::{error::AppError, staff::Staff, AppState},
+    steps::{apply_step, StepRequest},
     store::StaffSession,
 };
 
@@ -127,13 +128,14 @@ pub async fn take_step(
         note: post.note,
         share_with_visitor: post.share.is_some(),
     };
-    let (status, problem) = match apply_step(&state, &staff, uuid, post.version.parse().ok(), request).await? {
-        // The page then says what was done (from the trail), so the person knows it took.
-        Ok(_) => return Ok(Redirect::to(&format!("/triage/observations/{uuid}?done=1#timeline")).into_response()),
-        Err(refused) => {
-            let (status, problem) = refused.on_page(&request.step, &request.note);
-            (status, problem.map(|problem| StepProblem { shared: request.share_with_visitor, ..problem }))
-        }
-    };
+    let (status, problem) =
+        match apply_step(&state.store, state.reply_window_days, &staff, uuid, post.version.parse().ok(), request).await? {
+            // The page then says what was done (from the trail), so the person knows it took.
+            Ok(_) => return Ok(Redirect::to(&format!("/triage/observations/{uuid}?done=1#timeline")).into_response()),
+            Err(refused) => {
+                let (status, problem) = refusal_on_page(refused, &request.step, &request.note);
+                (status, problem.map(|problem| StepProblem { shared: request.share_with_visitor, ..problem }))
+            }
+        };
     render_observation(&state, &staff, &id, Shown { problem, step_taken: false }, status).await
 }

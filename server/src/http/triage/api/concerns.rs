@@ -18,7 +18,6 @@ use super::{
             AddToConcernBody, ConcernBrief, ConcernDetail, ConcernStepBody, ConcernStepTaken, NewConcernBody, ObservationSummary,
             TimelineEntry,
         },
-        steps::StepRefused,
     },
     step_field,
 };
@@ -28,6 +27,7 @@ use crate::http::{
     staff::{Staff, CSRF_HEADER},
     AppState,
 };
+use crate::steps::StepRefused;
 
 /// Which concerns to list.
 #[derive(Deserialize, IntoParams)]
