@@ -204,7 +204,7 @@ async function publishAsAdmin(server: AppServer, definition: unknown): Promise<n
   return published.status;
 }
 
-test("an admin publishes a new checklist version: the phone picks it up, and a draft on the old one is still sent on it", async () => {
+test("an admin publishes a new checklist version: the phone picks it up, and a draft on the old one is still sent on it", { tag: "@store" }, async () => {
   const { server, context, page } = await installedPhone();
   // A draft of the experts-by-experience visit, begun on version 1.
   await page.getByRole("button", { name: "Start: Experts-by-experience visit" }).click();
@@ -344,7 +344,7 @@ test("QuIS taps are saved as they happen: a reload keeps every count", async () 
   await context.close();
 });
 
-test("a My Home Life self-assessment with no signal arrives once back online, themes grouped in triage", async () => {
+test("a My Home Life self-assessment with no signal arrives once back online, themes grouped in triage", { tag: "@store" }, async () => {
   const { server, context, page } = await installedPhone();
   await context.setOffline(true);
   await server.down();
@@ -375,7 +375,7 @@ const withSignal: [string, (page: Page) => Promise<void>, string, string, string
   ["My Home Life self-assessment", fillMyHomeLife, "my-home-life", "green", "Not started yet"],
 ];
 for (const [title, fill, formId, expectedSeverity, inSummary] of withSignal) {
-  test(`${title} sent with a signal shows its summary on the service's page`, async () => {
+  test(`${title} sent with a signal shows its summary on the service's page`, { tag: "@store" }, async () => {
     const { server, context, page } = await installedPhone();
     await fill(page);
     await sendWithSignal(page);

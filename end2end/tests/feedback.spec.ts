@@ -155,7 +155,7 @@ async function fullJourneyWithAChange(page: Page) {
   expect(row!.answers.service).toEqual({ type: "service", value: "1-000000003" });
 }
 
-test("a GP fills in the whole form on a 360 px phone, changes an answer and sends it", async ({ page }) => {
+test("a GP fills in the whole form on a 360 px phone, changes an answer and sends it", { tag: "@store" }, async ({ page }) => {
   await fullJourneyWithAChange(page);
 });
 

@@ -9,7 +9,7 @@ const PASSWORD = "correct horse battery staple";
 
 test.describe.configure({ timeout: 180_000 });
 
-test("a GP's form closed with a shared outcome: the phone shows Closed and the outcome after one sync, and again offline", async ({ browser }) => {
+test("a GP's form closed with a shared outcome: the phone shows Closed and the outcome after one sync, and again offline", { tag: "@store" }, async ({ browser }) => {
   const server = await AppServer.start();
   const { context } = await openPhone(server);
   try {

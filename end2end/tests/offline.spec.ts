@@ -34,7 +34,7 @@ async function goOffline(context: BrowserContext, server: AppServer) {
   await server.down();
 }
 
-test("online once, then three forms with no signal survive a browser restart and arrive exactly once", async () => {
+test("online once, then three forms with no signal survive a browser restart and arrive exactly once", { tag: "@store" }, async () => {
   const installed = await installedPhone();
   const { server, profile } = installed;
   let { context, page } = installed;
@@ -82,7 +82,7 @@ test("online once, then three forms with no signal survive a browser restart and
   await context.close();
 });
 
-test("a reply lost after the server stored the batch: the retry makes no duplicate", async () => {
+test("a reply lost after the server stored the batch: the retry makes no duplicate", { tag: "@store" }, async () => {
   const { server, context, page } = await installedPhone(["--test-lose-sync-replies", "1"]);
   const replies: number[] = [];
   page.on("response", (response) => {
@@ -178,7 +178,7 @@ test("an outbox larger than the server takes in one request goes in batches cut 
   await context.close();
 });
 
-test("a form refused for its date is corrected on the phone and sent again, stored once under its first id", async () => {
+test("a form refused for its date is corrected on the phone and sent again, stored once under its first id", { tag: "@store" }, async () => {
   const { server, context, page } = await installedPhone();
   const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
   const id = crypto.randomUUID();
@@ -248,7 +248,7 @@ test("the signal returns while another sender holds the outbox: the form goes on
   await context.close();
 });
 
-test("two tabs coming back online at once: each form goes up in one request only, and arrives once", async () => {
+test("two tabs coming back online at once: each form goes up in one request only, and arrives once", { tag: "@store" }, async () => {
   const { server, context, page: first } = await installedPhone();
   await goOffline(context, server);
   for (let n = 0; n < 3; n++) {

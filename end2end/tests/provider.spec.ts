@@ -30,7 +30,7 @@ async function checkBothWidths(page: Page) {
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 
-test("a home reads what was shared without who sent it, replies and plans; another home gets 404; a late reply is refused and flagged", async ({ browser }) => {
+test("a home reads what was shared without who sent it, replies and plans; another home gets 404; a late reply is refused and flagged", { tag: "@store" }, async ({ browser }) => {
   const server = await AppServer.start();
   try {
     server.addUser("jo@example.org", "Jo Test", "commissioner", PASSWORD);
@@ -141,7 +141,7 @@ test("a home reads what was shared without who sent it, replies and plans; anoth
   }
 });
 
-test("a home completes its My Home Life self-assessment online, sees it among its earlier ones and shares it with the unit", async ({ browser }) => {
+test("a home completes its My Home Life self-assessment online, sees it among its earlier ones and shares it with the unit", { tag: "@store" }, async ({ browser }) => {
   const server = await AppServer.start();
   try {
     server.addUser("jo@example.org", "Jo Test", "commissioner", PASSWORD);

@@ -26,7 +26,7 @@ test("the register page is server-rendered with the whole demo register, and loa
   expect(fetched.filter((path) => path.endsWith(".wasm") || /^\/pkg\/.*\.js$/.test(path))).toEqual([]);
 });
 
-test("search without JavaScript submits the form and filters on the server", async ({ browser }) => {
+test("search without JavaScript submits the form and filters on the server", { tag: "@store" }, async ({ browser }) => {
   const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 740 } });
   const page = await context.newPage();
   await page.goto("/");
@@ -40,7 +40,7 @@ test("search without JavaScript submits the form and filters on the server", asy
   await context.close();
 });
 
-test("once hydrated, results follow the typing without a page load", async ({ page }) => {
+test("once hydrated, results follow the typing without a page load", { tag: "@store" }, async ({ page }) => {
   const errors = watchErrors(page);
   await page.goto("/");
   // The app marks <html> from an effect, which only runs once hydrated.
@@ -68,7 +68,7 @@ test("once hydrated, results follow the typing without a page load", async ({ pa
   expect(errors.filter((error) => !error.includes("net::ERR_FAILED"))).toEqual([]);
 });
 
-test("hostile search text is shown as text, never run", async ({ page }) => {
+test("hostile search text is shown as text, never run", { tag: "@store" }, async ({ page }) => {
   const errors = watchErrors(page);
   let dialogs = 0;
   page.on("dialog", (dialog) => {

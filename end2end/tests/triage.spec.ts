@@ -37,7 +37,7 @@ async function logIn(page: Page, server: AppServer, email: string, check = false
   await expect(page).toHaveURL(/\/triage$/);
 }
 
-test("a commissioner takes an urgent observation from new to closed and reads the timeline", async ({ page }) => {
+test("a commissioner takes an urgent observation from new to closed and reads the timeline", { tag: "@store" }, async ({ page }) => {
   const server = await AppServer.start();
   try {
     server.addUser("jo@example.org", "Jo Test", "commissioner", PASSWORD);
@@ -110,7 +110,7 @@ test("a commissioner takes an urgent observation from new to closed and reads th
   }
 });
 
-test("a new observation appears in an open inbox without a reload, and the CSV has its columns", async ({ page }) => {
+test("a new observation appears in an open inbox without a reload, and the CSV has its columns", { tag: "@store" }, async ({ page }) => {
   const server = await AppServer.start();
   try {
     server.addUser("jo@example.org", "Jo Test", "commissioner", PASSWORD);
@@ -139,7 +139,7 @@ test("a new observation appears in an open inbox without a reload, and the CSV h
   }
 });
 
-test("at 1280×800 the inbox's first screen holds 8 observations, risk of harm first; filters fold; a reference finds its observation; all homes sorts", async ({ page }) => {
+test("at 1280×800 the inbox's first screen holds 8 observations, risk of harm first; filters fold; a reference finds its observation; all homes sorts", { tag: "@store" }, async ({ page }) => {
   const server = await AppServer.start();
   try {
     server.addUser("jo@example.org", "Jo Test", "commissioner", PASSWORD);
@@ -193,7 +193,7 @@ test("at 1280×800 the inbox's first screen holds 8 observations, risk of harm f
   }
 });
 
-test("a commissioner groups two observations about one home into a concern and closes it, at 1280 and 320 px", async ({ page }) => {
+test("a commissioner groups two observations about one home into a concern and closes it, at 1280 and 320 px", { tag: "@store" }, async ({ page }) => {
   const server = await AppServer.start();
   try {
     server.addUser("jo@example.org", "Jo Test", "commissioner", PASSWORD);
@@ -246,7 +246,7 @@ test("a commissioner groups two observations about one home into a concern and c
   }
 });
 
-test("an analyst downloads one form version's answers from the forms page, at 1280 and 320 px", async ({ page }) => {
+test("an analyst downloads one form version's answers from the forms page, at 1280 and 320 px", { tag: "@store" }, async ({ page }) => {
   const server = await AppServer.start();
   try {
     server.addUser("jo@example.org", "Jo Test", "commissioner", PASSWORD);
@@ -273,7 +273,7 @@ test("an analyst downloads one form version's answers from the forms page, at 12
   }
 });
 
-test("an observation's page puts what was seen first, reads at 1280 and 320 px, and prints without navigation or forms", async ({ page }) => {
+test("an observation's page puts what was seen first, reads at 1280 and 320 px, and prints without navigation or forms", { tag: "@store" }, async ({ page }) => {
   const server = await AppServer.start();
   try {
     server.addUser("jo@example.org", "Jo Test", "commissioner", PASSWORD);
@@ -299,7 +299,7 @@ test("an observation's page puts what was seen first, reads at 1280 and 320 px, 
   }
 });
 
-test("two commissioners acting at once: the second is told, and keeps what they typed", async ({ browser }) => {
+test("two commissioners acting at once: the second is told, and keeps what they typed", { tag: "@store" }, async ({ browser }) => {
   const server = await AppServer.start();
   // Two people: two browser contexts, each with its own session cookie.
   const joContext = await browser.newContext({ viewport: { width: 360, height: 740 } });
