@@ -1,16 +1,17 @@
 //! The HTTP surface: Leptos pages and server functions, health checks, static
 //! files, and the layers every response passes through.
 
+mod admin;
 mod attempts;
 pub(crate) mod devices;
 mod error;
 mod extract;
-mod forms;
 mod health;
 mod journey;
 mod news;
 pub(crate) mod offline;
 mod openapi;
+mod pages;
 mod provider;
 mod security;
 mod server_fns;
@@ -131,7 +132,7 @@ pub fn router(state: AppState, body_timeout: std::time::Duration) -> Router {
         .merge(journey::router())
         .merge(staff::router())
         .merge(triage::router())
-        .merge(forms::router())
+        .merge(admin::router())
         .merge(openapi::router())
         .leptos_routes_with_context(&state, page_routes(), provide_store.clone(), move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_store, shell));

@@ -8,7 +8,7 @@ use utoipa::{
     Modify, OpenApi,
 };
 
-use super::{devices, error::ErrorBody, forms, news, offline, staff, submissions, sync, triage, AppState};
+use super::{admin::forms, devices, error::ErrorBody, news, offline, staff, submissions, sync, triage, AppState};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/openapi.json", get(openapi))

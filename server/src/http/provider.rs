@@ -21,15 +21,13 @@ use chrono::Utc;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{
-    error::AppError,
-    staff::ProviderAccount,
-    triage::pages::{self, ProviderProblem},
-    AppState,
-};
+use super::{error::AppError, staff::ProviderAccount, AppState};
 use crate::store::{ActionDone, DoneMarked, NewReply, SharedObservation};
 
+mod pages;
 mod self_assessments;
+
+use pages::ProviderProblem;
 
 pub fn router() -> Router<AppState> {
     Router::new()

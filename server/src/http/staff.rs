@@ -19,7 +19,7 @@ use axum::{
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::{attempts::ClientAddress, error::AppError, triage::pages, AppState};
+use super::{attempts::ClientAddress, error::AppError, pages, AppState};
 use crate::{
     credentials::{hash_secret, new_device_token},
     store::{NewSession, StaffSession},

@@ -18,13 +18,13 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{
+use super::pages;
+use crate::definitions::{self, PublishError};
+use crate::http::{
     error::AppError,
     staff::{Staff, CSRF_HEADER},
-    triage::pages,
     AppState,
 };
-use crate::definitions::{self, PublishError};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/forms", get(list).post(publish)).route("/triage/forms", get(page).post(upload))

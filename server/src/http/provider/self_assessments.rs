@@ -17,14 +17,12 @@ use chrono::Utc;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{home_name, home_names, not_found};
+use super::{
+    home_name, home_names, not_found,
+    pages::{self, SelfAssessmentForm},
+};
 use crate::{
-    http::{
-        error::AppError,
-        staff::ProviderAccount,
-        triage::pages::{self, SelfAssessmentForm},
-        AppState,
-    },
+    http::{error::AppError, staff::ProviderAccount, AppState},
     store::NewSelfAssessment,
 };
 
