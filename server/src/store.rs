@@ -4,6 +4,7 @@
 
 mod columns;
 pub mod postgres;
+mod rows;
 pub mod sqlite;
 
 use std::sync::Arc;

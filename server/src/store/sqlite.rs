@@ -25,7 +25,7 @@ use sqlx::{
     SqlitePool,
 };
 
-use super::columns::{corrupt, database, optional_time, time, unique_or_database};
+use super::columns::{corrupt, database, time, unique_or_database};
 use super::OpenError;
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");

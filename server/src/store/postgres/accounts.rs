@@ -1,11 +1,12 @@
 //! Staff accounts and sessions in PostgreSQL.
 
-use app::domain::accounts::{Email, Role};
+use app::domain::accounts::Email;
 use chrono::{DateTime, Utc};
-use sqlx::{postgres::PgRow, Row};
+use sqlx::Row;
 
-use super::{corrupt, database, nocase, unique_or_database, PostgresStore};
+use super::{database, nocase, unique_or_database, PostgresStore};
 pub(super) use crate::store::columns::timestamp;
+pub(super) use crate::store::rows::user_from_row;
 use crate::store::{AccountStore, NewSession, NewUser, StaffSession, StoreError, User};
 
 #[async_trait::async_trait]
@@ -80,14 +81,4 @@ impl AccountStore for PostgresStore {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await.map_err(database)?;
         Ok(())
     }
-}
-
-pub(super) fn user_from_row(row: &PgRow) -> Result<User, StoreError> {
-    let role: String = row.try_get("role").map_err(database)?;
-    Ok(User {
-        id: row.try_get("id").map_err(database)?,
-        email: row.try_get("email").map_err(database)?,
-        name: row.try_get("name").map_err(database)?,
-        role: Role::parse(&role).ok_or_else(|| corrupt(format!("role {role}")))?,
-    })
 }

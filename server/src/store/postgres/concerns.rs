@@ -9,15 +9,16 @@ use app::domain::{
     register::CqcLocationId,
 };
 use chrono::{DateTime, Utc};
-use sqlx::{postgres::PgRow, PgConnection, Postgres, QueryBuilder, Row};
+use sqlx::{PgConnection, Postgres, QueryBuilder, Row};
 use uuid::Uuid;
 
 use super::{
     accounts::timestamp,
-    corrupt, database, text, time,
+    corrupt, database, text,
     triage::{event_from_row, item_from_row, ITEM_COLUMNS, ITEM_JOINS},
     PostgresStore,
 };
+use crate::store::rows::concern_summary_from_row;
 use crate::store::{
     Concern, ConcernChange, ConcernEventDraft, ConcernStore, ConcernSummary, Grouped, GroupingHint, StepApplied, StoreError, User,
 };
@@ -86,7 +87,7 @@ impl ConcernStore for PostgresStore {
         .await
         .map_err(database)?;
         let Some(row) = row else { return Ok(None) };
-        let summary = summary_from_row(&row)?;
+        let summary = concern_summary_from_row(&row)?;
         let assignee = match row.try_get::<Option<i64>, _>("assignee_id").map_err(database)? {
             Some(id) => Some(User {
                 id,
@@ -130,7 +131,7 @@ impl ConcernStore for PostgresStore {
         }
         // The id after the time: concerns started in the same instant keep one order.
         query.push(" ORDER BY c.status = 'closed', c.created_at DESC, c.id DESC LIMIT 500");
-        query.build().fetch_all(&self.pool).await.map_err(database)?.iter().map(summary_from_row).collect()
+        query.build().fetch_all(&self.pool).await.map_err(database)?.iter().map(concern_summary_from_row).collect()
     }
 
     async fn concern_of(&self, observation: Uuid) -> Result<Option<ConcernSummary>, StoreError> {
@@ -142,7 +143,7 @@ impl ConcernStore for PostgresStore {
         .await
         .map_err(database)?
         .as_ref()
-        .map(summary_from_row)
+        .map(concern_summary_from_row)
         .transpose()
     }
 
@@ -261,19 +262,4 @@ async fn write_event(tx: &mut PgConnection, concern: i64, event: &ConcernEventDr
         .await
         .map_err(database)?;
     Ok(())
-}
-
-fn summary_from_row(row: &PgRow) -> Result<ConcernSummary, StoreError> {
-    let status = text(row, "status")?;
-    let observations: i64 = row.try_get("observations").map_err(database)?;
-    Ok(ConcernSummary {
-        id: row.try_get("id").map_err(database)?,
-        service: CqcLocationId::parse(&text(row, "service_location_id")?).map_err(corrupt)?,
-        service_name: text(row, "service_name")?,
-        title: text(row, "title")?,
-        status: ConcernStatus::parse(&status).ok_or_else(|| corrupt(format!("concern status {status}")))?,
-        assignee: row.try_get("assignee").map_err(database)?,
-        observations: u32::try_from(observations).map_err(corrupt)?,
-        created_at: time(row, "created_at")?,
-    })
 }

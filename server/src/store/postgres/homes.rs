@@ -3,16 +3,14 @@
 //! when the window moves on.
 
 use app::domain::triage::{CHARTED_AREAS, CONCERN_RATINGS};
-use sqlx::{postgres::PgRow, Postgres, QueryBuilder, Row};
+use sqlx::{Postgres, QueryBuilder};
 
 use super::{
-    accounts::timestamp,
-    corrupt, database, lock, matches_nothing, nocase, optional_time,
-    register::{service_from_row, SERVICE_COLUMNS},
-    triage::escape_like,
-    Lock, PostgresStore,
+    accounts::timestamp, corrupt, database, lock, matches_nothing, nocase, register::SERVICE_COLUMNS, triage::escape_like, Lock,
+    PostgresStore,
 };
-use crate::store::{FigureWindows, HomeRow, HomesPage, HomesQuery, HomesSort, HomesStore, StoreError};
+use crate::store::rows::home_from_row;
+use crate::store::{FigureWindows, HomesPage, HomesQuery, HomesSort, HomesStore, StoreError};
 
 #[async_trait::async_trait]
 impl HomesStore for PostgresStore {
@@ -168,27 +166,4 @@ fn push_order(query: &mut QueryBuilder<'_, Postgres>, homes: &HomesQuery) {
     }
     // Services of one name keep one order from page to page.
     query.push(", v.location_id");
-}
-
-fn home_from_row(row: &PgRow) -> Result<HomeRow, StoreError> {
-    let count =
-        |column: &str| -> Result<u32, StoreError> { u32::try_from(row.try_get::<i64, _>(column).map_err(database)?).map_err(corrupt) };
-    let worst = |area: &str| -> Result<Option<u8>, StoreError> {
-        row.try_get::<Option<i64>, _>(format!("worst_{area}").as_str())
-            .map_err(database)?
-            .map(|rank| u8::try_from(rank).map_err(corrupt))
-            .transpose()
-    };
-    let [a, b, c, d] = CHARTED_AREAS.map(|(area, _)| area);
-    Ok(HomeRow {
-        service: service_from_row(row)?,
-        red: count("red")?,
-        amber: count("amber")?,
-        green: count("green")?,
-        concerns_before: count("concerns_before")?,
-        pattern: count("pattern")?,
-        open_items: count("open_items")?,
-        last_observed_at: optional_time(row, "last_observed_at")?,
-        worst: [worst(a)?, worst(b)?, worst(c)?, worst(d)?],
-    })
 }

@@ -3,19 +3,19 @@
 //! `provider_actions`. Every read is by the provider's own services, so a
 //! home never reaches another's observation, even by its id.
 
-use app::domain::{forms::Severity, providers::NewAction, register::CqcLocationId};
+use app::domain::{providers::NewAction, register::CqcLocationId};
 use chrono::{DateTime, Utc};
-use sqlx::{postgres::PgRow, Row};
+use sqlx::Row;
 use uuid::Uuid;
 
 use super::{
     accounts::timestamp,
-    corrupt, database, optional_time,
+    corrupt, database,
     submissions::{stored_from_row, COLUMNS},
     text, time, PostgresStore,
 };
-use crate::store::columns::day;
-use crate::store::{Action, ActionDone, DoneMarked, NewReply, ProviderStore, Reply, SharedItem, SharedObservation, StoreError};
+use crate::store::rows::{action_from_row, shared_item_from_row};
+use crate::store::{ActionDone, DoneMarked, NewReply, ProviderStore, Reply, SharedItem, SharedObservation, StoreError};
 
 const SHARED_COLUMNS: &str = "s.id, s.service_location_id, COALESCE(v.name || ', ' || v.town, s.service_location_id) AS service_name, \
     s.form_id, s.form_version, s.severity, s.received_at, s.shared_with_provider_at, s.compliment, s.reply_due_at, s.replied_at";
@@ -181,36 +181,4 @@ impl ProviderStore for PostgresStore {
 /// A provider's services as one bound array, for `= ANY($n)`.
 pub(super) fn service_ids(services: &[CqcLocationId]) -> Vec<String> {
     services.iter().map(|service| service.as_str().to_owned()).collect()
-}
-
-fn shared_item_from_row(row: &PgRow) -> Result<SharedItem, StoreError> {
-    let severity = text(row, "severity")?;
-    let version: i64 = row.try_get("form_version").map_err(database)?;
-    let service = text(row, "service_location_id")?;
-    Ok(SharedItem {
-        id: Uuid::parse_str(&text(row, "id")?).map_err(corrupt)?,
-        service: CqcLocationId::parse(&service).map_err(|_| corrupt(format!("location {service}")))?,
-        service_name: text(row, "service_name")?,
-        form_id: text(row, "form_id")?,
-        form_version: u32::try_from(version).map_err(corrupt)?,
-        severity: Severity::parse(&severity).ok_or_else(|| corrupt(format!("severity {severity}")))?,
-        received_at: time(row, "received_at")?,
-        shared_at: time(row, "shared_with_provider_at")?,
-        compliment: row.try_get("compliment").map_err(database)?,
-        reply_due_at: optional_time(row, "reply_due_at")?,
-        replied_at: optional_time(row, "replied_at")?,
-    })
-}
-
-fn action_from_row(row: &PgRow) -> Result<Action, StoreError> {
-    Ok(Action {
-        id: row.try_get("id").map_err(database)?,
-        what: text(row, "what")?,
-        who: text(row, "who")?,
-        due_on: day(&text(row, "due_on")?)?,
-        created_by: text(row, "created_by")?,
-        created_at: time(row, "created_at")?,
-        done_on: row.try_get::<Option<String>, _>("done_on").map_err(database)?.as_deref().map(day).transpose()?,
-        done_by: row.try_get("done_by").map_err(database)?,
-    })
 }

@@ -3,10 +3,10 @@
 
 use app::domain::register::CqcLocationId;
 use chrono::{DateTime, Utc};
-use sqlx::{postgres::PgRow, Row};
 use uuid::Uuid;
 
-use super::{accounts::timestamp, corrupt, database, optional_time, providers::service_ids, text, time, PostgresStore};
+use super::{accounts::timestamp, corrupt, database, providers::service_ids, PostgresStore};
+use crate::store::rows::self_assessment_from_row;
 use crate::store::{NewSelfAssessment, SelfAssessment, SelfAssessmentStore, StoreError};
 
 const COLUMNS: &str = "a.id, a.service_location_id, COALESCE(v.name || ', ' || v.town, a.service_location_id) AS service_name, \
@@ -46,7 +46,7 @@ impl SelfAssessmentStore for PostgresStore {
             .await
             .map_err(database)?
             .iter()
-            .map(from_row)
+            .map(self_assessment_from_row)
             .collect()
     }
 
@@ -61,7 +61,7 @@ impl SelfAssessmentStore for PostgresStore {
             .await
             .map_err(database)?
             .as_ref()
-            .map(from_row)
+            .map(self_assessment_from_row)
             .transpose()
     }
 
@@ -79,20 +79,4 @@ impl SelfAssessmentStore for PostgresStore {
                 .map_err(database)?;
         Ok(shared.rows_affected() == 1)
     }
-}
-
-fn from_row(row: &PgRow) -> Result<SelfAssessment, StoreError> {
-    let service = text(row, "service_location_id")?;
-    let version: i64 = row.try_get("form_version").map_err(database)?;
-    Ok(SelfAssessment {
-        id: Uuid::parse_str(&text(row, "id")?).map_err(corrupt)?,
-        service: CqcLocationId::parse(&service).map_err(|_| corrupt(format!("location {service}")))?,
-        service_name: text(row, "service_name")?,
-        user_name: text(row, "user_name")?,
-        form_id: text(row, "form_id")?,
-        form_version: u32::try_from(version).map_err(corrupt)?,
-        answers: serde_json::from_str(&text(row, "answers")?).map_err(corrupt)?,
-        created_at: time(row, "created_at")?,
-        shared_at: optional_time(row, "shared_at")?,
-    })
 }

@@ -4,13 +4,13 @@
 
 use std::collections::{HashMap, HashSet};
 
-use app::domain::{forms::Severity, register::CqcLocationId, submission::Receipt};
+use app::domain::{register::CqcLocationId, submission::Receipt};
 use chrono::{DateTime, Utc};
-use sqlx::{postgres::PgRow, PgConnection, Postgres, QueryBuilder, Row};
+use sqlx::{PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
 
-use super::{accounts::timestamp, corrupt, database, text, time, PostgresStore};
-use crate::store::columns::readable_clock;
+use super::{accounts::timestamp, corrupt, database, text, PostgresStore};
+pub(super) use crate::store::rows::{receipt_from_row, stored_from_row};
 use crate::store::{FormVersion, NewSubmission, ReceivedRange, Recorded, StoreError, StoredSubmission, SubmissionStore};
 
 pub(super) const COLUMNS: &str = "id, device_id, form_id, form_version, service_location_id, answers, content_hash, \
@@ -234,36 +234,11 @@ async fn stored_receipts(tx: &mut PgConnection, ids: &[String]) -> Result<HashMa
     Ok(found)
 }
 
-/// The receipt columns of a submission row: id, severity, severity_reason, received_at.
-pub(super) fn receipt_from_row(row: &PgRow) -> Result<Receipt, StoreError> {
-    let severity = text(row, "severity")?;
-    Ok(Receipt {
-        id: Uuid::parse_str(&text(row, "id")?).map_err(corrupt)?,
-        severity: Severity::parse(&severity).ok_or_else(|| corrupt(format!("severity {severity}")))?,
-        severity_reason: text(row, "severity_reason")?,
-        received_at: time(row, "received_at")?,
-    })
-}
-
-pub(super) fn stored_from_row(row: &PgRow) -> Result<StoredSubmission, StoreError> {
-    let version: i64 = row.try_get("form_version").map_err(database)?;
-    let id_text = &text(row, "id")?;
-    Ok(StoredSubmission {
-        receipt: receipt_from_row(row)?,
-        device_id: Uuid::parse_str(&text(row, "device_id")?).map_err(corrupt)?,
-        form_id: text(row, "form_id")?,
-        form_version: u32::try_from(version).map_err(corrupt)?,
-        service: CqcLocationId::parse(&text(row, "service_location_id")?).map_err(corrupt)?,
-        answers: serde_json::from_str(&text(row, "answers")?).map_err(corrupt)?,
-        submitted_at: readable_clock(&text(row, "submitted_at")?, id_text),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use app::domain::{
         device::{OrganisationName, ProfessionalName, ProfessionalRole},
-        forms::Assessment,
+        forms::{Assessment, Severity},
     };
 
     use super::*;

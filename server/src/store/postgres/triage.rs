@@ -1,25 +1,26 @@
 //! The inbox, observations and the audit trail in PostgreSQL.
 
 use app::domain::{
-    forms::Severity,
     register::CqcLocationId,
     submission::looks_like_reference,
     triage::{Outcome, CONCERN_RATINGS},
 };
 use chrono::{DateTime, Duration, Utc};
-use sqlx::{postgres::PgRow, Postgres, QueryBuilder, Row};
+use sqlx::{Postgres, QueryBuilder, Row};
 use uuid::Uuid;
 
 use super::{
     accounts::timestamp,
-    corrupt, database, lock, matches_nothing, optional_time,
+    corrupt, database, lock, matches_nothing,
     submissions::{stored_from_row, COLUMNS},
-    text, time, Lock, PostgresStore,
+    text, Lock, PostgresStore,
 };
 pub(super) use crate::store::columns::{escape_like, parse_status, severity_rank};
+pub(super) use crate::store::rows::{event_from_row, item_from_row};
+use crate::store::rows::{export_row_from_row, sharing_from_row};
 use crate::store::{
-    AreaMonth, Device, ExportRow, InboxCounts, InboxFilter, InboxItem, InboxPage, Observation, OverdueCutoffs, Sharing, StepApplied,
-    StoreError, TriageChange, TriageEvent, TriageStore, User,
+    AreaMonth, Device, ExportRow, InboxCounts, InboxFilter, InboxItem, InboxPage, Observation, OverdueCutoffs, StepApplied, StoreError,
+    TriageChange, TriageStore, User,
 };
 
 pub(super) const ITEM_COLUMNS: &str = "s.id, s.service_location_id, COALESCE(v.name, s.service_location_id) AS service_name, \
@@ -359,59 +360,6 @@ fn push_filter(query: &mut QueryBuilder<'_, Postgres>, filter: &InboxFilter) {
 fn area_with_concerns(area: &'static str) -> String {
     let ratings = CONCERN_RATINGS.map(|rating| format!("'{rating}'")).join(", ");
     format!(" AND (s.answers::json #>> '{{{area},value,value}}') IN ({ratings})")
-}
-
-pub(super) fn item_from_row(row: &PgRow) -> Result<InboxItem, StoreError> {
-    let severity = text(row, "severity")?;
-    let form_version: i64 = row.try_get("form_version").map_err(database)?;
-    Ok(InboxItem {
-        id: Uuid::parse_str(&text(row, "id")?).map_err(corrupt)?,
-        service: CqcLocationId::parse(&text(row, "service_location_id")?).map_err(corrupt)?,
-        service_name: text(row, "service_name")?,
-        town: text(row, "town")?,
-        form_id: text(row, "form_id")?,
-        form_version: u32::try_from(form_version).map_err(corrupt)?,
-        visit_date: row.try_get("visit_date").map_err(database)?,
-        visitor_role: text(row, "visitor_role")?,
-        severity: Severity::parse(&severity).ok_or_else(|| corrupt(format!("severity {severity}")))?,
-        risk_of_harm: row.try_get("risk_of_harm").map_err(database)?,
-        reply_overdue: row.try_get("reply_overdue").map_err(database)?,
-        severity_reason: text(row, "severity_reason")?,
-        status: parse_status(&text(row, "status")?)?,
-        assignee: row.try_get("assignee").map_err(database)?,
-        received_at: time(row, "received_at")?,
-    })
-}
-
-fn export_row_from_row(row: &PgRow) -> Result<ExportRow, StoreError> {
-    let optional = |column: &str| -> Result<Option<String>, StoreError> { row.try_get(column).map_err(database) };
-    Ok(ExportRow {
-        item: item_from_row(row)?,
-        visitor_organisation: text(row, "visitor_organisation")?,
-        outcome: optional("outcome")?.as_deref().and_then(Outcome::parse),
-        closed_at: optional_time(row, "closed_at")?,
-    })
-}
-
-fn sharing_from_row(row: &PgRow) -> Result<Option<Sharing>, StoreError> {
-    let Some(at) = optional_time(row, "shared_with_provider_at")? else { return Ok(None) };
-    Ok(Some(Sharing {
-        at,
-        compliment: row.try_get("compliment").map_err(database)?,
-        reply_due_at: optional_time(row, "reply_due_at")?,
-        replied_at: optional_time(row, "replied_at")?,
-    }))
-}
-
-pub(super) fn event_from_row(row: &PgRow) -> Result<TriageEvent, StoreError> {
-    Ok(TriageEvent {
-        at: time(row, "at")?,
-        user_name: text(row, "user_name")?,
-        kind: text(row, "kind")?,
-        detail: text(row, "detail")?,
-        note: text(row, "note")?,
-        shared_with_visitor: row.try_get("shared_with_visitor").map_err(database)?,
-    })
 }
 
 #[cfg(test)]

@@ -8,15 +8,16 @@ use app::domain::{
     register::CqcLocationId,
 };
 use chrono::{DateTime, Utc};
-use sqlx::{sqlite::SqliteRow, QueryBuilder, Row, Sqlite, SqliteConnection};
+use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 use uuid::Uuid;
 
 use super::{
     accounts::timestamp,
-    corrupt, database, time,
+    corrupt, database,
     triage::{event_from_row, item_from_row, ITEM_COLUMNS, ITEM_JOINS},
     SqliteStore,
 };
+use crate::store::rows::concern_summary_from_row;
 use crate::store::{
     Concern, ConcernChange, ConcernEventDraft, ConcernStore, ConcernSummary, Grouped, GroupingHint, StepApplied, StoreError, User,
 };
@@ -84,7 +85,7 @@ impl ConcernStore for SqliteStore {
         .await
         .map_err(database)?;
         let Some(row) = row else { return Ok(None) };
-        let summary = summary_from_row(&row)?;
+        let summary = concern_summary_from_row(&row)?;
         let assignee = match row.try_get::<Option<i64>, _>("assignee_id").map_err(database)? {
             Some(id) => Some(User {
                 id,
@@ -128,7 +129,7 @@ impl ConcernStore for SqliteStore {
             query.push(" AND c.status = 'open'");
         }
         query.push(" ORDER BY c.status = 'closed', c.created_at DESC LIMIT 500");
-        query.build().fetch_all(&self.pool).await.map_err(database)?.iter().map(summary_from_row).collect()
+        query.build().fetch_all(&self.pool).await.map_err(database)?.iter().map(concern_summary_from_row).collect()
     }
 
     async fn concern_of(&self, observation: Uuid) -> Result<Option<ConcernSummary>, StoreError> {
@@ -140,7 +141,7 @@ impl ConcernStore for SqliteStore {
         .await
         .map_err(database)?
         .as_ref()
-        .map(summary_from_row)
+        .map(concern_summary_from_row)
         .transpose()
     }
 
@@ -258,20 +259,4 @@ async fn write_event(
         .await
         .map_err(database)?;
     Ok(())
-}
-
-fn summary_from_row(row: &SqliteRow) -> Result<ConcernSummary, StoreError> {
-    let text = |column: &str| -> Result<String, StoreError> { row.try_get(column).map_err(database) };
-    let status = text("status")?;
-    let observations: i64 = row.try_get("observations").map_err(database)?;
-    Ok(ConcernSummary {
-        id: row.try_get("id").map_err(database)?,
-        service: CqcLocationId::parse(&text("service_location_id")?).map_err(corrupt)?,
-        service_name: text("service_name")?,
-        title: text("title")?,
-        status: ConcernStatus::parse(&status).ok_or_else(|| corrupt(format!("concern status {status}")))?,
-        assignee: row.try_get("assignee").map_err(database)?,
-        observations: u32::try_from(observations).map_err(corrupt)?,
-        created_at: time(row, "created_at")?,
-    })
 }

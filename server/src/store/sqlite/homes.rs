@@ -3,17 +3,11 @@
 //! when the window moves on.
 
 use app::domain::triage::{CHARTED_AREAS, CONCERN_RATINGS};
-use chrono::{DateTime, Utc};
-use sqlx::{sqlite::SqliteRow, QueryBuilder, Row, Sqlite};
+use sqlx::{QueryBuilder, Sqlite};
 
-use super::{
-    accounts::timestamp,
-    corrupt, database,
-    register::{service_from_row, SERVICE_COLUMNS},
-    triage::escape_like,
-    SqliteStore,
-};
-use crate::store::{FigureWindows, HomeRow, HomesPage, HomesQuery, HomesSort, HomesStore, StoreError};
+use super::{accounts::timestamp, corrupt, database, register::SERVICE_COLUMNS, triage::escape_like, SqliteStore};
+use crate::store::rows::home_from_row;
+use crate::store::{FigureWindows, HomesPage, HomesQuery, HomesSort, HomesStore, StoreError};
 
 #[async_trait::async_trait]
 impl HomesStore for SqliteStore {
@@ -148,31 +142,4 @@ fn push_order(query: &mut QueryBuilder<'_, Sqlite>, homes: &HomesQuery) {
             );
         }
     }
-}
-
-fn home_from_row(row: &SqliteRow) -> Result<HomeRow, StoreError> {
-    let count =
-        |column: &str| -> Result<u32, StoreError> { u32::try_from(row.try_get::<i64, _>(column).map_err(database)?).map_err(corrupt) };
-    let worst = |area: &str| -> Result<Option<u8>, StoreError> {
-        row.try_get::<Option<i64>, _>(format!("worst_{area}").as_str())
-            .map_err(database)?
-            .map(|rank| u8::try_from(rank).map_err(corrupt))
-            .transpose()
-    };
-    let [a, b, c, d] = CHARTED_AREAS.map(|(area, _)| area);
-    Ok(HomeRow {
-        service: service_from_row(row)?,
-        red: count("red")?,
-        amber: count("amber")?,
-        green: count("green")?,
-        concerns_before: count("concerns_before")?,
-        pattern: count("pattern")?,
-        open_items: count("open_items")?,
-        last_observed_at: row
-            .try_get::<Option<String>, _>("last_observed_at")
-            .map_err(database)?
-            .map(|at| DateTime::parse_from_rfc3339(&at).map(|at| at.with_timezone(&Utc)).map_err(corrupt))
-            .transpose()?,
-        worst: [worst(a)?, worst(b)?, worst(c)?, worst(d)?],
-    })
 }

@@ -3,19 +3,19 @@
 //! `provider_actions`. Every read is by the provider's own services, so a
 //! home never reaches another's observation, even by its id.
 
-use app::domain::{forms::Severity, providers::NewAction, register::CqcLocationId};
+use app::domain::{providers::NewAction, register::CqcLocationId};
 use chrono::{DateTime, Utc};
-use sqlx::{sqlite::SqliteRow, QueryBuilder, Row, Sqlite};
+use sqlx::{QueryBuilder, Row, Sqlite};
 use uuid::Uuid;
 
 use super::{
     accounts::timestamp,
-    corrupt, database, optional_time,
+    corrupt, database,
     submissions::{stored_from_row, COLUMNS},
     time, SqliteStore,
 };
-use crate::store::columns::day;
-use crate::store::{Action, ActionDone, DoneMarked, NewReply, ProviderStore, Reply, SharedItem, SharedObservation, StoreError};
+use crate::store::rows::{action_from_row, shared_item_from_row};
+use crate::store::{ActionDone, DoneMarked, NewReply, ProviderStore, Reply, SharedItem, SharedObservation, StoreError};
 
 const SHARED_COLUMNS: &str = "s.id, s.service_location_id, COALESCE(v.name || ', ' || v.town, s.service_location_id) AS service_name, \
     s.form_id, s.form_version, s.severity, s.received_at, s.shared_with_provider_at, s.compliment, s.reply_due_at, s.replied_at";
@@ -178,38 +178,4 @@ pub(super) fn push_services(query: &mut QueryBuilder<'_, Sqlite>, services: &[Cq
         list.push_bind(service.as_str().to_owned());
     }
     query.push(")");
-}
-
-fn shared_item_from_row(row: &SqliteRow) -> Result<SharedItem, StoreError> {
-    let text = |column: &str| -> Result<String, StoreError> { row.try_get(column).map_err(database) };
-    let severity = text("severity")?;
-    let version: i64 = row.try_get("form_version").map_err(database)?;
-    let service = text("service_location_id")?;
-    Ok(SharedItem {
-        id: Uuid::parse_str(&text("id")?).map_err(corrupt)?,
-        service: CqcLocationId::parse(&service).map_err(|_| corrupt(format!("location {service}")))?,
-        service_name: text("service_name")?,
-        form_id: text("form_id")?,
-        form_version: u32::try_from(version).map_err(corrupt)?,
-        severity: Severity::parse(&severity).ok_or_else(|| corrupt(format!("severity {severity}")))?,
-        received_at: time(row, "received_at")?,
-        shared_at: time(row, "shared_with_provider_at")?,
-        compliment: row.try_get("compliment").map_err(database)?,
-        reply_due_at: optional_time(row, "reply_due_at")?,
-        replied_at: optional_time(row, "replied_at")?,
-    })
-}
-
-fn action_from_row(row: &SqliteRow) -> Result<Action, StoreError> {
-    let text = |column: &str| -> Result<String, StoreError> { row.try_get(column).map_err(database) };
-    Ok(Action {
-        id: row.try_get("id").map_err(database)?,
-        what: text("what")?,
-        who: text("who")?,
-        due_on: day(&text("due_on")?)?,
-        created_by: text("created_by")?,
-        created_at: time(row, "created_at")?,
-        done_on: row.try_get::<Option<String>, _>("done_on").map_err(database)?.as_deref().map(day).transpose()?,
-        done_by: row.try_get("done_by").map_err(database)?,
-    })
 }

@@ -1,38 +1,14 @@
 //! The register of services in SQLite.
 
-use app::domain::register::{CqcLocationId, CqcRating, CqcRatings, RegisterPage, RegisterQuery, Service, ServiceKind, ServiceName, Town};
-use sqlx::{sqlite::SqliteRow, Row};
+use app::domain::register::{CqcLocationId, RegisterPage, RegisterQuery, Service};
 
-use super::{corrupt, database, SqliteStore};
+use super::{database, SqliteStore};
 use crate::store::columns::{like_pattern, rating_code};
+pub(super) use crate::store::rows::service_from_row;
 use crate::store::{RegisterStore, StoreError, UpsertSummary};
 
 pub(super) const SERVICE_COLUMNS: &str = "location_id, name, kind, town, rating_overall, rating_safe, \
     rating_effective, rating_caring, rating_responsive, rating_well_led, rated_on";
-
-pub(super) fn service_from_row(row: &SqliteRow) -> Result<Service, StoreError> {
-    let text = |column: &str| -> Result<String, StoreError> { row.try_get(column).map_err(database) };
-    let optional = |column: &str| -> Result<String, StoreError> {
-        row.try_get::<Option<String>, _>(column).map(Option::unwrap_or_default).map_err(database)
-    };
-    let rating =
-        |column: &str| -> Result<Option<CqcRating>, StoreError> { CqcRating::parse_optional(column, &optional(column)?).map_err(corrupt) };
-    Ok(Service {
-        location_id: CqcLocationId::parse(&text("location_id")?).map_err(corrupt)?,
-        name: ServiceName::parse(&text("name")?).map_err(corrupt)?,
-        kind: ServiceKind::parse(&text("kind")?).map_err(corrupt)?,
-        town: Town::parse(&text("town")?).map_err(corrupt)?,
-        ratings: CqcRatings {
-            overall: rating("rating_overall")?,
-            safe: rating("rating_safe")?,
-            effective: rating("rating_effective")?,
-            caring: rating("rating_caring")?,
-            responsive: rating("rating_responsive")?,
-            well_led: rating("rating_well_led")?,
-            rated_on: CqcRatings::parse_rated_on(&optional("rated_on")?).map_err(corrupt)?,
-        },
-    })
-}
 
 #[async_trait::async_trait]
 impl RegisterStore for SqliteStore {

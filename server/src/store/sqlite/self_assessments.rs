@@ -3,10 +3,11 @@
 
 use app::domain::register::CqcLocationId;
 use chrono::{DateTime, Utc};
-use sqlx::{sqlite::SqliteRow, QueryBuilder, Row, Sqlite};
+use sqlx::{QueryBuilder, Sqlite};
 use uuid::Uuid;
 
-use super::{accounts::timestamp, corrupt, database, optional_time, providers::push_services, time, SqliteStore};
+use super::{accounts::timestamp, corrupt, database, providers::push_services, SqliteStore};
+use crate::store::rows::self_assessment_from_row;
 use crate::store::{NewSelfAssessment, SelfAssessment, SelfAssessmentStore, StoreError};
 
 const COLUMNS: &str = "a.id, a.service_location_id, COALESCE(v.name || ', ' || v.town, a.service_location_id) AS service_name, \
@@ -45,7 +46,7 @@ impl SelfAssessmentStore for SqliteStore {
             query.push(" AND a.shared_at IS NOT NULL");
         }
         query.push(" ORDER BY a.created_at DESC LIMIT 200");
-        query.build().fetch_all(&self.pool).await.map_err(database)?.iter().map(from_row).collect()
+        query.build().fetch_all(&self.pool).await.map_err(database)?.iter().map(self_assessment_from_row).collect()
     }
 
     async fn self_assessment(&self, id: Uuid, services: &[CqcLocationId]) -> Result<Option<SelfAssessment>, StoreError> {
@@ -55,7 +56,7 @@ impl SelfAssessmentStore for SqliteStore {
         let mut query: QueryBuilder<'_, Sqlite> = QueryBuilder::new(format!("SELECT {COLUMNS} WHERE a.id = "));
         query.push_bind(id.to_string()).push(" AND a.service_location_id IN (");
         push_services(&mut query, services);
-        query.build().fetch_optional(&self.pool).await.map_err(database)?.as_ref().map(from_row).transpose()
+        query.build().fetch_optional(&self.pool).await.map_err(database)?.as_ref().map(self_assessment_from_row).transpose()
     }
 
     async fn share_self_assessment(&self, id: Uuid, services: &[CqcLocationId], at: DateTime<Utc>) -> Result<bool, StoreError> {
@@ -67,21 +68,4 @@ impl SelfAssessmentStore for SqliteStore {
         push_services(&mut query, services);
         Ok(query.build().execute(&self.pool).await.map_err(database)?.rows_affected() == 1)
     }
-}
-
-fn from_row(row: &SqliteRow) -> Result<SelfAssessment, StoreError> {
-    let text = |column: &str| -> Result<String, StoreError> { row.try_get(column).map_err(database) };
-    let service = text("service_location_id")?;
-    let version: i64 = row.try_get("form_version").map_err(database)?;
-    Ok(SelfAssessment {
-        id: Uuid::parse_str(&text("id")?).map_err(corrupt)?,
-        service: CqcLocationId::parse(&service).map_err(|_| corrupt(format!("location {service}")))?,
-        service_name: text("service_name")?,
-        user_name: text("user_name")?,
-        form_id: text("form_id")?,
-        form_version: u32::try_from(version).map_err(corrupt)?,
-        answers: serde_json::from_str(&text("answers")?).map_err(corrupt)?,
-        created_at: time(row, "created_at")?,
-        shared_at: optional_time(row, "shared_at")?,
-    })
 }

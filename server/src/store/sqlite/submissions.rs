@@ -1,12 +1,12 @@
 //! Submissions in SQLite: one row per device-generated id, written once.
 
-use app::domain::{forms::Severity, register::CqcLocationId, submission::Receipt};
+use app::domain::register::CqcLocationId;
 use chrono::{DateTime, Utc};
-use sqlx::{sqlite::SqliteRow, QueryBuilder, Row, Sqlite};
+use sqlx::{QueryBuilder, Sqlite};
 use uuid::Uuid;
 
-use super::{corrupt, database, time, SqliteStore};
-use crate::store::columns::readable_clock;
+use super::{database, SqliteStore};
+pub(super) use crate::store::rows::{receipt_from_row, stored_from_row};
 use crate::store::{FormVersion, NewSubmission, ReceivedRange, Recorded, StoreError, StoredSubmission, SubmissionStore};
 
 pub(super) const COLUMNS: &str = "id, device_id, form_id, form_version, service_location_id, answers, content_hash, \
@@ -69,31 +69,4 @@ impl SubmissionStore for SqliteStore {
         .map(stored_from_row)
         .transpose()
     }
-}
-
-/// The receipt columns of a submission row: id, severity, severity_reason, received_at.
-pub(super) fn receipt_from_row(row: &SqliteRow) -> Result<Receipt, StoreError> {
-    let text = |column: &str| -> Result<String, StoreError> { row.try_get(column).map_err(database) };
-    let severity = text("severity")?;
-    Ok(Receipt {
-        id: Uuid::parse_str(&text("id")?).map_err(corrupt)?,
-        severity: Severity::parse(&severity).ok_or_else(|| corrupt(format!("severity {severity}")))?,
-        severity_reason: text("severity_reason")?,
-        received_at: time(row, "received_at")?,
-    })
-}
-
-pub(super) fn stored_from_row(row: &SqliteRow) -> Result<StoredSubmission, StoreError> {
-    let text = |column: &str| -> Result<String, StoreError> { row.try_get(column).map_err(database) };
-    let version: i64 = row.try_get("form_version").map_err(database)?;
-    let id_text = &text("id")?;
-    Ok(StoredSubmission {
-        receipt: receipt_from_row(row)?,
-        device_id: Uuid::parse_str(&text("device_id")?).map_err(corrupt)?,
-        form_id: text("form_id")?,
-        form_version: u32::try_from(version).map_err(corrupt)?,
-        service: CqcLocationId::parse(&text("service_location_id")?).map_err(corrupt)?,
-        answers: serde_json::from_str(&text("answers")?).map_err(corrupt)?,
-        submitted_at: readable_clock(&text("submitted_at")?, id_text),
-    })
 }

@@ -1,25 +1,26 @@
 //! The inbox, observations and the audit trail in SQLite.
 
 use app::domain::{
-    forms::Severity,
     register::CqcLocationId,
     submission::looks_like_reference,
     triage::{Outcome, CONCERN_RATINGS},
 };
 use chrono::{DateTime, Duration, Utc};
-use sqlx::{sqlite::SqliteRow, QueryBuilder, Row, Sqlite};
+use sqlx::{QueryBuilder, Row, Sqlite};
 use uuid::Uuid;
 
 use super::{
     accounts::timestamp,
-    corrupt, database, optional_time,
+    corrupt, database,
     submissions::{stored_from_row, COLUMNS},
-    time, SqliteStore,
+    SqliteStore,
 };
 pub(super) use crate::store::columns::{escape_like, parse_status, severity_rank};
+pub(super) use crate::store::rows::{event_from_row, item_from_row};
+use crate::store::rows::{export_row_from_row, sharing_from_row};
 use crate::store::{
-    AreaMonth, Device, ExportRow, InboxCounts, InboxFilter, InboxItem, InboxPage, Observation, OverdueCutoffs, Sharing, StepApplied,
-    StoreError, TriageChange, TriageEvent, TriageStore, User,
+    AreaMonth, Device, ExportRow, InboxCounts, InboxFilter, InboxItem, InboxPage, Observation, OverdueCutoffs, StepApplied, StoreError,
+    TriageChange, TriageStore, User,
 };
 
 pub(super) const ITEM_COLUMNS: &str = "s.id, s.service_location_id, COALESCE(v.name, s.service_location_id) AS service_name, \
@@ -355,62 +356,6 @@ fn push_filter(query: &mut QueryBuilder<'_, Sqlite>, filter: &InboxFilter) {
 fn area_with_concerns(area: &'static str) -> String {
     let ratings = CONCERN_RATINGS.map(|rating| format!("'{rating}'")).join(", ");
     format!(" AND json_extract(s.answers, '$.{area}.value.value') IN ({ratings})")
-}
-
-pub(super) fn item_from_row(row: &SqliteRow) -> Result<InboxItem, StoreError> {
-    let text = |column: &str| -> Result<String, StoreError> { row.try_get(column).map_err(database) };
-    let severity = text("severity")?;
-    let form_version: i64 = row.try_get("form_version").map_err(database)?;
-    Ok(InboxItem {
-        id: Uuid::parse_str(&text("id")?).map_err(corrupt)?,
-        service: CqcLocationId::parse(&text("service_location_id")?).map_err(corrupt)?,
-        service_name: text("service_name")?,
-        town: text("town")?,
-        form_id: text("form_id")?,
-        form_version: u32::try_from(form_version).map_err(corrupt)?,
-        visit_date: row.try_get("visit_date").map_err(database)?,
-        visitor_role: text("visitor_role")?,
-        severity: Severity::parse(&severity).ok_or_else(|| corrupt(format!("severity {severity}")))?,
-        risk_of_harm: row.try_get("risk_of_harm").map_err(database)?,
-        reply_overdue: row.try_get("reply_overdue").map_err(database)?,
-        severity_reason: text("severity_reason")?,
-        status: parse_status(&text("status")?)?,
-        assignee: row.try_get("assignee").map_err(database)?,
-        received_at: time(row, "received_at")?,
-    })
-}
-
-fn export_row_from_row(row: &SqliteRow) -> Result<ExportRow, StoreError> {
-    let text = |column: &str| -> Result<String, StoreError> { row.try_get(column).map_err(database) };
-    let optional = |column: &str| -> Result<Option<String>, StoreError> { row.try_get(column).map_err(database) };
-    Ok(ExportRow {
-        item: item_from_row(row)?,
-        visitor_organisation: text("visitor_organisation")?,
-        outcome: optional("outcome")?.as_deref().and_then(Outcome::parse),
-        closed_at: optional_time(row, "closed_at")?,
-    })
-}
-
-fn sharing_from_row(row: &SqliteRow) -> Result<Option<Sharing>, StoreError> {
-    let Some(at) = optional_time(row, "shared_with_provider_at")? else { return Ok(None) };
-    Ok(Some(Sharing {
-        at,
-        compliment: row.try_get("compliment").map_err(database)?,
-        reply_due_at: optional_time(row, "reply_due_at")?,
-        replied_at: optional_time(row, "replied_at")?,
-    }))
-}
-
-pub(super) fn event_from_row(row: &SqliteRow) -> Result<TriageEvent, StoreError> {
-    let text = |column: &str| -> Result<String, StoreError> { row.try_get(column).map_err(database) };
-    Ok(TriageEvent {
-        at: time(row, "at")?,
-        user_name: text("user_name")?,
-        kind: text("kind")?,
-        detail: text("detail")?,
-        note: text("note")?,
-        shared_with_visitor: row.try_get("shared_with_visitor").map_err(database)?,
-    })
 }
 
 #[cfg(test)]
