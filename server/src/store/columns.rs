@@ -30,6 +30,11 @@ pub(super) fn timestamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
+/// Reads back a time written by [`timestamp`].
+pub(super) fn stored_time(text: &str) -> Result<DateTime<Utc>, StoreError> {
+    Ok(DateTime::parse_from_rfc3339(text).map_err(corrupt)?.with_timezone(&Utc))
+}
+
 /// A time stored as RFC 3339 text.
 pub(super) fn time<R>(row: &R, column: &str) -> Result<DateTime<Utc>, StoreError>
 where
@@ -38,7 +43,7 @@ where
     for<'r> String: Decode<'r, R::Database> + Type<R::Database>,
 {
     let text: String = row.try_get(column).map_err(database)?;
-    Ok(DateTime::parse_from_rfc3339(&text).map_err(corrupt)?.with_timezone(&Utc))
+    stored_time(&text)
 }
 
 /// A time stored as RFC 3339 text, or NULL.
@@ -49,7 +54,7 @@ where
     for<'r> String: Decode<'r, R::Database> + Type<R::Database>,
 {
     match row.try_get::<Option<String>, _>(column).map_err(database)? {
-        Some(text) => Ok(Some(DateTime::parse_from_rfc3339(&text).map_err(corrupt)?.with_timezone(&Utc))),
+        Some(text) => stored_time(&text).map(Some),
         None => Ok(None),
     }
 }

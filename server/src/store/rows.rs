@@ -18,7 +18,7 @@ use sqlx::{ColumnIndex, Decode, Row, Type};
 use uuid::Uuid;
 
 use super::{
-    columns::{corrupt, database, day, parse_status, readable_clock},
+    columns::{corrupt, database, day, parse_status, readable_clock, stored_time},
     Action, ConcernSummary, ExportRow, HomeRow, InboxItem, SelfAssessment, SharedItem, Sharing, StoreError, StoredSubmission, TriageEvent,
     User,
 };
@@ -33,22 +33,18 @@ pub(super) trait Columns {
 
     /// A time stored as RFC 3339 text.
     fn time(&self, column: &str) -> Result<DateTime<Utc>, StoreError> {
-        parse_time(&self.text(column)?)
+        stored_time(&self.text(column)?)
     }
 
     /// A time stored as RFC 3339 text, or NULL.
     fn optional_time(&self, column: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
-        self.optional_text(column)?.as_deref().map(parse_time).transpose()
+        self.optional_text(column)?.as_deref().map(stored_time).transpose()
     }
 
     /// A count or version, which no row holds below zero or above `u32::MAX`.
     fn count(&self, column: &str) -> Result<u32, StoreError> {
         u32::try_from(self.integer(column)?).map_err(corrupt)
     }
-}
-
-fn parse_time(text: &str) -> Result<DateTime<Utc>, StoreError> {
-    Ok(DateTime::parse_from_rfc3339(text).map_err(corrupt)?.with_timezone(&Utc))
 }
 
 impl<R> Columns for R
